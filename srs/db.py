@@ -1,0 +1,96 @@
+"""Engines and sessions.
+
+:func:`database_url` resolves where the data lives (``--db``, then ``SRS_DATABASE_URL``, then
+``<user data dir>/srs.db``); :func:`make_engine` builds an engine for it. There is no engine at module level.
+SQLite gets WAL, foreign keys and a busy timeout, so concurrent writers wait instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+SCHEMA_VERSION = "1"
+DEFAULT_LEARNER = "default"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def data_dir() -> Path:
+    """The directory for the default database: ``SRS_DATA_DIR`` or the platform's user data dir."""
+    override = os.environ.get("SRS_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path("srs", appauthor=False)
+
+
+def database_url(db: str | None = None) -> str:
+    """Turn ``--db PATH|URL`` (or ``SRS_DATABASE_URL``, or the default file) into a SQLAlchemy URL."""
+    value = db or os.environ.get("SRS_DATABASE_URL")
+    if not value:
+        return f"sqlite:///{data_dir() / 'srs.db'}"
+    if "://" in value:
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value[len("postgresql://"):]
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: durable across a process crash
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def make_engine(url: str) -> "Engine":
+    """Create an engine for ``url``. SQLite parent directories are created as needed."""
+    from sqlalchemy import create_engine, event
+
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy's own transaction handling issue BEGIN (IMMEDIATE for writers, see study code).
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def init_schema(engine: "Engine") -> None:
+    """Create missing tables. Cheap when they exist."""
+    from sqlmodel import SQLModel
+
+    from srs import models  # noqa: F401  (registers the tables)
+
+    SQLModel.metadata.create_all(engine)
+
+
+def get_or_create_learner(session: "Session", name: str, now: datetime) -> int:
+    """Return the id of learner ``name``, creating the default learner on first use."""
+    from sqlmodel import select
+
+    from srs.errors import NotFoundError
+    from srs.models import Learner
+
+    learner = session.exec(select(Learner).where(Learner.name == name)).first()
+    if learner is not None:
+        assert learner.id is not None
+        return learner.id
+    if name != DEFAULT_LEARNER:
+        raise NotFoundError(f"no learner named {name!r} (add one with: srs learner add {name})")
+    learner = Learner(name=name, created_at=now)
+    session.add(learner)
+    session.flush()
+    assert learner.id is not None
+    return learner.id

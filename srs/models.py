@@ -1,0 +1,194 @@
+"""Database tables.
+
+Content and progress live apart, so re-importing a deck never touches anyone's progress and many learners can
+share one database:
+
+* **Content** — :class:`Deck` and :class:`Card`. A card's identity is its deck id plus its stable ``card_id``
+  from the deck file, never a hash of its text. A card dropped from its deck file is *retired*, not deleted.
+* **Progress, per learner** — :class:`Progress` (one row per learner and card that has been touched) and the
+  append-only :class:`Review` log. A card with no progress row is a new card.
+* **Settings, per learner** — :class:`Setting`, one row per key, value as JSON text.
+* **Local edits, per learner** — :class:`LocalEdit` overrides a card's text for one learner and survives deck
+  updates.
+
+Every datetime is stored as UTC and comes back timezone-aware (:class:`UTCDateTime`), on SQLite and on
+PostgreSQL alike. Only portable column types are used.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime column that only accepts aware datetimes and always returns aware UTC datetimes.
+
+    SQLite has no time zone support, so values are stored as naive UTC there; PostgreSQL uses
+    ``timestamp with time zone``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: store timezone-aware datetimes only")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utc_column(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Learner(SQLModel, table=True):
+    __tablename__ = "learner"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True, index=True)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Deck(SQLModel, table=True):
+    __tablename__ = "deck"
+
+    id: str = Field(primary_key=True, max_length=100)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version: str = Field(max_length=50)
+    license: str = Field(default="", max_length=200)
+    credits: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # [{"id", "title", "author", "date", "url"}], in file order.
+    sources: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    content_hash: str = Field(max_length=64)
+    # sha256 of the bundled deck file this deck was installed from (empty when added by the user).
+    bundled_hash: str = Field(default="", max_length=64)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Card(SQLModel, table=True):
+    __tablename__ = "card"
+    __table_args__ = (
+        UniqueConstraint("deck_id", "card_id", name="uq_card_deck_card"),
+        Index("ix_card_deck_position", "deck_id", "position"),
+    )
+
+    # Integer key: seeds the interval fuzz (as Anki's card id does) and keeps joins cheap.
+    id: Optional[int] = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    deck_id: str = Field(foreign_key="deck.id", max_length=100, ondelete="CASCADE")
+    card_id: str = Field(max_length=100)
+    position: int = 0  # order in the deck file; new cards are introduced in this order
+    situation: str = Field(sa_column=Column(Text, nullable=False))
+    response: str = Field(sa_column=Column(Text, nullable=False))
+    reasoning: str = Field(sa_column=Column(Text, nullable=False))
+    sources: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # [{"source": id, "view": text}]
+    counterpoints: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    content_hash: str = Field(max_length=64)
+    anki_guid: str = Field(max_length=64, index=True)
+    retired: bool = False
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Progress(SQLModel, table=True):
+    """One learner's scheduling state of one card. Mirrors :class:`srs.scheduling.CardState` field by field."""
+
+    __tablename__ = "progress"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "card_pk", name="uq_progress_learner_card"),
+        Index("ix_progress_learner_due", "learner_id", "due"),
+    )
+
+    id: Optional[int] = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
+    card_pk: int = Field(sa_column=Column(BigInteger, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
+    state: int = 0  # 0 new, 1 learning, 2 review, 3 relearning
+    step: int = 0
+    stability: Optional[float] = None
+    difficulty: Optional[float] = None
+    due: Optional[datetime] = utc_column()
+    last_review: Optional[datetime] = utc_column()
+    scheduled_days: int = 0
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: Optional[datetime] = utc_column()
+    leech: bool = False
+    version: int = 0  # bumped on every write; compare-and-set guards against stale answers
+
+
+class Review(SQLModel, table=True):
+    """Append-only review log. Replaying a card's rows rebuilds its :class:`Progress`."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        Index("ix_review_learner_time", "learner_id", "reviewed_at"),
+        Index("ix_review_learner_card", "learner_id", "card_pk"),
+        UniqueConstraint("learner_id", "anki_id", name="uq_review_learner_anki"),
+    )
+
+    id: Optional[int] = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
+    card_pk: int = Field(sa_column=Column(BigInteger, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
+    rating: int  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    reviewed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    duration_ms: int = 0  # capped at 60 s, as Anki does
+    kind: int = 0  # Anki revlog type: 0 learn, 1 review, 2 relearn
+    interval_days: int = 0  # interval scheduled by this answer (0 for (re)learning steps)
+    prev_interval_days: int = 0
+    origin: str = Field(default="terminal", max_length=20)  # "terminal" or "anki"
+    anki_id: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # JSON snapshot of the Progress row before this answer, so undo restores it exactly.
+    prev_state: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    learner_id: int = Field(foreign_key="learner.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True, max_length=50)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+
+
+class LocalEdit(SQLModel, table=True):
+    """A learner's own wording of a card. Shown instead of the deck's text; kept when the deck is updated."""
+
+    __tablename__ = "local_edit"
+    __table_args__ = (UniqueConstraint("learner_id", "card_pk", name="uq_local_edit_learner_card"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
+    card_pk: int = Field(sa_column=Column(BigInteger, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
+    situation: str = Field(sa_column=Column(Text, nullable=False))
+    response: str = Field(sa_column=Column(Text, nullable=False))
+    reasoning: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database itself (e.g. the schema version)."""
+
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True, max_length=50)
+    value: str = Field(max_length=200)
