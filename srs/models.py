@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Integer, DateTime, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -52,6 +52,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+# 64-bit ids on PostgreSQL; on SQLite only INTEGER PRIMARY KEY is the auto-incrementing rowid.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utc_column(nullable: bool = True, index: bool = False) -> Any:
@@ -92,7 +96,7 @@ class Card(SQLModel, table=True):
     )
 
     # Integer key: seeds the interval fuzz (as Anki's card id does) and keeps joins cheap.
-    id: Optional[int] = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    id: Optional[int] = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
     deck_id: str = Field(foreign_key="deck.id", max_length=100, ondelete="CASCADE")
     card_id: str = Field(max_length=100)
     position: int = 0  # order in the deck file; new cards are introduced in this order
@@ -119,9 +123,9 @@ class Progress(SQLModel, table=True):
         Index("ix_progress_learner_due", "learner_id", "due"),
     )
 
-    id: Optional[int] = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    id: Optional[int] = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
     learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
-    card_pk: int = Field(sa_column=Column(BigInteger, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
+    card_pk: int = Field(sa_column=Column(BigId, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
     state: int = 0  # 0 new, 1 learning, 2 review, 3 relearning
     step: int = 0
     stability: Optional[float] = None
@@ -147,9 +151,9 @@ class Review(SQLModel, table=True):
         UniqueConstraint("learner_id", "anki_id", name="uq_review_learner_anki"),
     )
 
-    id: Optional[int] = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    id: Optional[int] = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
     learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
-    card_pk: int = Field(sa_column=Column(BigInteger, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
+    card_pk: int = Field(sa_column=Column(BigId, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
     rating: int  # 1 Again, 2 Hard, 3 Good, 4 Easy
     reviewed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     duration_ms: int = 0  # capped at 60 s, as Anki does
@@ -178,7 +182,7 @@ class LocalEdit(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
-    card_pk: int = Field(sa_column=Column(BigInteger, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
+    card_pk: int = Field(sa_column=Column(BigId, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
     situation: str = Field(sa_column=Column(Text, nullable=False))
     response: str = Field(sa_column=Column(Text, nullable=False))
     reasoning: str = Field(sa_column=Column(Text, nullable=False))

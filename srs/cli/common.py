@@ -1,0 +1,97 @@
+"""What every command shares: the application context, output helpers, and error translation.
+
+Only click and the standard library are imported here, so ``srs --help`` and completion stay fast; commands
+import services inside their function bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Iterator
+
+import click
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from srs.app import Store
+
+
+class AppContext:
+    """Global options (``--db``, ``--learner``) and the store, opened on first use."""
+
+    def __init__(self, db: str | None, learner: str) -> None:
+        self.db = db
+        self.learner = learner
+        self._store: Store | None = None
+
+    def now(self) -> datetime:
+        from srs.clock import now
+
+        return now()
+
+    @property
+    def store(self) -> "Store":
+        if self._store is None:
+            from srs.app import open_store
+
+            self._store = open_store(self.db, self.learner, self.now())
+        return self._store
+
+    @property
+    def learner_id(self) -> int:
+        return self.store.learner_id
+
+    @contextmanager
+    def session(self) -> Iterator["Session"]:
+        """A session; the command commits what it wants kept. Anything not committed is rolled back."""
+        from sqlmodel import Session
+
+        with Session(self.store.engine) as session:
+            yield session
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def use_color() -> bool:
+    """Colour and Unicode only on a terminal, and never when ``NO_COLOR`` is set."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def note(message: str) -> None:
+    """A message for the person (not data): to stderr."""
+    click.echo(message, err=True)
+
+
+class SRSClickError(click.ClickException):
+    """A domain error shown as ``srs: message`` lines on stderr, exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        for line in self.message.splitlines() or [""]:
+            click.echo(f"srs: {line}", err=True)
+
+
+def translate(exc: BaseException) -> click.ClickException | None:
+    """Turn an error a user can cause into a ClickException; None for programming errors."""
+    from srs.errors import SRSError
+
+    if isinstance(exc, SRSError):
+        return SRSClickError(str(exc))
+    module = type(exc).__module__
+    if module.startswith("sqlalchemy"):
+        orig = getattr(exc, "orig", None) or exc
+        first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        return SRSClickError(f"database error: {first}")
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return SRSClickError(f"{exc.strerror or exc}{where}")
+    return None

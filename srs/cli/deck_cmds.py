@@ -1,0 +1,204 @@
+"""``srs deck``: check, add, list, show, export and remove deck files."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from srs.cli.common import AppContext, SRSClickError, echo_json, note, pass_app
+
+
+@click.group()
+def deck() -> None:
+    """Check, add, list, show, export and remove decks.
+
+    \b
+    Example:
+      srs deck check my-deck.toml && srs deck add my-deck.toml
+    """
+
+
+@deck.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+def check(files: tuple[str, ...]) -> None:
+    """Validate deck files; list every problem with file, line and field.
+
+    Exit status 1 if any file is invalid. Touches no database.
+
+    \b
+    Example:
+      srs deck check decks/*.toml
+    """
+    from srs.deckfile import load_deck_file
+    from srs.errors import DeckFileError
+
+    bad = 0
+    for path in files:
+        try:
+            spec = load_deck_file(path)
+        except DeckFileError as exc:
+            bad += 1
+            for problem in exc.problems:
+                click.echo(problem, err=True)
+            continue
+        click.echo(f"{path}: ok (deck {spec.id!r} version {spec.version}, {len(spec.cards)} cards)")
+    if bad:
+        raise SRSClickError(f"{bad} of {len(files)} file(s) invalid")
+
+
+@deck.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
+@pass_app
+def add(app: AppContext, files: tuple[str, ...]) -> None:
+    """Import deck files, or update decks already imported (progress is kept).
+
+    Cards are matched by deck id and card id: an edited card keeps its progress; a card no longer in the file
+    is retired (its history stays). All files are validated first; nothing is written if any is invalid.
+
+    \b
+    Example:
+      srs deck add shared/negotiation.toml
+    """
+    from srs.deckfile import load_deck_file
+    from srs.decks import add_deck, forget_removal
+    from srs.errors import DeckFileError
+
+    specs, problems = [], []
+    for path in files:
+        try:
+            specs.append(load_deck_file(path))
+        except DeckFileError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SRSClickError("\n".join(problems + ["nothing was imported"]))
+    now = app.now()
+    with app.session() as session:
+        results = []
+        for spec in specs:
+            forget_removal(session, spec.id)
+            results.append(add_deck(session, spec, now))
+        session.commit()
+    for r in results:
+        if not r.changed:
+            note(f"deck {r.deck_id!r}: unchanged ({r.unchanged} cards)")
+            continue
+        verb = "added" if r.created else "updated"
+        note(f"deck {r.deck_id!r} {verb}: {r.added} new, {r.updated} changed, {r.retired} retired, "
+             f"{r.restored} restored, {r.unchanged} unchanged")
+
+
+@deck.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def list_(app: AppContext, as_json: bool) -> None:
+    """List decks: id, name, version and number of cards.
+
+    \b
+    Example:
+      srs deck list --json
+    """
+    from srs.decks import list_decks
+
+    with app.session() as session:
+        decks = list_decks(session)
+    if as_json:
+        echo_json([{"id": d.id, "name": d.name, "version": d.version, "cards": d.cards, "retired": d.retired,
+                    "license": d.license} for d in decks])
+        return
+    if not decks:
+        note("no decks (add one with: srs deck add FILE)")
+        return
+    width = max(len(d.id) for d in decks)
+    for d in decks:
+        click.echo(f"{d.id:<{width}}  {d.version:>8}  {d.cards:>6} cards  {d.name}")
+
+
+@deck.command("show")
+@click.argument("deck_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def show(app: AppContext, deck_id: str, as_json: bool) -> None:
+    """Show a deck's description, licence, credits, sources and cards.
+
+    \b
+    Example:
+      srs deck show interview-closing
+    """
+    from dataclasses import asdict
+
+    from srs.decks import deck_spec
+
+    with app.session() as session:
+        spec = deck_spec(session, deck_id)
+    if as_json:
+        data = asdict(spec)
+        data["cards"] = [c["id"] for c in data["cards"]]
+        echo_json(data)
+        return
+    click.echo(f"{spec.name} ({spec.id}, version {spec.version})")
+    if spec.description:
+        click.echo(spec.description)
+    if spec.license:
+        click.echo(f"Licence: {spec.license}")
+    if spec.credits:
+        click.echo(f"Credits: {spec.credits.strip()}")
+    if spec.sources:
+        click.echo("Sources:")
+        for s in spec.sources:
+            by = f", {s.author}" if s.author else ""
+            when = f", {s.date}" if s.date else ""
+            click.echo(f"  [{s.id}] {s.title}{by}{when}{' <' + s.url + '>' if s.url else ''}")
+    click.echo(f"Cards: {len(spec.cards)}")
+    for c in spec.cards:
+        click.echo(f"  {c.id}")
+
+
+@deck.command("export")
+@click.argument("deck_id")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write ('-' for stdout).")
+@pass_app
+def export(app: AppContext, deck_id: str, output: str) -> None:
+    """Write a deck back to a deck file (TOML) that `srs deck add` reads unchanged.
+
+    \b
+    Example:
+      srs deck export interview-closing -o closing.toml
+    """
+    from exporters.deck_toml import dump_deck
+    from srs.decks import deck_spec
+
+    with app.session() as session:
+        spec = deck_spec(session, deck_id)
+    text = dump_deck(spec)
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    with open(output, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    note(f"wrote {output} ({len(spec.cards)} cards)")
+
+
+@deck.command("remove")
+@click.argument("deck_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def remove(app: AppContext, deck_id: str, yes: bool) -> None:
+    """Remove a deck with its cards and every learner's progress on them.
+
+    \b
+    Example:
+      srs deck remove old-deck --yes
+    """
+    from srs.decks import get_deck, remove_deck
+
+    with app.session() as session:
+        name = get_deck(session, deck_id).name
+        if not yes:
+            if not sys.stdin.isatty():
+                raise click.UsageError("refusing to remove a deck without confirmation; pass --yes")
+            click.confirm(f"Remove deck {name!r} ({deck_id}) and all progress on it?", abort=True, err=True)
+        count = remove_deck(session, deck_id)
+        session.commit()
+    note(f"removed deck {deck_id!r} ({count} cards)")

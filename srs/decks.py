@@ -1,0 +1,199 @@
+"""Decks in the database: import or update from a deck file, list, read back, remove.
+
+Importing is an upsert keyed by deck id + card id, done in bulk statements so a 10,000-card deck imports in
+one short transaction. Editing a card's text keeps its progress (progress points at the card's row, whose key
+never changes); a card dropped from the file is *retired*; re-adding an unchanged file changes nothing.
+The caller owns the transaction: these functions flush but never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlmodel import Session
+
+from srs.deckfile import CardSpec, CounterpointSpec, DeckSpec, SourceSpec, anki_guid
+from srs.errors import NotFoundError
+from srs.models import Card, Deck, Meta
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What :func:`add_deck` changed."""
+
+    deck_id: str
+    created: bool
+    added: int
+    updated: int
+    retired: int
+    restored: int
+    unchanged: int
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.added or self.updated or self.retired or self.restored)
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    id: str
+    name: str
+    version: str
+    cards: int
+    retired: int
+    license: str
+    description: str
+
+
+def _card_row(deck_id: str, position: int, card: CardSpec, now: datetime) -> dict[str, Any]:
+    return {
+        "deck_id": deck_id,
+        "card_id": card.id,
+        "position": position,
+        "situation": card.situation,
+        "response": card.response,
+        "reasoning": card.reasoning,
+        "sources": list(card.sources),
+        "tags": list(card.tags),
+        "counterpoints": [{"source": c.source, "view": c.view} for c in card.counterpoints],
+        "content_hash": card.content_hash(),
+        "anki_guid": anki_guid(deck_id, card.id),
+        "retired": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str = "") -> AddResult:
+    """Import ``spec`` or update the deck with the same id. Flushes; the caller commits."""
+    deck = session.get(Deck, spec.id)
+    created = deck is None
+    header = {
+        "name": spec.name, "description": spec.description, "version": spec.version, "license": spec.license,
+        "credits": spec.credits, "sources": [vars(s) for s in spec.sources],
+    }
+    content_hash = spec.content_hash()
+    if deck is None:
+        deck = Deck(id=spec.id, content_hash=content_hash, bundled_hash=bundled_hash, created_at=now,
+                    updated_at=now, **header)
+        session.add(deck)
+        session.flush()
+    else:
+        if bundled_hash and deck.bundled_hash != bundled_hash:
+            deck.bundled_hash = bundled_hash
+        if deck.content_hash != content_hash:
+            for key, value in header.items():
+                setattr(deck, key, value)
+            deck.content_hash = content_hash
+            deck.updated_at = now
+
+    existing = {
+        row.card_id: row
+        for row in session.execute(
+            select(Card.id, Card.card_id, Card.content_hash, Card.retired, Card.position).where(
+                Card.deck_id == spec.id
+            )
+        )
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    restored = unchanged = 0
+    for position, card in enumerate(spec.cards):
+        row = _card_row(spec.id, position, card, now)
+        old = existing.pop(card.id, None)
+        if old is None:
+            inserts.append(row)
+            continue
+        if old.content_hash == row["content_hash"] and not old.retired and old.position == position:
+            unchanged += 1
+            continue
+        if old.retired:
+            restored += 1
+        del row["created_at"]
+        row["pk"] = old.id
+        updates.append(row)
+    retire = [row.id for row in existing.values() if not row.retired]
+
+    if inserts:
+        session.execute(insert(Card), inserts)
+    for row in updates:
+        pk = row.pop("pk")
+        session.execute(update(Card).where(Card.id == pk).values(**row))  # type: ignore[arg-type]
+    if retire:
+        session.execute(update(Card).where(Card.id.in_(retire)).values(retired=True, updated_at=now))  # type: ignore[union-attr]
+    session.flush()
+    return AddResult(deck_id=spec.id, created=created, added=len(inserts), updated=len(updates) - restored,
+                     retired=len(retire), restored=restored, unchanged=unchanged)
+
+
+def list_decks(session: Session) -> list[DeckSummary]:
+    """Every deck with its number of active and retired cards, by name."""
+    retired_flag = case((Card.retired == True, 1), else_=0)  # noqa: E712
+    counts = {
+        deck_id: (total, retired or 0)
+        for deck_id, total, retired in session.execute(
+            select(Card.deck_id, func.count(), func.sum(retired_flag)).group_by(Card.deck_id)
+        )
+    }
+    result = []
+    for deck in session.execute(select(Deck).order_by(Deck.name)).scalars():
+        total, retired = counts.get(deck.id, (0, 0))
+        result.append(DeckSummary(id=deck.id, name=deck.name, version=deck.version, cards=total - retired,
+                                  retired=retired, license=deck.license, description=deck.description))
+    return result
+
+
+def get_deck(session: Session, deck_id: str) -> Deck:
+    deck = session.get(Deck, deck_id)
+    if deck is None:
+        known = ", ".join(d for d in session.execute(select(Deck.id)).scalars()) or "none"
+        raise NotFoundError(f"no deck with id {deck_id!r} (decks: {known})")
+    return deck
+
+
+def deck_spec(session: Session, deck_id: str) -> DeckSpec:
+    """Read a deck back as a :class:`DeckSpec` (active cards, in deck order), e.g. to write a deck file."""
+    deck = get_deck(session, deck_id)
+    cards = session.execute(
+        select(Card).where(Card.deck_id == deck_id, Card.retired == False).order_by(Card.position)  # noqa: E712
+    ).scalars()
+    return DeckSpec(
+        id=deck.id, name=deck.name, version=deck.version, description=deck.description, license=deck.license,
+        credits=deck.credits, sources=tuple(SourceSpec(**s) for s in deck.sources),
+        cards=tuple(
+            CardSpec(id=c.card_id, situation=c.situation, response=c.response, reasoning=c.reasoning,
+                     sources=tuple(c.sources), tags=tuple(c.tags),
+                     counterpoints=tuple(CounterpointSpec(**cp) for cp in c.counterpoints))
+            for c in cards
+        ),
+    )
+
+
+def remove_deck(session: Session, deck_id: str) -> int:
+    """Delete a deck, its cards and every learner's progress and history on them. Returns the card count."""
+    deck = get_deck(session, deck_id)
+    count = session.execute(select(func.count()).select_from(Card).where(Card.deck_id == deck_id)).scalar_one()
+    if deck.bundled_hash:
+        # Remember the removal so the bundled copy is not silently installed again on the next run.
+        key = f"removed-bundled:{deck_id}"
+        if session.get(Meta, key) is None:
+            session.add(Meta(key=key, value="1"))
+    from srs.models import LocalEdit, Progress, Review
+
+    card_ids = select(Card.id).where(Card.deck_id == deck_id)
+    for table in (Review, Progress, LocalEdit):
+        session.execute(delete(table).where(table.card_pk.in_(card_ids)))  # type: ignore[attr-defined]
+    session.execute(delete(Card).where(Card.deck_id == deck_id))
+    session.delete(deck)
+    session.flush()
+    return int(count)
+
+
+def forget_removal(session: Session, deck_id: str) -> None:
+    """Adding a deck by hand undoes an earlier removal of its bundled copy."""
+    row = session.get(Meta, f"removed-bundled:{deck_id}")
+    if row is not None:
+        session.delete(row)

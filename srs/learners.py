@@ -1,0 +1,50 @@
+"""Learners: each has their own progress, review log and settings on the shared decks."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from srs.db import DEFAULT_LEARNER
+from srs.errors import NotFoundError, SRSError
+from srs.models import Learner, Review
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+
+
+def add_learner(session: Session, name: str, now: datetime) -> Learner:
+    if not NAME.match(name):
+        raise SRSError(f"learner name {name!r} must be 1-100 letters, digits, '.', '_', '@' or '-'")
+    if session.execute(select(Learner).where(Learner.name == name)).first() is not None:
+        raise SRSError(f"learner {name!r} already exists")
+    learner = Learner(name=name, created_at=now)
+    session.add(learner)
+    session.flush()
+    return learner
+
+
+def list_learners(session: Session) -> list[tuple[str, int]]:
+    """Every learner with their number of reviews."""
+    counts = dict(session.execute(select(Review.learner_id, func.count()).group_by(Review.learner_id)).all())
+    return [(lr.name, int(counts.get(lr.id, 0)))
+            for lr in session.execute(select(Learner).order_by(Learner.name)).scalars()]
+
+
+def remove_learner(session: Session, name: str) -> None:
+    """Delete a learner with all their progress, history, settings and edits."""
+    if name == DEFAULT_LEARNER:
+        raise SRSError("the default learner cannot be removed")
+    learner = session.execute(select(Learner).where(Learner.name == name)).scalar_one_or_none()
+    if learner is None:
+        raise NotFoundError(f"no learner named {name!r}")
+    from sqlalchemy import delete
+
+    from srs.models import LocalEdit, Progress, Setting
+
+    for table in (Review, Progress, Setting, LocalEdit):
+        session.execute(delete(table).where(table.learner_id == learner.id))  # type: ignore[arg-type]
+    session.delete(learner)
+    session.flush()

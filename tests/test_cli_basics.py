@@ -1,0 +1,67 @@
+"""Things every command must do: have help, report a version, stay fast to start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from srs import __version__
+from srs.cli import cli
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append(prefix + (name,))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, prefix + (name,)))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=" ".join)
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output, f"srs {' '.join(path)} --help has no example"
+    assert CliRunner().invoke(cli, [*path, "-h"]).exit_code == 0
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.output.strip() == f"srs, version {__version__}"
+
+
+def test_python_dash_m_srs_works() -> None:
+    out = subprocess.run([sys.executable, "-m", "srs", "--version"], capture_output=True, text=True, check=True)
+    assert __version__ in out.stdout
+
+
+def test_unknown_command_is_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["frobnicate"])
+    assert result.exit_code == 2 and "No such command" in result.output
+
+
+def test_help_and_completion_do_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from srs.cli import cli\n"
+        "try:\n"
+        "    cli(['--help'], prog_name='srs')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('sqlmodel', 'sqlalchemy', 'genanki', 'fsrs_rs_python', 'pydantic') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in out.stdout
+    env = {"_SRS_COMPLETE": "bash_complete", "COMP_WORDS": "srs de", "COMP_CWORD": "1"}
+    code2 = code.replace("cli(['--help'], prog_name='srs')", "cli([], prog_name='srs')")
+    import os
+
+    out = subprocess.run([sys.executable, "-c", code2], capture_output=True, text=True, check=True,
+                         env={**os.environ, **env})
+    assert "deck" in out.stdout and "HEAVY []" in out.stdout

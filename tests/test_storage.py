@@ -1,0 +1,62 @@
+"""Storage: aware UTC datetimes round-trip; the default learner exists with no setup."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import Session, select
+
+from srs.db import database_url, get_or_create_learner, init_schema, make_engine
+from srs.errors import NotFoundError
+from srs.models import Learner
+
+
+def test_aware_datetimes_round_trip_as_utc(db_url: str) -> None:
+    engine = make_engine(db_url)
+    init_schema(engine)
+    berlin = timezone(timedelta(hours=2))
+    moment = datetime(2026, 3, 29, 3, 30, 15, 123456, tzinfo=berlin)
+    with Session(engine) as s:
+        s.add(Learner(name="x", created_at=moment))
+        s.commit()
+    with Session(engine) as s:
+        back = s.exec(select(Learner).where(Learner.name == "x")).one().created_at
+    assert back == moment and back.tzinfo == timezone.utc and back.utcoffset() == timedelta(0)
+
+
+def test_naive_datetimes_are_refused(db_url: str) -> None:
+    engine = make_engine(db_url)
+    init_schema(engine)
+    with Session(engine) as s:
+        s.add(Learner(name="x", created_at=datetime(2026, 1, 1)))
+        with pytest.raises(Exception, match="naive datetime"):
+            s.commit()
+
+
+def test_sqlite_pragmas(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.connect() as con:
+        assert con.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+        assert con.exec_driver_sql("pragma foreign_keys").scalar() == 1
+        assert con.exec_driver_sql("pragma busy_timeout").scalar() == 30000
+
+
+def test_default_learner_needs_no_setup(db_url: str) -> None:
+    engine = make_engine(db_url)
+    init_schema(engine)
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with Session(engine) as s:
+        first = get_or_create_learner(s, "default", now)
+        assert get_or_create_learner(s, "default", now) == first
+        with pytest.raises(NotFoundError):
+            get_or_create_learner(s, "someone", now)
+
+
+def test_database_url_resolution(monkeypatch: pytest.MonkeyPatch, isolated_data: object) -> None:
+    assert database_url().endswith("/data/srs.db")
+    assert database_url("/tmp/x.db") == "sqlite:////tmp/x.db"
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("SRS_DATABASE_URL", "sqlite:///env.db")
+    assert database_url() == "sqlite:///env.db"
+    assert database_url("cli.db") == "sqlite:///cli.db"
