@@ -1,0 +1,116 @@
+"""Learner days: the calendar day an instant belongs to, in the learner's zone, starting at the rollover hour.
+
+A review at 02:00 with a 4 am rollover belongs to the previous day, as in Anki. Day boundaries are computed on
+local wall-clock time, so they stay at the rollover hour across DST changes.
+
+Anki counts *elapsed days* for FSRS differently from pure calendar arithmetic, and this module copies it: the
+number of whole 86,400-second periods between the last review and the start of the learner's next day
+(``rslib`` ``timing.next_day_at.elapsed_days_since(last_review)``). Away from a DST change, or more than an hour
+from the rollover, this equals the difference of calendar days; within that hour across a DST change it can be
+one more or one less, and matching Anki there is what keeps memory states identical.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
+
+SECONDS_PER_DAY = 86_400
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> tzinfo:
+    """The tzinfo for an IANA zone name.
+
+    Raises:
+        ValueError: ``name`` is not a known zone.
+    """
+    if name.upper() == "UTC":
+        return timezone.utc
+    try:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    except ImportError:  # pragma: no cover - Python < 3.9
+        pass
+    from dateutil import tz as dateutil_tz  # fallback when the system has no zoneinfo database
+
+    found = dateutil_tz.gettz(name) if "/" in name or name.isalpha() else None
+    if found is None:
+        raise ValueError(f"unknown time zone {name!r}")
+    return found
+
+
+def require_utc(moment: datetime, name: str = "now") -> datetime:
+    """Return ``moment`` as a ``timezone.utc`` datetime; refuse naive or non-UTC datetimes.
+
+    Raises:
+        ValueError: ``moment`` is naive or has a non-zero UTC offset.
+    """
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError(f"{name} must be timezone-aware UTC, got naive datetime {moment!r}")
+    if offset != timedelta(0):
+        raise ValueError(f"{name} must be in UTC, got offset {offset} ({moment.isoformat()})")
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def learner_day(moment: datetime, tz_name: str, rollover_hour: int) -> date:
+    """The learner-day ``moment`` falls in: its local date, minus one if before the rollover hour."""
+    local = moment.astimezone(zone(tz_name)).replace(tzinfo=None)
+    return (local - timedelta(hours=rollover_hour)).date()
+
+
+def day_start(day: date, tz_name: str, rollover_hour: int) -> datetime:
+    """When learner-day ``day`` starts: its rollover hour in local time, as UTC.
+
+    A rollover hour skipped by a DST change resolves to the instant of the change; a repeated one to its
+    first occurrence.
+    """
+    local = datetime.combine(day, time(rollover_hour), tzinfo=zone(tz_name))
+    return local.astimezone(timezone.utc)
+
+
+def day_bounds(moment: datetime, tz_name: str, rollover_hour: int) -> tuple[datetime, datetime]:
+    """Start (inclusive) and end (exclusive) of the learner-day containing ``moment``, in UTC."""
+    today = learner_day(moment, tz_name, rollover_hour)
+    return day_start(today, tz_name, rollover_hour), day_start(today + timedelta(days=1), tz_name, rollover_hour)
+
+
+def next_day_start(moment: datetime, tz_name: str, rollover_hour: int) -> datetime:
+    """When the learner-day after the one containing ``moment`` starts (Anki's ``next_day_at``)."""
+    return day_bounds(moment, tz_name, rollover_hour)[1]
+
+
+def _whole_seconds(moment: datetime) -> int:
+    return math.floor(moment.timestamp())
+
+
+def days_elapsed(last_review: datetime, now: datetime, tz_name: str, rollover_hour: int) -> int:
+    """Days since ``last_review`` as Anki counts them when a card is answered at ``now``.
+
+    Whole 86,400-second periods from ``last_review`` (truncated to the second) to the start of the next
+    learner-day; never negative. Same learner-day gives 0, yesterday 1, and so on.
+    """
+    anchor = next_day_start(now, tz_name, rollover_hour)
+    return max(0, _whole_seconds(anchor) - _whole_seconds(last_review)) // SECONDS_PER_DAY
+
+
+def day_offsets(moments: Sequence[datetime], anchor: datetime) -> list[int]:
+    """For each moment, the number of whole days before ``anchor`` (Anki's revlog-to-FSRS day numbering).
+
+    Anki builds FSRS training items from a review log this way, with ``anchor`` the start of the learner's next
+    day; the difference of two offsets is the ``delta_t`` between two reviews.
+    """
+    base = _whole_seconds(anchor)
+    return [max(0, base - _whole_seconds(m)) // SECONDS_PER_DAY for m in moments]
+
+
+def days_until(day: date, moment: datetime, tz_name: str, rollover_hour: int) -> int:
+    """Learner-days from the day containing ``moment`` to ``day`` (negative when ``day`` is past)."""
+    return (day - learner_day(moment, tz_name, rollover_hour)).days

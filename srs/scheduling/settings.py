@@ -1,0 +1,258 @@
+"""Per-learner scheduler settings, with Anki's defaults, and the parsing behind ``srs config set KEY VALUE``.
+
+Each setting is described once in :data:`SETTINGS`: its default, how a string from the command line becomes a
+value, the allowed range (named in the refusal message), and how the value is shown. Values are stored as JSON
+(numbers, strings, lists), one row per learner and key; :meth:`SchedulerSettings.from_values` rebuilds the
+frozen settings object from those rows over the defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from srs.errors import ConfigError
+
+
+def system_timezone() -> str:
+    """The IANA name of this machine's time zone: ``TZ``, else the ``/etc/localtime`` link, else ``"UTC"``."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and _valid_zone(tz):
+        return tz
+    try:
+        target = str(Path("/etc/localtime").resolve())
+    except OSError:  # pragma: no cover - unusual systems
+        target = ""
+    if "zoneinfo/" in target:
+        name = target.split("zoneinfo/", 1)[1]
+        if name.startswith(("posix/", "right/")):
+            name = name.split("/", 1)[1]
+        if _valid_zone(name):
+            return name
+    return "UTC"
+
+
+def _valid_zone(name: str) -> bool:
+    from srs.scheduling.days import zone
+
+    try:
+        zone(name)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    """Everything the scheduler and the study queue need to know about a learner's preferences.
+
+    Steps are in minutes, as Anki stores them. ``fsrs_parameters`` None means FSRS's default parameters.
+    """
+
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    learning_steps: tuple[float, ...] = (1.0, 10.0)
+    relearning_steps: tuple[float, ...] = (10.0,)
+    rollover_hour: int = 4
+    timezone: str = field(default_factory=system_timezone)
+    maximum_interval: int = 36500
+    leech_threshold: int = 8
+    learn_ahead_minutes: int = 20
+    fsrs_parameters: tuple[float, ...] | None = None
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> SchedulerSettings:
+        """Build settings from stored JSON values (unknown keys are ignored, missing ones take the default)."""
+        known = {f.name for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in values.items():
+            if key not in known:
+                continue
+            spec = SETTINGS[key]
+            kwargs[key] = spec.from_json(value)
+        return cls(**kwargs)
+
+    def with_values(self, **changes: Any) -> SchedulerSettings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+# -- parsing helpers -------------------------------------------------------------------------------------------
+
+_STEP_RE = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
+_UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "": 1.0, "h": 60.0, "d": 1440.0}
+MAX_STEP_MINUTES = 365 * 1440.0
+
+
+def parse_steps(raw: str, key: str) -> tuple[float, ...]:
+    """Parse ``"1m 10m"`` (units s, m, h, d; a bare number is minutes) into minutes. ``""``/``none`` = no steps."""
+    text = raw.replace(",", " ").strip().lower()
+    if text in ("", "none", "-"):
+        return ()
+    steps: list[float] = []
+    for part in text.split():
+        match = _STEP_RE.match(part)
+        if not match:
+            raise ConfigError(
+                f"{key}: {part!r} is not a step; use numbers with a unit s, m, h or d, e.g. \"1m 10m\""
+            )
+        minutes = float(match.group(1)) * _UNIT_MINUTES[match.group(2)]
+        if not (1 / 60 <= minutes <= MAX_STEP_MINUTES):
+            raise ConfigError(f"{key}: each step must be between 1s and 365d (got {part})")
+        steps.append(minutes)
+    return tuple(steps)
+
+
+def format_step(minutes: float) -> str:
+    """Show a step the way it would be typed: ``1m``, ``30s``, ``1h``, ``2d``."""
+    for unit, size in (("d", 1440.0), ("h", 60.0), ("m", 1.0)):
+        count = minutes / size
+        if count >= 1 and abs(count - round(count)) < 1e-9:
+            return f"{round(count)}{unit}"
+    seconds = minutes * 60
+    if abs(seconds - round(seconds)) < 1e-9:
+        return f"{round(seconds)}s"
+    return f"{minutes:g}m"
+
+
+def _int_parser(key: str, low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ConfigError(f"{key} must be a whole number between {low} and {high} (got {raw!r})") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{key} must be between {low} and {high} (got {value})")
+        return value
+
+    return parse
+
+
+def _parse_retention(raw: str) -> float:
+    try:
+        value = float(raw.strip().rstrip("%")) / (100 if raw.strip().endswith("%") else 1)
+    except ValueError:
+        raise ConfigError(f"desired_retention must be a number between 0.70 and 0.99 (got {raw!r})") from None
+    if not 0.70 <= value <= 0.99:
+        raise ConfigError(f"desired_retention must be between 0.70 and 0.99 (got {raw.strip()})")
+    return round(value, 4)
+
+
+def _parse_timezone(raw: str) -> str:
+    name = raw.strip()
+    if not name or not _valid_zone(name):
+        raise ConfigError(f"timezone must be an IANA time zone name such as Europe/Berlin (got {raw!r})")
+    return name
+
+
+def _parse_parameters(raw: str) -> list[float] | None:
+    text = raw.strip()
+    if text.lower() in ("", "default", "none"):
+        return None
+    try:
+        values = [float(part) for part in text.replace(",", " ").split()]
+    except ValueError:
+        raise ConfigError("fsrs_parameters must be 17, 19 or 21 numbers, or 'default'") from None
+    if len(values) not in (17, 19, 21):
+        raise ConfigError(f"fsrs_parameters must be 17, 19 or 21 numbers, or 'default' (got {len(values)})")
+    import fsrs_rs_python as frs
+
+    try:
+        frs.FSRS(frs.check_and_fill_parameters(values))
+    except Exception as exc:  # the extension raises plain exceptions for invalid parameters
+        raise ConfigError(f"fsrs_parameters are not valid FSRS parameters: {exc}") from None
+    return values
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """How one setting is parsed, stored and shown."""
+
+    key: str
+    help: str
+    allowed: str
+    parse: Callable[[str], Any]  # command-line string -> JSON value
+    from_json: Callable[[Any], Any]  # JSON value -> SchedulerSettings field value
+    show: Callable[[Any], str]  # SchedulerSettings field value -> text
+
+
+def _steps_spec(key: str, help_text: str) -> SettingSpec:
+    return SettingSpec(
+        key,
+        help_text,
+        'steps with units s/m/h/d, e.g. "1m 10m"; "none" for no steps',
+        lambda raw: list(parse_steps(raw, key)),
+        lambda value: tuple(float(v) for v in value),
+        lambda value: " ".join(format_step(v) for v in value) or "none",
+    )
+
+
+def _int_spec(key: str, help_text: str, low: int, high: int) -> SettingSpec:
+    return SettingSpec(key, help_text, f"{low}-{high}", _int_parser(key, low, high), int, str)
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec(
+            "desired_retention",
+            "Probability of recall FSRS aims for when a card comes due",
+            "0.70-0.99",
+            _parse_retention,
+            float,
+            lambda value: f"{value:g}",
+        ),
+        _int_spec("new_per_day", "New cards introduced per learner-day", 0, 9999),
+        _int_spec("reviews_per_day", "Reviews shown per learner-day", 0, 99999),
+        _steps_spec("learning_steps", "Delays between answers while a new card is being learned"),
+        _steps_spec("relearning_steps", "Delays between answers after a review is forgotten"),
+        _int_spec("rollover_hour", "Hour (local time) at which a new learner-day starts", 0, 23),
+        SettingSpec(
+            "timezone",
+            "IANA time zone the learner's days are counted in",
+            "an IANA name such as Europe/Berlin",
+            _parse_timezone,
+            str,
+            str,
+        ),
+        _int_spec("maximum_interval", "Longest interval in days a card may get", 1, 36500),
+        _int_spec("leech_threshold", "Lapses after which a card is tagged a leech", 1, 9999),
+        _int_spec("learn_ahead_minutes", "How early a learning card may be shown when nothing else is due", 0, 1440),
+        SettingSpec(
+            "fsrs_parameters",
+            "FSRS model weights (set by `srs optimize`)",
+            "17, 19 or 21 numbers, or 'default'",
+            _parse_parameters,
+            lambda value: None if value is None else tuple(float(v) for v in value),
+            lambda value: "default" if value is None else " ".join(f"{v:.4f}" for v in value),
+        ),
+    )
+}
+
+
+def normalize_key(key: str) -> str:
+    """Accept ``desired-retention`` as well as ``desired_retention``; refuse unknown keys, listing the known."""
+    name = key.strip().lower().replace("-", "_")
+    if name not in SETTINGS:
+        raise ConfigError(f"unknown setting {key!r}; known settings: {', '.join(SETTINGS)}")
+    return name
+
+
+def parse_setting(key: str, raw: str) -> Any:
+    """Validate ``raw`` for ``key`` and return the JSON value to store.
+
+    Raises:
+        ConfigError: the key is unknown or the value is outside the allowed range (the message names it).
+    """
+    return SETTINGS[normalize_key(key)].parse(raw)
+
+
+def show_setting(settings: SchedulerSettings, key: str) -> str:
+    """The current value of ``key`` as text, in the form ``srs config set`` accepts."""
+    name = normalize_key(key)
+    return SETTINGS[name].show(getattr(settings, name))
