@@ -1,0 +1,124 @@
+"""Reading the learner's commands during a review: one keypress on a terminal, one line otherwise.
+
+On a terminal the keyboard is put in cbreak mode (no line buffering, no echo; Ctrl-C still interrupts) for as
+long as :func:`key_reader` is open, and the previous settings are restored on the way out, whatever happens:
+an exception, Ctrl-C, or the end of the session. When stdin is not a terminal (a pipe, a file, a test), each
+line is one command, so a session can be scripted: an empty line is Enter.
+
+Either way a reader returns a *token*: ``" "`` for Space, ``"\\n"`` for Enter, a single lower-case character for
+other keys, ``"esc"`` for an escape sequence (arrow keys and the like), or ``""`` at end of input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Protocol
+
+ENTER = "\n"
+EOF = ""
+
+
+class KeyReader(Protocol):
+    """Something that returns the learner's next command token."""
+
+    def read(self) -> str: ...
+
+
+def token_from_line(line: str) -> str:
+    """The command token for one line of scripted input (``""`` → Enter, ``"space"`` → Space, ``"3"`` → ``"3"``)."""
+    text = line.strip().lower()
+    if not text:
+        return ENTER
+    if text in ("space", "spc"):
+        return " "
+    if text in ("enter", "return"):
+        return ENTER
+    return text[0] if len(text) == 1 else text
+
+
+def token_from_bytes(data: bytes) -> str:
+    """The command token for the bytes one keypress produced on a terminal."""
+    if not data:
+        return EOF
+    if data[:1] == b"\x1b":
+        return "esc"
+    if data in (b"\r", b"\n", b"\r\n"):
+        return ENTER
+    if data == b"\x04":  # Ctrl-D
+        return EOF
+    text = data.decode("utf-8", errors="replace")
+    return text[:1].lower()
+
+
+class LineReader:
+    """One command per line from a text stream (a pipe, a file, or a test's input)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def read(self) -> str:
+        line = self.stream.readline()
+        if line == "":
+            return EOF
+        return token_from_line(line)
+
+
+class TerminalReader:
+    """Single keypresses from a terminal file descriptor that :func:`key_reader` put in cbreak mode."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def read(self) -> str:
+        import select
+
+        data = os.read(self.fd, 1)
+        # An escape sequence or a multi-byte character arrives as a burst: take the rest of it too.
+        while data and select.select([self.fd], [], [], 0.01)[0]:
+            more = os.read(self.fd, 32)
+            if not more:
+                break
+            data += more
+        return token_from_bytes(data)
+
+
+def stdin_is_terminal(stream: IO[str] | None = None) -> bool:
+    """Whether ``stream`` (default: stdin) is a real terminal that supports termios."""
+    stream = stream or sys.stdin
+    try:
+        return stream.isatty() and hasattr(stream, "fileno") and _has_termios()
+    except (ValueError, OSError):
+        return False
+
+
+def _has_termios() -> bool:
+    try:
+        import termios  # noqa: F401
+    except ImportError:  # Windows
+        return False
+    return True
+
+
+@contextmanager
+def key_reader(stream: IO[str] | None = None) -> Iterator[KeyReader]:
+    """Yield a reader for ``stream`` (default: stdin): single keypresses on a terminal, lines otherwise.
+
+    The terminal's settings are restored when the block exits, even on an exception or Ctrl-C.
+    """
+    stream = stream or sys.stdin
+    if not stdin_is_terminal(stream):
+        yield LineReader(stream)
+        return
+    import termios
+    import tty
+
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        yield TerminalReader(fd)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)

@@ -1,0 +1,128 @@
+"""A learner's own wording of a card: the text opened in ``$EDITOR``, its validation, and its storage.
+
+The edit is kept in :class:`srs.models.LocalEdit`, one row per learner and card, and shown instead of the deck's
+text; a later deck update changes the deck's text but not the learner's. Edited text obeys the same rules as a
+deck file (non-empty, at most :data:`srs.deckfile.MAX_TEXT` characters, no control characters), so nothing
+typed in an editor can later break the screen or an export. Saving the deck's own text again removes the edit.
+
+The editor text has one heading line per field::
+
+    === situation ===
+    The interviewer asks ...
+    === response ===
+    ...
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from srs.cards import CardView
+from srs.deckfile import MAX_TEXT, _check_text
+from srs.errors import SRSError
+from srs.models import Card, LocalEdit
+
+FIELDS = ("situation", "response", "reasoning")
+_HEADING = re.compile(r"^=== *(\w+) *===\s*$")
+
+INSTRUCTIONS = """\
+# Edit the card's text below, save and close the editor. Lines starting with '#' before the first
+# heading are ignored. Keep the three '=== name ===' headings; no field may be empty.
+# Your wording is kept for you only, and survives updates to the deck. To go back to the deck's text,
+# put its text back.
+"""
+
+
+class EditRefused(SRSError):
+    """The edited text breaks a rule; the message names the field and the rule."""
+
+
+@dataclass(frozen=True)
+class EditedText:
+    """The three text fields of a card as the learner wrote them."""
+
+    situation: str
+    response: str
+    reasoning: str
+
+
+def edit_template(view: CardView) -> str:
+    """The text the editor opens with: instructions, then each field under its heading."""
+    parts = [INSTRUCTIONS, f"# Card: {view.ref}\n"]
+    for name in FIELDS:
+        parts.append(f"=== {name} ===\n{getattr(view, name).strip()}\n")
+    return "".join(parts)
+
+
+def parse_edit(text: str) -> EditedText:
+    """Read the editor's text back into fields, validated like a deck file's.
+
+    Raises:
+        EditRefused: a heading is missing, repeated or unknown, or a field is empty, too long or holds control
+            characters.
+    """
+    values: dict[str, list[str]] = {}
+    current: str | None = None
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        match = _HEADING.match(line)
+        if match:
+            name = match.group(1).lower()
+            if name not in FIELDS:
+                raise EditRefused(f"line {number}: unknown heading '=== {name} ==='; "
+                                  f"use {', '.join(FIELDS)}")
+            if name in values:
+                raise EditRefused(f"line {number}: '=== {name} ===' appears twice")
+            values[name] = []
+            current = name
+        elif current is None:
+            if line.strip() and not line.lstrip().startswith("#"):
+                raise EditRefused(f"line {number}: text before the first heading; "
+                                  "put it under '=== situation ===' or start the line with '#'")
+        else:
+            values[current].append(line)
+    problems = []
+    fields: dict[str, str] = {}
+    for name in FIELDS:
+        if name not in values:
+            problems.append(f"the '=== {name} ===' heading is missing")
+            continue
+        fields[name] = "\n".join(values[name]).strip()
+        problem = _check_text(fields[name], MAX_TEXT)
+        if problem:
+            problems.append(f"{name} {problem}")
+    if problems:
+        raise EditRefused("; ".join(problems))
+    return EditedText(**fields)
+
+
+def save_edit(session: Session, learner_id: int, card_pk: int, edited: EditedText, now: datetime) -> bool:
+    """Store ``edited`` as the learner's wording of the card; return False when nothing changed.
+
+    Text equal to the deck's own removes the learner's edit. The caller commits.
+    """
+    card = session.get(Card, card_pk)
+    if card is None:
+        raise EditRefused("the card no longer exists")
+    existing = session.execute(
+        select(LocalEdit).where(LocalEdit.learner_id == learner_id, LocalEdit.card_pk == card_pk)
+    ).scalar_one_or_none()
+    shown = existing or card
+    if all(getattr(shown, name).strip() == getattr(edited, name) for name in FIELDS):
+        return False
+    if all(getattr(card, name).strip() == getattr(edited, name) for name in FIELDS):
+        session.execute(delete(LocalEdit).where(LocalEdit.learner_id == learner_id, LocalEdit.card_pk == card_pk))
+        return True
+    if existing is None:
+        existing = LocalEdit(learner_id=learner_id, card_pk=card_pk, situation="", response="", reasoning="",
+                             updated_at=now)
+    for name in FIELDS:
+        setattr(existing, name, getattr(edited, name))
+    existing.updated_at = now
+    session.add(existing)
+    session.flush()
+    return True

@@ -1,0 +1,293 @@
+"""One review session: the queue loop behind ``srs review``, independent of any terminal.
+
+A :class:`ReviewSession` holds what the learner is looking at (a card, question or answer side), turns each
+command token (``" "``, ``"3"``, ``"u"``…) into a call on a :class:`ReviewService`, and keeps the running
+totals for the end-of-session summary. The service does the durable work — every grade is committed by it
+the moment it is given — so killing the process loses nothing; the session itself holds no data worth keeping.
+
+Time on a card runs from the moment its question is shown to the grade, capped at 60 seconds as in Anki.
+Undo takes back the last grade given in this session, also after the next card has been revealed: the
+undone card comes back, question side up, and the totals and counts go back with it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any, Protocol
+
+from srs.cards import CardView
+from srs.errors import SRSError
+
+MAX_ANSWER_MS = 60_000
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+KEYS_HELP = (
+    ("Space/Enter", "show the response"),
+    ("1 2 3 4", "grade: Again, Hard, Good, Easy"),
+    ("u", "undo the last grade"),
+    ("s", "suspend this card (it stops coming up)"),
+    ("b", "bury this card until tomorrow"),
+    ("e", "edit this card in $EDITOR (your wording, kept across deck updates)"),
+    ("?", "show these keys"),
+    ("q", "quit (every grade is already saved)"),
+)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Cards left today: new, in learning, and due reviews."""
+
+    new: int
+    learning: int
+    due: int
+
+
+@dataclass(frozen=True)
+class QueuedCard:
+    """A card ready to be reviewed: what to show, the interval each grade would give, and the service's token.
+
+    Attributes:
+        view: The card's text as this learner sees it.
+        queue: Which count the card is taken from: ``"new"``, ``"learning"`` or ``"due"``.
+        previews: Interval label per rating (1-4), e.g. ``{1: "<1m", 3: "10m"}``.
+        token: Whatever the service needs to answer this card safely (e.g. the progress version it saw).
+    """
+
+    view: CardView
+    queue: str
+    previews: dict[int, str]
+    token: Any = None
+
+
+class ReviewService(Protocol):
+    """The durable side of a session. Every method commits its own work before returning."""
+
+    def counts(self) -> Counts:
+        """Cards left today."""
+        ...
+
+    def next_card(self, allow_new: bool) -> QueuedCard | None:
+        """The next card to show, or None when nothing is due now."""
+        ...
+
+    def load(self, card_pk: int) -> QueuedCard:
+        """A specific card, as it is now (used to show a card again after undo or an edit)."""
+        ...
+
+    def grade(self, card: QueuedCard, rating: int, duration_ms: int) -> None:
+        """Record a grade: one review row and the card's new state, committed."""
+        ...
+
+    def undo(self) -> int | None:
+        """Take back the learner's last grade; return the card's pk, or None if there was nothing to undo."""
+        ...
+
+    def suspend(self, card: QueuedCard) -> None:
+        """Stop showing the card until it is unsuspended."""
+        ...
+
+    def bury(self, card: QueuedCard) -> None:
+        """Hide the card until the start of the learner's next day."""
+        ...
+
+    def save_edit(self, card: QueuedCard, text: str) -> bool:
+        """Validate and store the learner's edited text for the card; False if nothing changed.
+
+        Raises:
+            SRSError: the edit is refused (the message says why).
+        """
+        ...
+
+    def next_due(self) -> datetime | None:
+        """When the learner's next card falls due (None if nothing is scheduled)."""
+        ...
+
+    def streak(self) -> int:
+        """Consecutive learner-days with at least one review, up to today."""
+        ...
+
+
+class Phase(Enum):
+    QUESTION = "question"
+    ANSWER = "answer"
+    DONE = "done"
+
+
+@dataclass
+class Summary:
+    """What the end-of-session screen shows."""
+
+    reviewed: int = 0
+    again: int = 0
+    time_ms: int = 0
+    next_due: datetime | None = None
+    streak: int = 0
+    stopped_early: bool = False
+
+
+@dataclass
+class _Graded:
+    card_pk: int
+    rating: int
+    duration_ms: int
+    was_new: bool
+
+
+Editor = Callable[[str], "str | None"]
+
+
+@dataclass
+class ReviewSession:
+    """The state of one ``srs review`` run. Feed it command tokens with :meth:`handle`.
+
+    Args:
+        service: Where cards come from and grades go.
+        editor: Opens text in the learner's editor and returns the saved text (None if left unchanged).
+        edit_template: Turns a card into the text the editor starts with.
+        clock: A monotonic clock in seconds (injected so tests need no sleeping).
+        new_limit: At most this many new cards in this session (None: only the daily limit).
+        limit: Stop after this many grades (None: when the queue is empty).
+    """
+
+    service: ReviewService
+    editor: Editor | None = None
+    edit_template: Callable[[CardView], str] | None = None
+    clock: Callable[[], float] = time.monotonic
+    new_limit: int | None = None
+    limit: int | None = None
+    phase: Phase = Phase.QUESTION
+    current: QueuedCard | None = None
+    message: str = ""
+    show_help: bool = False
+    totals: Summary = field(default_factory=Summary)
+    _shown_at: float = 0.0
+    _graded: list[_Graded] = field(default_factory=list)
+    _new_seen: int = 0
+
+    def start(self) -> None:
+        """Show the first card (or finish at once when nothing is due)."""
+        self._advance()
+
+    @property
+    def done(self) -> bool:
+        return self.phase is Phase.DONE
+
+    def counts(self) -> Counts:
+        """Today's remaining counts, for the header."""
+        return self.service.counts()
+
+    def handle(self, token: str) -> None:
+        """Act on one command token (see :mod:`srs.cli.keys`). An empty token means end of input: quit."""
+        self.message = ""
+        self.show_help = False
+        if self.done:
+            return
+        if token in ("", "q"):
+            self._finish(stopped_early=self.current is not None)
+        elif token == "?":
+            self.show_help = True
+        elif token == "u":
+            self._undo()
+        elif self.current is None:
+            self.message = "Nothing to review."
+        elif token in (" ", "\n"):
+            if self.phase is Phase.QUESTION:
+                self.phase = Phase.ANSWER
+        elif token in ("1", "2", "3", "4"):
+            if self.phase is Phase.QUESTION:
+                self.message = "Say or think your response, then press Space or Enter to compare."
+            else:
+                self._grade(int(token))
+        elif token == "s":
+            self.service.suspend(self.current)
+            self.message = f"Suspended {self.current.view.ref}."
+            self._advance()
+        elif token == "b":
+            self.service.bury(self.current)
+            self.message = f"Buried {self.current.view.ref} until tomorrow."
+            self._advance()
+        elif token == "e":
+            self._edit()
+        else:
+            shown = repr(token) if token.isprintable() and len(token) <= 10 else "That key"
+            self.message = f"{shown} does nothing here; press ? for the keys."
+
+    # -- actions ------------------------------------------------------------------------------------------
+
+    def _elapsed_ms(self) -> int:
+        return max(0, min(MAX_ANSWER_MS, round((self.clock() - self._shown_at) * 1000)))
+
+    def _grade(self, rating: int) -> None:
+        assert self.current is not None
+        card = self.current
+        duration = self._elapsed_ms()
+        self.service.grade(card, rating, duration)
+        self._graded.append(_Graded(card.view.pk, rating, duration, card.queue == "new"))
+        self.totals.reviewed += 1
+        self.totals.again += rating == 1
+        self.totals.time_ms += duration
+        self._new_seen += card.queue == "new"
+        if self.limit is not None and self.totals.reviewed >= self.limit:
+            self._finish(stopped_early=False)
+            return
+        self._advance()
+
+    def _undo(self) -> None:
+        if not self._graded:
+            self.message = "Nothing to undo in this session."
+            return
+        card_pk = self.service.undo()
+        if card_pk is None:
+            self._graded.clear()
+            self.message = "Nothing to undo."
+            return
+        last = self._graded.pop()
+        self.totals.reviewed -= 1
+        self.totals.again -= last.rating == 1
+        self.totals.time_ms -= last.duration_ms
+        self._new_seen -= last.was_new
+        self.current = self.service.load(card_pk)
+        self.phase = Phase.QUESTION
+        self._shown_at = self.clock()
+        self.message = f"Undid {RATING_NAMES.get(last.rating, last.rating)} on {self.current.view.ref}."
+
+    def _edit(self) -> None:
+        assert self.current is not None
+        if self.editor is None or self.edit_template is None:
+            self.message = "Editing is not available here."
+            return
+        edited = self.editor(self.edit_template(self.current.view))
+        if edited is None:
+            self.message = "Edit cancelled; nothing changed."
+            return
+        try:
+            changed = self.service.save_edit(self.current, edited)
+        except SRSError as exc:
+            self.message = f"Edit refused: {exc}"
+            return
+        if not changed:
+            self.message = "No changes."
+            return
+        self.current = self.service.load(self.current.view.pk)
+        self.message = "Saved your edit; it is kept when the deck is updated."
+
+    def _advance(self) -> None:
+        allow_new = self.new_limit is None or self._new_seen < self.new_limit
+        card = self.service.next_card(allow_new)
+        if card is None:
+            self._finish(stopped_early=False)
+            return
+        self.current = card
+        self.phase = Phase.QUESTION
+        self._shown_at = self.clock()
+
+    def _finish(self, stopped_early: bool) -> None:
+        self.phase = Phase.DONE
+        self.current = None
+        self.totals.stopped_early = stopped_early
+        self.totals.next_due = self.service.next_due()
+        self.totals.streak = self.service.streak()
