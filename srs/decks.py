@@ -59,7 +59,7 @@ def _card_row(deck_id: str, position: int, card: CardSpec, now: datetime) -> dic
         "sources": list(card.sources),
         "tags": list(card.tags),
         "counterpoints": [{"source": c.source, "view": c.view} for c in card.counterpoints],
-        "content_hash": card.content_hash(),
+        "content_hash": card.content_hash,
         "anki_guid": anki_guid(deck_id, card.id),
         "retired": False,
         "created_at": now,
@@ -118,7 +118,7 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
     retire = [row.id for row in existing.values() if not row.retired]
 
     if inserts:
-        session.execute(insert(Card), inserts)
+        session.execute(insert(Card.__table__), inserts)  # type: ignore[arg-type]  # Core: no ORM overhead
     for row in updates:
         pk = row.pop("pk")
         session.execute(update(Card).where(Card.id == pk).values(**row))  # type: ignore[arg-type]

@@ -1,0 +1,67 @@
+"""``python -m benchmarks [--quick]``: build synthetic data, measure every figure against its baseline, print a table.
+
+Every baseline runs in the same process run, side by side with ours, on the same data; the ratio is the result.
+CLI figures are subprocess wall times (medians of repeated runs); peak memory is the child's max RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks import synth
+from benchmarks.harness import SRS, Figure
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--quick", action="store_true", help="small data and few repeats (under a minute)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    args = parser.parse_args()
+    cards, reviews, repeat = (10_000, 100_000, 3) if args.quick else (100_000, 1_000_000, 7)
+    export_cards = 2_000 if args.quick else 10_000
+
+    work = Path(tempfile.mkdtemp(prefix="srs-bench-"))
+    env = {**os.environ, "SRS_DATA_DIR": str(work / "data"), "SRS_NOW": synth.NOW.isoformat(), "NO_COLOR": "1"}
+    env.pop("SRS_DATABASE_URL", None)
+    env.pop("SRS_LEARNER", None)
+    db = work / "data" / "srs.db"
+    print(f"building {cards:,} cards and {reviews:,} reviews in {work} ...", file=sys.stderr)
+    per_deck = 10_000 if cards >= 10_000 else cards
+    for i in range(max(1, cards // per_deck)):
+        path = work / f"bench{i}.toml"
+        path.write_text(synth.deck_text(f"bench{i}", per_deck))
+        subprocess.run([*SRS, "deck", "add", str(path)], env=env, check=True, capture_output=True)
+    synth.fill_history(db, reviews)
+    print(f"data: {synth.describe(db)}", file=sys.stderr)
+
+    from benchmarks import figures
+
+    figures_run = figures.ALL
+    results = []
+    for fn in figures_run:
+        print(f"measuring {fn.__name__} ...", file=sys.stderr)
+        try:
+            fig = fn(env=env, work=work, db=db, repeat=repeat, export_cards=export_cards)
+        except Exception as exc:  # noqa: BLE001 - report and go on with the other figures
+            fig = Figure(fn.__name__, None, None, 0, note=f"failed: {exc}"[:200])
+        if fig is not None:
+            results.append(fig)
+
+    print(f"\nMachine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+          f"data: {cards:,} cards, {reviews:,} reviews; medians of {repeat} runs\n")
+    print("| figure | ours | baseline | ratio | goal | note |")
+    print("|---|---|---|---|---|---|")
+    for fig in results:
+        print(fig.row())
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
