@@ -44,9 +44,18 @@ def clean(text: str) -> str:
 
 
 def clean_line(text: str, width: int) -> str:
-    """First line of ``text``, cleaned, cut to ``width`` characters with an ellipsis."""
+    """First line of ``text``, cleaned, cut to ``width`` terminal columns with an ellipsis."""
     line = " ".join(clean(text).split())
-    return line if len(line) <= width else line[: max(0, width - 1)] + "…"
+    if display_width(line) <= width:
+        return line
+    out, used = "", 0
+    for ch in line:
+        w = char_width(ch)
+        if used + w > width - 1:
+            break
+        out += ch
+        used += w
+    return out + "…"
 
 
 def char_width(ch: str) -> int:
@@ -119,4 +128,4 @@ def terminal_width(default: int = 80, maximum: int = 100) -> int:
             columns = int(os.environ.get("COLUMNS", ""))
         except ValueError:
             columns = default
-    return max(20, min(columns, maximum))
+    return max(30, min(columns, maximum))

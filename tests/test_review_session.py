@@ -1,0 +1,190 @@
+"""The review session's state machine, driven key by key against an in-memory service (no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pytest
+
+from srs.cards import CardView
+from srs.errors import SRSError
+from srs.review import Counts, Phase, QueuedCard, ReviewSession
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def _view(pk: int) -> CardView:
+    return CardView(pk=pk, deck_id="d", deck_name="Deck", card_id=f"c{pk}", situation=f"scene {pk}",
+                    response="say", reasoning="why", sources=(), tags=(), counterpoints=(), anki_guid="g",
+                    updated_at=NOW)
+
+
+@dataclass
+class FakeService:
+    """Cards 1..n, each new; a grade removes the card from the queue, undo puts it back."""
+
+    queue: list[int]
+    graded: list[tuple[int, int, int]] = field(default_factory=list)
+    suspended: list[int] = field(default_factory=list)
+    buried: list[int] = field(default_factory=list)
+    edits: dict[int, str] = field(default_factory=dict)
+
+    def counts(self) -> Counts:
+        return Counts(new=len(self.queue), learning=0, due=0)
+
+    def _card(self, pk: int) -> QueuedCard:
+        return QueuedCard(view=_view(pk), queue="new", previews={1: "<1m", 2: "<6m", 3: "<10m", 4: "4d"})
+
+    def next_card(self, allow_new: bool) -> QueuedCard | None:
+        return self._card(self.queue[0]) if self.queue and allow_new else None
+
+    def load(self, card_pk: int) -> QueuedCard:
+        return self._card(card_pk)
+
+    def grade(self, card: QueuedCard, rating: int, duration_ms: int) -> None:
+        self.graded.append((card.view.pk, rating, duration_ms))
+        self.queue.remove(card.view.pk)
+
+    def undo(self) -> int | None:
+        if not self.graded:
+            return None
+        pk = self.graded.pop()[0]
+        self.queue.insert(0, pk)
+        return pk
+
+    def suspend(self, card: QueuedCard) -> None:
+        self.suspended.append(card.view.pk)
+        self.queue.remove(card.view.pk)
+
+    def bury(self, card: QueuedCard) -> None:
+        self.buried.append(card.view.pk)
+        self.queue.remove(card.view.pk)
+
+    def save_edit(self, card: QueuedCard, text: str) -> bool:
+        if "bad" in text:
+            raise SRSError("situation must not be empty")
+        self.edits[card.view.pk] = text
+        return True
+
+    def next_due(self) -> datetime | None:
+        return None
+
+    def streak(self) -> int:
+        return 3
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _session(n: int = 3, **kwargs: object) -> tuple[ReviewSession, FakeService, Clock]:
+    service = FakeService(list(range(1, n + 1)))
+    clock = Clock()
+    session = ReviewSession(service, clock=clock, **kwargs)  # type: ignore[arg-type]
+    session.start()
+    return session, service, clock
+
+
+def test_reveal_then_grade_moves_to_the_next_card() -> None:
+    session, service, _ = _session()
+    assert session.phase is Phase.QUESTION and session.current and session.current.view.pk == 1
+    session.handle(" ")
+    assert session.phase is Phase.ANSWER
+    session.handle("3")
+    assert service.graded == [(1, 3, 0)]
+    assert session.current and session.current.view.pk == 2 and session.phase is Phase.QUESTION
+
+
+def test_grading_before_reveal_is_refused_with_a_hint() -> None:
+    session, service, _ = _session()
+    session.handle("3")
+    assert service.graded == [] and "Space or Enter" in session.message
+
+
+@pytest.mark.parametrize("seconds, recorded", [(0, 0), (7.25, 7250), (59.9, 59900), (61, 60000), (3600, 60000)])
+def test_time_on_a_card_is_capped_at_sixty_seconds(seconds: float, recorded: int) -> None:
+    session, service, clock = _session()
+    clock.t += seconds
+    session.handle("\n")
+    session.handle("1")
+    assert service.graded[0][2] == recorded
+    assert session.totals.time_ms == recorded and session.totals.again == 1
+
+
+def test_undo_right_after_revealing_the_next_card_brings_back_the_graded_one() -> None:
+    session, service, clock = _session()
+    clock.t += 5
+    session.handle(" ")
+    session.handle("1")
+    session.handle(" ")  # the next card's answer is showing
+    session.handle("u")
+    assert service.graded == []
+    assert session.current and session.current.view.pk == 1 and session.phase is Phase.QUESTION
+    assert session.totals.reviewed == 0 and session.totals.again == 0 and session.totals.time_ms == 0
+    assert "Undid Again" in session.message
+    session.handle("u")
+    assert "Nothing to undo" in session.message
+
+
+def test_suspend_and_bury_skip_to_the_next_card() -> None:
+    session, service, _ = _session()
+    session.handle("s")
+    session.handle("b")
+    assert service.suspended == [1] and service.buried == [2]
+    assert session.current and session.current.view.pk == 3 and "Buried d/c2" in session.message
+
+
+def test_edit_saved_or_refused() -> None:
+    texts = iter(["good text", "bad text", None])
+    session, service, _ = _session(editor=lambda _t: next(texts), edit_template=lambda v: v.situation)
+    session.handle("e")
+    assert service.edits == {1: "good text"} and "Saved" in session.message
+    session.handle("e")
+    assert session.message.startswith("Edit refused: situation must not be empty")
+    session.handle("e")
+    assert "cancelled" in session.message
+    assert session.current and session.current.view.pk == 1
+
+
+def test_quit_and_end_of_input_finish_with_a_summary() -> None:
+    session, _, _ = _session()
+    session.handle(" ")
+    session.handle("4")
+    session.handle("q")
+    assert session.done and session.totals.reviewed == 1 and session.totals.streak == 3
+    assert session.totals.stopped_early
+    session2, _, _ = _session()
+    session2.handle("")
+    assert session2.done
+
+
+def test_empty_queue_finishes_at_once() -> None:
+    session, _, _ = _session(0)
+    assert session.done and not session.totals.stopped_early
+
+
+def test_limits_stop_after_n_grades_and_n_new_cards() -> None:
+    session, service, _ = _session(5, limit=2)
+    for key in " 3 3":
+        session.handle(key)
+    assert session.done and len(service.graded) == 2
+    session, service, _ = _session(5, new_limit=1)
+    session.handle(" ")
+    session.handle("3")
+    assert session.done and len(service.graded) == 1
+
+
+def test_unknown_keys_and_help() -> None:
+    session, _, _ = _session()
+    session.handle("x")
+    assert "'x' does nothing" in session.message
+    session.handle("esc")
+    session.handle("?")
+    assert session.show_help
+    session.handle(" ")
+    assert not session.show_help and session.phase is Phase.ANSWER
