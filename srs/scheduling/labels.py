@@ -1,4 +1,4 @@
-"""Interval labels as Anki prints them above its answer buttons: ``<10m``, ``1d``, ``3.2mo``, ``1.1y``."""
+"""Interval labels as Anki prints them above its answer buttons: ``<10m``, ``2.5h``, ``1d``, ``3.2mo``, ``1.1y``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _round_half_away(value: float) -> float:
 def format_interval(delta: timedelta, collapse: timedelta = timedelta(minutes=20)) -> str:
     """Label an interval the way Anki labels an answer button.
 
-    Seconds, minutes, hours and days are whole numbers; months and years have at most one decimal. An interval
+    Seconds, minutes and days are whole numbers; hours, months and years have at most one decimal. An interval
     shorter than ``collapse`` (the learn-ahead limit, 20 minutes by default) gets a ``<`` prefix, as Anki shows
     it: such a card may come back before its exact time.
 
@@ -46,7 +46,7 @@ def format_interval(delta: timedelta, collapse: timedelta = timedelta(minutes=20
     else:
         unit, size = "y", YEAR
     amount = secs / size
-    if unit in ("mo", "y"):
+    if unit in ("h", "mo", "y"):
         text = f"{_round_half_away(amount * 10) / 10:.1f}".removesuffix(".0")
     else:
         text = str(int(_round_half_away(amount)))

@@ -66,6 +66,13 @@ class Answer:
     interval: timedelta
 
 
+def _short_term_allowed(parameters: tuple[float, ...] | None) -> bool:
+    """Anki lets FSRS schedule same-day repeats only with parameters that model them (w17, w18 > 0)."""
+    if parameters is None:
+        return True
+    return len(parameters) >= 19 and parameters[17] > 0 and parameters[18] > 0
+
+
 @lru_cache(maxsize=8)
 def _fsrs_model(parameters: tuple[float, ...] | None) -> fsrs_rs_python.FSRS:
     import fsrs_rs_python as frs
@@ -128,6 +135,7 @@ class _Context:
         if card.state != State.NEW and card.stability is not None and card.difficulty is not None:
             memory = frs.MemoryState(card.stability, card.difficulty)
         self.fsrs = _fsrs_model(settings.fsrs_parameters).next_states(memory, settings.desired_retention, elapsed)
+        self.short_term = _short_term_allowed(settings.fsrs_parameters)
 
     def item(self, rating: Rating) -> Any:
         return (self.fsrs.again, self.fsrs.hard, self.fsrs.good, self.fsrs.easy)[rating - 1]
@@ -143,6 +151,13 @@ class _Context:
         if rating == Rating.EASY:
             minimum = self.fuzzed(self.fsrs.good.interval) + 1
         return self.fuzzed(interval, minimum)
+
+    def short_term_secs(self, rating: Rating) -> int | None:
+        """Without steps, FSRS may schedule a same-day repeat itself: its interval in seconds when under 12 h."""
+        interval = self.item(rating).interval
+        if self.short_term and interval < 0.5:
+            return int(_fuzz.f32(_fuzz.f32(interval) * 86_400.0))
+        return None
 
     def step_due(self, secs: int) -> tuple[datetime, timedelta]:
         """Due time of a (re)learning step; steps past the day boundary are due at the start of a later day."""
@@ -214,6 +229,15 @@ def _answer(ctx: _Context, rating: Rating, new: CardState, interval: timedelta, 
     )
 
 
+def _graduate_or_repeat(ctx: _Context, rating: Rating, state: State) -> Answer:
+    """No steps left to use: a short-term FSRS repeat today when FSRS asks for one, else graduate."""
+    secs = ctx.short_term_secs(rating)
+    if secs is None:
+        return _reviewing(ctx, rating, ctx.graduating(rating))
+    extra = {"scheduled_days": 1} if state == State.RELEARNING else {}
+    return _stepping(ctx, rating, state, 0, secs, **extra)
+
+
 def _learning(ctx: _Context) -> dict[Rating, Answer]:
     steps = _Steps(ctx.settings.learning_steps)
     index = 0 if ctx.card.state == State.NEW else steps.index(ctx.card.step)
@@ -224,12 +248,14 @@ def _learning(ctx: _Context) -> dict[Rating, Answer]:
         assert hard is not None
         out[Rating.HARD] = _stepping(ctx, Rating.HARD, State.LEARNING, index, hard)
     else:
-        out[Rating.AGAIN] = _reviewing(ctx, Rating.AGAIN, ctx.graduating(Rating.AGAIN))
-        out[Rating.HARD] = _reviewing(ctx, Rating.HARD, ctx.graduating(Rating.HARD))
+        out[Rating.AGAIN] = _graduate_or_repeat(ctx, Rating.AGAIN, State.LEARNING)
+        out[Rating.HARD] = _graduate_or_repeat(ctx, Rating.HARD, State.LEARNING)
     if index + 1 < len(steps):
         out[Rating.GOOD] = _stepping(ctx, Rating.GOOD, State.LEARNING, index + 1, steps.secs[index + 1])
-    else:
+    elif steps:
         out[Rating.GOOD] = _reviewing(ctx, Rating.GOOD, ctx.graduating(Rating.GOOD))
+    else:
+        out[Rating.GOOD] = _graduate_or_repeat(ctx, Rating.GOOD, State.LEARNING)
     out[Rating.EASY] = _reviewing(ctx, Rating.EASY, ctx.graduating(Rating.EASY))
     return out
 
@@ -253,8 +279,10 @@ def _review(ctx: _Context) -> dict[Rating, Answer]:
         again = _stepping(
             ctx, Rating.AGAIN, State.RELEARNING, 0, steps.secs[0], scheduled_days=lapse_days, lapses=lapses
         )
+    elif (secs := ctx.short_term_secs(Rating.AGAIN)) is not None:
+        again = _stepping(ctx, Rating.AGAIN, State.RELEARNING, 0, secs, scheduled_days=lapse_days, lapses=lapses)
     else:
-        again = _reviewing(ctx, Rating.AGAIN, min(lapse_days, ctx.maximum), lapses=lapses)
+        again = _reviewing(ctx, Rating.AGAIN, lapse_days, lapses=lapses)  # Anki does not clamp this one
     out[Rating.AGAIN] = replace(again, leech=leech)
 
     previous = 0
@@ -280,12 +308,14 @@ def _relearning(ctx: _Context) -> dict[Rating, Answer]:
         assert hard is not None
         out[Rating.HARD] = _stepping(ctx, Rating.HARD, State.RELEARNING, index, hard)
     else:
-        out[Rating.AGAIN] = _reviewing(ctx, Rating.AGAIN, ctx.graduating(Rating.AGAIN))
-        out[Rating.HARD] = _reviewing(ctx, Rating.HARD, ctx.graduating(Rating.HARD))
+        out[Rating.AGAIN] = _graduate_or_repeat(ctx, Rating.AGAIN, State.RELEARNING)
+        out[Rating.HARD] = _graduate_or_repeat(ctx, Rating.HARD, State.RELEARNING)
     if index + 1 < len(steps):
         out[Rating.GOOD] = _stepping(ctx, Rating.GOOD, State.RELEARNING, index + 1, steps.secs[index + 1])
-    else:
+    elif steps:
         out[Rating.GOOD] = _reviewing(ctx, Rating.GOOD, ctx.graduating(Rating.GOOD))
+    else:
+        out[Rating.GOOD] = _graduate_or_repeat(ctx, Rating.GOOD, State.RELEARNING)
     out[Rating.EASY] = _reviewing(ctx, Rating.EASY, ctx.graduating(Rating.EASY))
     return out
 
