@@ -1,0 +1,116 @@
+"""Today at a glance, for ``srs`` and ``srs status``: what is left per deck, what was done, what comes next.
+
+The per-deck counts are the study queue's own (:func:`srs.study.queue_counts`), so the status and the review
+header never disagree; the rest are aggregates from :mod:`srs.stats`. Each figure is one or two indexed
+queries, whatever the size of the collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session
+
+from srs.models import Card, Deck, Progress
+from srs.review import Counts
+from srs.scheduling import SchedulerSettings, day_bounds
+from srs.stats import day_streak, retention, reviewed_between
+
+CountsFor = Callable[[str | None], Counts]
+
+
+@dataclass(frozen=True)
+class DeckStatus:
+    """One deck's cards left today."""
+
+    id: str
+    name: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything the status screen shows."""
+
+    decks: tuple[DeckStatus, ...]
+    total: Counts
+    reviewed_today: int
+    next_due: datetime | None
+    streak: int
+    retention_30d: float | None
+    reviews_30d: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+
+        def counts(c: Counts) -> dict[str, int]:
+            return {"new": c.new, "learning": c.learning, "due": c.due, "total": c.new + c.learning + c.due}
+
+        return {
+            "decks": [{"id": d.id, "name": d.name, **counts(d.counts)} for d in self.decks],
+            "total": counts(self.total),
+            "reviewed_today": self.reviewed_today,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+            "streak_days": self.streak,
+            "retention_30d": None if self.retention_30d is None else round(self.retention_30d, 4),
+            "reviews_30d": self.reviews_30d,
+        }
+
+
+def next_due(session: Session, learner_id: int, now: datetime, deck_id: str | None = None) -> datetime | None:
+    """When the learner's next scheduled card falls due (it may be now or past); None if nothing is scheduled.
+
+    Suspended and never-studied cards have no due time; a buried card counts from when it comes back.
+    """
+    not_buried = or_(Progress.buried_until.is_(None), Progress.buried_until <= now)
+    base = [Progress.learner_id == learner_id, Progress.state != 0, Progress.suspended == False,  # noqa: E712
+            Card.retired == False]  # noqa: E712
+    if deck_id is not None:
+        base.append(Card.deck_id == deck_id)
+    earliest = session.execute(
+        select(func.min(Progress.due)).join(Card, Card.id == Progress.card_pk).where(*base, not_buried)
+    ).scalar_one_or_none()
+    buried = session.execute(
+        select(func.min(func.coalesce(Progress.buried_until, Progress.due)))
+        .join(Card, Card.id == Progress.card_pk)
+        .where(*base, and_(Progress.buried_until.is_not(None), Progress.buried_until > now))
+    ).scalar_one_or_none()
+    found = [moment for moment in (earliest, buried) if moment is not None]
+    if not found:
+        return None
+    # min() over a UTCDateTime column comes back as a raw value on SQLite; normalise through the column type.
+    return min(_as_utc(moment) for moment in found)
+
+
+def _as_utc(value: Any) -> datetime:
+    from datetime import timezone
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def collect_status(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings,
+                   counts_for: CountsFor) -> Status:
+    """Today's status for one learner. ``counts_for(deck_id)`` gives the queue counts (None: all decks)."""
+    decks = tuple(
+        DeckStatus(id=deck.id, name=deck.name, counts=counts_for(deck.id))
+        for deck in session.execute(select(Deck).order_by(Deck.name)).scalars()
+    )
+    today_start, tomorrow_start = day_bounds(now, settings.timezone, settings.rollover_hour)
+    ret = retention(session, learner_id, today_start - timedelta(days=29), tomorrow_start)["all"]
+    return Status(
+        decks=decks,
+        total=counts_for(None),
+        reviewed_today=reviewed_between(session, learner_id, today_start, tomorrow_start),
+        next_due=next_due(session, learner_id, now),
+        streak=day_streak(session, learner_id, now, settings),
+        retention_30d=ret.rate,
+        reviews_30d=ret.reviews,
+    )
