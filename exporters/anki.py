@@ -1,0 +1,208 @@
+"""Write decks as an Anki package (``.apkg``) that AnkiDroid, AnkiMobile and Anki desktop import.
+
+genanki builds the collection; three things are done differently from its defaults, all so that Anki's
+importer (which matches notes by GUID and updates them only when their mtime is newer) behaves:
+
+* each note's GUID is the card's ``anki_guid`` (fixed namespace + deck id + card id, never the text);
+* each note's mtime is the card's own ``updated_at`` rather than the package timestamp, so an unchanged
+  re-export changes nothing and an edit made in Anki survives an export of unrelated changes;
+* the zip is written with fixed entry times, so the same database and timestamp give the same bytes.
+
+With progress, the collection is post-processed to carry scheduling and the review log
+(:mod:`exporters.anki_progress`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import genanki
+
+from exporters.anki_note import (
+    ANSWER,
+    CSS,
+    FIELDS,
+    MODEL_ID,
+    MODEL_MTIME,
+    MODEL_NAME,
+    QUESTION,
+    TEMPLATE_ID,
+    TEMPLATE_NAME,
+    anki_deck_id,
+    note_fields,
+    note_tags,
+)
+from srs.cards import CardView
+from srs.export_data import CardHistory, ExportDeck
+from srs.scheduling.settings import SchedulerSettings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+class _Model(genanki.Model):  # type: ignore[misc]
+    """genanki's model, stamped with :data:`MODEL_MTIME` instead of the package timestamp.
+
+    Anki updates a note type only when its mtime is newer, so the note type changes in the user's collection
+    when our template does, not on every export (which would also undo the user's own template tweaks).
+    """
+
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_json(timestamp, deck_id)
+        data["mod"] = MODEL_MTIME
+        return data
+
+
+class _Note(genanki.Note):  # type: ignore[misc]
+    """A note stamped with its card's own modification time instead of the package timestamp."""
+
+    def __init__(self, mtime: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mtime = mtime
+
+    def write_to_db(self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int,
+                    id_gen: "itertools.count[int]") -> None:
+        # genanki uses ``timestamp`` only for the note's and its cards' ``mod`` columns.
+        super().write_to_db(cursor, self.mtime, deck_id, id_gen)
+
+
+def note_model() -> genanki.Model:
+    """The srs note type: fields Situation, Response, Reasoning, Sources, Counterpoints; sorted by Situation."""
+    return _Model(
+        MODEL_ID,
+        MODEL_NAME,
+        fields=[{"name": name, "id": field_id} for name, field_id in FIELDS],
+        templates=[{"name": TEMPLATE_NAME, "id": TEMPLATE_ID, "qfmt": QUESTION, "afmt": ANSWER}],
+        css=CSS,
+        sort_field_index=0,
+    )
+
+
+@dataclass(frozen=True)
+class AnkiExportResult:
+    """What :func:`write_apkg` wrote."""
+
+    path: Path
+    decks: int
+    notes: int
+    cards_with_progress: int
+    reviews: int
+    size: int
+
+
+def _zip_time(timestamp: float) -> tuple[int, int, int, int, int, int]:
+    moment = datetime.fromtimestamp(max(timestamp, 315532800), timezone.utc)  # zip dates start in 1980
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+def _write_zip(path: Path, collection: Path, timestamp: float) -> None:
+    """Zip the collection as Anki expects, with fixed entry times and attributes (repeatable bytes)."""
+    when = _zip_time(timestamp)
+    entries = [("collection.anki2", collection.read_bytes()), ("media", b"{}")]
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w") as archive:
+            for name, data in entries:
+                info = zipfile.ZipInfo(name, date_time=when)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 3
+                archive.writestr(info, data, compresslevel=6)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def build_package(decks: Sequence[ExportDeck], on_note: Callable[[], None] | None = None) -> genanki.Package:
+    """A genanki package: one Anki deck per srs deck, one note per card, new cards in deck order."""
+    model = note_model()
+    anki_decks = []
+    position = itertools.count(1)
+    for deck in decks:
+        anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.name, description="")
+        anki_deck.add_model(model)
+        for card in deck.cards:
+            anki_deck.add_note(_card_note(model, card, next(position)))
+            if on_note is not None:
+                on_note()
+        anki_decks.append(anki_deck)
+    return genanki.Package(anki_decks)
+
+
+def _card_note(model: genanki.Model, card: CardView, position: int) -> _Note:
+    return _Note(mtime=int(card.updated_at.timestamp()), model=model, fields=note_fields(card),
+                 tags=note_tags(card), guid=card.anki_guid, due=position)
+
+
+def write_apkg(decks: Sequence[ExportDeck], path: Path | str, timestamp: float,
+               histories: Mapping[int, CardHistory] | None = None, settings: SchedulerSettings | None = None,
+               on_note: Callable[[], None] | None = None) -> AnkiExportResult:
+    """Write ``decks`` to ``path`` as an ``.apkg``.
+
+    Args:
+        decks: The decks to write, as :func:`srs.export_data.decks_for_export` returns them.
+        path: Where to write; replaced atomically.
+        timestamp: Seconds since the epoch. Seeds note and card ids and the zip entry times; with the same
+            database and timestamp the file is byte-for-byte the same.
+        histories: With progress: each card's progress and review log by card pk
+            (:func:`srs.export_data.histories_for_export`). None writes every card as new.
+        settings: The learner's settings (time zone, rollover hour, steps); required with ``histories``.
+        on_note: Called once per note written.
+    """
+    path = Path(path)
+    package = build_package(decks, on_note)
+    handle, name = tempfile.mkstemp(suffix=".anki2")
+    os.close(handle)
+    db_path = Path(name)
+    try:
+        conn = sqlite3.connect(db_path)
+        try:
+            cursor = conn.cursor()
+            package.write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
+            with_progress = reviews = 0
+            if histories is not None:
+                from exporters.anki_progress import add_progress
+
+                if settings is None:
+                    raise ValueError("settings are required to export progress")
+                cards_by_guid = {card.anki_guid: card.pk for deck in decks for card in deck.cards}
+                with_progress, reviews = add_progress(conn, cards_by_guid, histories, settings, timestamp)
+            conn.commit()
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+        _write_zip(path, db_path, timestamp)
+    finally:
+        db_path.unlink(missing_ok=True)
+    return AnkiExportResult(path=path, decks=len(decks), notes=sum(len(d.cards) for d in decks),
+                            cards_with_progress=with_progress, reviews=reviews, size=path.stat().st_size)
+
+
+def export_anki(session: "Session", learner_id: int, deck_ids: Sequence[str], path: Path | str, timestamp: float,
+                with_progress: bool = False, on_card: Callable[[], None] | None = None) -> AnkiExportResult:
+    """Read the named decks (all when none) as the learner sees them and write them to ``path``.
+
+    With ``with_progress`` the learner's scheduling and review log go into the package too. ``on_card`` is
+    called once per card read (for a progress bar).
+
+    Raises:
+        NotFoundError: a named deck does not exist.
+    """
+    from srs.export_data import decks_for_export, histories_for_export, learner_settings
+
+    decks = decks_for_export(session, learner_id, deck_ids or None, on_card=on_card)
+    histories = settings = None
+    if with_progress:
+        pks = [card.pk for deck in decks for card in deck.cards]
+        histories = histories_for_export(session, learner_id, pks)
+        settings = learner_settings(session, learner_id)
+    return write_apkg(decks, path, timestamp, histories=histories, settings=settings)

@@ -1,0 +1,131 @@
+"""``srs export``: decks for Anki (``.apkg``) and for other tools (Anki's tab-separated text format)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+import click
+
+from srs.cli.common import AppContext, note, pass_app
+
+PROGRESS_BAR_MIN_CARDS = 1000
+
+
+class Timestamp(click.ParamType):
+    """Seconds since the epoch (``1767225600``) or an ISO 8601 time (``2026-01-01T00:00:00+00:00``)."""
+
+    name = "TIMESTAMP"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        text = str(value).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                self.fail(f"{value!r} is neither seconds since 1970 nor an ISO 8601 time", param, ctx)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            number = moment.timestamp()
+        if not 0 <= number < 32503680000:  # before the year 3000
+            self.fail(f"{value!r} is out of range", param, ctx)
+        return number
+
+
+def _default_path(deck_ids: tuple[str, ...], suffix: str) -> str:
+    """``interview-closing.apkg`` for one deck, ``srs-decks.apkg`` for several or all."""
+    unique = list(dict.fromkeys(deck_ids))
+    return f"{unique[0]}{suffix}" if len(unique) == 1 else f"srs-decks{suffix}"
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[], None] | None]:
+    """A progress bar on stderr for big exports, on a terminal only; otherwise nothing."""
+    if total < PROGRESS_BAR_MIN_CARDS or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
+
+
+@click.group()
+def export() -> None:
+    """Export decks for Anki on your phone, or as text for other tools.
+
+    \b
+    Example:
+      srs export anki --deck interview-closing
+    """
+
+
+@export.command("anki")
+@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Where to write. Default: DECK-ID.apkg (one deck) or srs-decks.apkg.")
+@click.option("--with-progress", is_flag=True,
+              help="Include your scheduling and review history (kept by Anki for cards it does not have yet).")
+@click.option("--timestamp", type=Timestamp(), envvar="SRS_EXPORT_TIMESTAMP",
+              help="Export time (epoch seconds or ISO 8601); fixes the bytes for the same data. "
+                   "Env: SRS_EXPORT_TIMESTAMP.")
+@pass_app
+def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_progress: bool,
+         timestamp: float | None) -> None:
+    """Write an Anki package (.apkg) for Anki, AnkiDroid or AnkiMobile.
+
+    Re-importing a newer export updates the notes you have instead of duplicating them; notes you edited in
+    Anki are kept unless the card changed here since.
+
+    \b
+    Example:
+      srs export anki --deck interview-closing --with-progress -o ~/closing.apkg
+    """
+    from exporters.anki import export_anki
+    from srs.export_data import count_cards
+
+    path = output or _default_path(deck_ids, ".apkg")
+    when = app.now().timestamp() if timestamp is None else timestamp
+    with app.session() as session:
+        total = count_cards(session, deck_ids)
+        with _progress(total, "Exporting") as on_card:
+            result = export_anki(session, app.learner_id, deck_ids, path, when, with_progress=with_progress,
+                                 on_card=on_card)
+    decks = f"{result.decks} deck" + ("" if result.decks == 1 else "s")
+    note(f"wrote {result.path}: {result.notes} notes in {decks} ({result.size:,} bytes)")
+    if with_progress:
+        note(f"with progress: {result.cards_with_progress} cards scheduled, {result.reviews} reviews; in Anki, "
+             "tick \"Import any learning progress\" (kept only for cards Anki does not have yet)")
+
+
+@export.command("csv")
+@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+              help="Where to write ('-' for stdout). Default: DECK-ID.txt (one deck) or srs-decks.txt.")
+@pass_app
+def csv(app: AppContext, deck_ids: tuple[str, ...], output: str | None) -> None:
+    """Write Anki's tab-separated text format, with its header lines, for Anki or any other tool.
+
+    \b
+    Example:
+      srs export csv --deck interview-closing -o closing.txt
+    """
+    import io
+
+    from exporters.csv_export import export_csv
+
+    path = output or _default_path(deck_ids, ".txt")
+    text = io.StringIO()
+    with app.session() as session:
+        count = export_csv(session, app.learner_id, deck_ids, text)
+    if path == "-":
+        sys.stdout.write(text.getvalue())
+        return
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text.getvalue())
+    note(f"wrote {path}: {count} notes")
