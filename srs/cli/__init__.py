@@ -58,6 +58,7 @@ def _register() -> None:
     cli.add_command(deck_cmds.deck)
     cli.add_command(card_cmds.card)
     cli.add_command(learner_cmds.learner)
+    cli.add_command(__import__("srs.cli.export_cmds", fromlist=["export"]).export)
 
 
 _register()
