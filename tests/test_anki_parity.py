@@ -13,7 +13,8 @@ About DST: to turn revlog times into day gaps, Anki counts whole 86,400-second p
 *today's* next learner-day; at answer time it counts back from the next day after that answer. The two agree
 except for reviews within an hour of the rollover on the other side of a DST change from the anchor, and which
 side that is depends on the date the test runs. Histories therefore avoid local 03:00-05:00 (rollover 04:00),
-so the comparison means the same thing in every season (a review at 05:00 sharp sits on a boundary too); ``test_scheduling_days`` covers the hour itself.
+so the comparison means the same thing in every season (a review at 05:00 sharp sits on a boundary
+too); ``test_scheduling_days`` covers the hour itself.
 """
 
 from __future__ import annotations

@@ -1,0 +1,273 @@
+"""The study queue and answering on a real database: limits, order, exclusions, CAS, undo, replay."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from srs import study
+from srs.db import get_or_create_learner, init_schema, make_engine
+from srs.errors import ConflictError, NotFoundError
+from srs.models import Card, Deck, Progress, Review, Setting
+from srs.scheduling import CardState, Rating, SchedulerSettings, State, day_bounds
+
+T0 = datetime(2025, 3, 3, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York, a Monday
+ZONE = "America/New_York"
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    engine = make_engine(db_url)
+    init_schema(engine)
+    with Session(engine) as s:
+        yield s
+    engine.dispose()
+
+
+@pytest.fixture
+def learner(session: Session) -> int:
+    learner_id = get_or_create_learner(session, "default", T0)
+    session.add(Setting(learner_id=learner_id, key="timezone", value=ZONE))
+    session.commit()
+    return learner_id
+
+
+def add_deck(session: Session, deck_id: str, cards: int) -> list[int]:
+    session.add(Deck(id=deck_id, name=deck_id, version="1", content_hash="x", created_at=T0, updated_at=T0))
+    session.flush()
+    rows = [
+        Card(deck_id=deck_id, card_id=f"c{i}", position=i, situation=f"s{i}", response="r", reasoning="why",
+             content_hash="h", anki_guid=f"{deck_id}-{i}", created_at=T0, updated_at=T0)
+        for i in range(cards)
+    ]
+    # Insert in reverse so primary keys do not follow deck order: the queue must use the position.
+    session.add_all(reversed(rows))
+    session.commit()
+    return [row.id for row in sorted(rows, key=lambda r: r.position) if row.id is not None]
+
+
+def settings(session: Session, learner_id: int) -> SchedulerSettings:
+    return study.load_settings(session, learner_id)
+
+
+def grade(session: Session, learner_id: int, card_pk: int, rating: Rating, now: datetime) -> study.Answered:
+    progress = study.get_progress(session, learner_id, card_pk)
+    version = progress.version if progress is not None else 0
+    return study.answer_card(session, learner_id, card_pk, rating, now, 5_000, version)
+
+
+def test_settings_come_from_rows_over_defaults(session: Session, learner: int) -> None:
+    session.add(Setting(learner_id=learner, key="new_per_day", value=5))
+    session.add(Setting(learner_id=learner, key="learning_steps", value=[2.0]))
+    session.commit()
+    loaded = settings(session, learner)
+    assert (loaded.timezone, loaded.new_per_day, loaded.learning_steps) == (ZONE, 5, (2.0,))
+    assert loaded.reviews_per_day == 200 and loaded.desired_retention == 0.9
+
+
+def test_new_cards_come_in_deck_order_within_the_daily_limit(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 30)
+    s = settings(session, learner)
+    assert study.queue_counts(session, learner, T0, s) == (20, 0, 0)
+    assert study.next_card(session, learner, T0, s) == cards[0]
+    assert study.next_card(session, learner, T0, s, exclude={cards[0]}) == cards[1]
+    assert study.next_card(session, learner, T0, s, new_limit=0) is None
+
+
+def test_answering_writes_progress_and_one_review_row(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 3)
+    done = grade(session, learner, cards[0], Rating.GOOD, T0)
+    progress = study.get_progress(session, learner, cards[0])
+    assert progress is not None and progress.version == 1
+    assert study.card_state(progress) == done.answer.state
+    assert progress.state == State.LEARNING and progress.step == 1
+    review = session.get(Review, done.review_id)
+    assert review is not None
+    assert (review.rating, review.kind, review.duration_ms, review.origin) == (3, 0, 5_000, "terminal")
+    assert review.prev_state == {"row": False}
+    assert review.reviewed_at == T0
+
+
+def test_daily_limits_count_what_was_done_today(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 30)
+    session.add(Setting(learner_id=learner, key="new_per_day", value=3))
+    session.commit()
+    s = settings(session, learner)
+    for offset, card in enumerate(cards[:2]):
+        grade(session, learner, card, Rating.EASY, T0 + timedelta(minutes=offset))
+    later = T0 + timedelta(hours=1)
+    assert study.queue_counts(session, learner, later, s).new == 1
+    grade(session, learner, cards[2], Rating.EASY, later)
+    assert study.queue_counts(session, learner, later, s).new == 0
+    assert study.next_card(session, learner, later, s) is None
+    # 03:59 New York is still the same learner-day; 04:00 starts the next one.
+    start, end = day_bounds(T0, ZONE, 4)
+    assert study.queue_counts(session, learner, end - timedelta(seconds=1), s).new == 0
+    assert study.queue_counts(session, learner, end, s).new == 3
+
+
+def test_learning_cards_first_reviews_next_new_last_and_learn_ahead_when_idle(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 4)
+    s = settings(session, learner)
+    grade(session, learner, cards[0], Rating.GOOD, T0)  # learning, due in ~10 minutes
+    grade(session, learner, cards[1], Rating.EASY, T0)  # review, due in days
+    review_day = study.get_progress(session, learner, cards[1])
+    assert review_day is not None and review_day.due is not None
+    # Right after: the learning card is not due yet, so new cards come first; it is learnt ahead when idle.
+    now = T0 + timedelta(minutes=1)
+    assert study.next_card(session, learner, now, s) == cards[2]
+    assert study.next_card(session, learner, now, s, new_limit=0) == cards[0]
+    assert study.queue_counts(session, learner, now, s).learning == 1
+    # Once due, the learning card comes first.
+    assert study.next_card(session, learner, T0 + timedelta(minutes=15), s) == cards[0]
+    # On the review's day, the review comes before new cards.
+    on_due = review_day.due + timedelta(hours=6)
+    grade(session, learner, cards[0], Rating.EASY, T0 + timedelta(minutes=15))
+    first = study.next_card(session, learner, on_due, s)
+    assert first in (cards[0], cards[1])
+    assert study.queue_counts(session, learner, on_due, s).due >= 1
+
+
+def test_suspended_buried_and_retired_cards_are_skipped(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 4)
+    s = settings(session, learner)
+    study.suspend(session, learner, cards[0])
+    until = study.bury_until_tomorrow(session, learner, cards[1], T0, s)
+    retired = session.get(Card, cards[2])
+    assert retired is not None
+    retired.retired = True
+    session.commit()
+    assert until == day_bounds(T0, ZONE, 4)[1]
+    assert study.next_card(session, learner, T0, s) == cards[3]
+    assert study.queue_counts(session, learner, T0, s).new == 1
+    # The buried card is back the next learner-day; the suspended one stays away until resumed.
+    assert study.queue_counts(session, learner, until, s).new == 2
+    study.suspend(session, learner, cards[0], suspended=False)
+    session.commit()
+    assert study.next_card(session, learner, until, s) == cards[0]
+
+
+def test_deck_filter(session: Session, learner: int) -> None:
+    first = add_deck(session, "a", 2)
+    second = add_deck(session, "b", 2)
+    s = settings(session, learner)
+    assert study.next_card(session, learner, T0, s, deck_id="b") == second[0]
+    assert study.queue_counts(session, learner, T0, s, deck_id="a") == (2, 0, 0)
+    assert study.next_card(session, learner, T0, s) == first[0]
+
+
+def test_review_limit_also_caps_new_cards(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 6)
+    session.add(Setting(learner_id=learner, key="reviews_per_day", value=2))
+    session.commit()
+    s = settings(session, learner)
+    for card in cards[:3]:
+        grade(session, learner, card, Rating.EASY, T0)
+    due_day = T0 + timedelta(days=40)
+    counts = study.queue_counts(session, learner, due_day, s)
+    assert counts.due == 2 and counts.new == 0
+
+
+def test_stale_version_is_a_conflict_and_writes_nothing(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 1)
+    grade(session, learner, cards[0], Rating.GOOD, T0)
+    with pytest.raises(ConflictError):
+        study.answer_card(session, learner, cards[0], Rating.GOOD, T0 + timedelta(minutes=11), 1000, 0)
+    assert session.execute(select(func.count()).select_from(Review)).scalar_one() == 1
+    progress = study.get_progress(session, learner, cards[0])
+    assert progress is not None and progress.version == 1
+
+
+def test_first_answer_racing_another_is_a_conflict(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 1)
+    grade(session, learner, cards[0], Rating.GOOD, T0)
+    with pytest.raises(ConflictError):
+        study.answer_card(session, learner, cards[0], Rating.AGAIN, T0, 1000, expected_version=0)
+
+
+def test_unknown_card_is_not_found(session: Session, learner: int) -> None:
+    with pytest.raises(NotFoundError):
+        study.answer_card(session, learner, 999, Rating.GOOD, T0, 0, 0)
+
+
+def test_naive_now_is_refused(session: Session, learner: int) -> None:
+    with pytest.raises(ValueError, match="naive"):
+        study.queue_counts(session, learner, datetime(2025, 1, 1), settings(session, learner))
+
+
+def _row(progress: Progress | None) -> dict[str, Any]:
+    assert progress is not None
+    return {name: getattr(progress, name) for name in study.ROW_FIELDS}
+
+
+def test_undo_restores_the_previous_state_exactly(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 1)
+    grade(session, learner, cards[0], Rating.GOOD, T0)
+    grade(session, learner, cards[0], Rating.GOOD, T0 + timedelta(minutes=10))
+    before = _row(study.get_progress(session, learner, cards[0]))
+    done = grade(session, learner, cards[0], Rating.AGAIN, T0 + timedelta(days=3))
+    assert study.undo_last(session, learner) == cards[0]
+    progress = study.get_progress(session, learner, cards[0])
+    assert _row(progress) == before
+    assert progress is not None and progress.version == 4  # never reused, so stale answers stay refused
+    assert session.get(Review, done.review_id) is None
+
+
+def test_undoing_the_first_answer_makes_the_card_new_again(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 2)
+    s = settings(session, learner)
+    grade(session, learner, cards[0], Rating.GOOD, T0)
+    assert study.undo_last(session, learner) == cards[0]
+    assert study.card_state(study.get_progress(session, learner, cards[0])) == CardState()
+    assert study.next_card(session, learner, T0, s) == cards[0]
+    assert study.queue_counts(session, learner, T0, s).new == 2
+    assert study.undo_last(session, learner) is None
+
+
+def test_undo_leaves_anki_imports_alone(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 1)
+    session.add(Review(learner_id=learner, card_pk=cards[0], rating=3, reviewed_at=T0, origin="anki", anki_id=1))
+    session.commit()
+    assert study.undo_last(session, learner) is None
+
+
+def test_leech_is_flagged_at_the_threshold(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 1)
+    session.add(Setting(learner_id=learner, key="leech_threshold", value=2))
+    session.add(Setting(learner_id=learner, key="relearning_steps", value=[]))
+    session.commit()
+    now = T0
+    grade(session, learner, cards[0], Rating.EASY, now)
+    leeches = []
+    for _ in range(3):
+        progress = study.get_progress(session, learner, cards[0])
+        assert progress is not None and progress.due is not None
+        now = max(now, progress.due) + timedelta(hours=8)
+        if progress.state == State.REVIEW:
+            leeches.append(grade(session, learner, cards[0], Rating.AGAIN, now).answer.leech)
+        else:
+            grade(session, learner, cards[0], Rating.GOOD, now)
+    progress = study.get_progress(session, learner, cards[0])
+    assert progress is not None and progress.leech
+    assert True in leeches
+
+
+def test_replaying_the_log_rebuilds_the_stored_state(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 3)
+    s = settings(session, learner)
+    now = T0
+    pattern = [Rating.GOOD, Rating.GOOD, Rating.HARD, Rating.AGAIN, Rating.GOOD, Rating.EASY, Rating.GOOD]
+    for rating in pattern * 2:
+        for card in cards:
+            grade(session, learner, card, rating, now)
+        progress = study.get_progress(session, learner, cards[0])
+        assert progress is not None and progress.due is not None
+        now = max(now + timedelta(minutes=1), progress.due + timedelta(minutes=30))
+    for card in cards:
+        stored = study.card_state(study.get_progress(session, learner, card))
+        assert study.rebuild_state(session, learner, card, s) == stored
