@@ -78,8 +78,12 @@ class ReviewService(Protocol):
         """A specific card, as it is now (used to show a card again after undo or an edit)."""
         ...
 
-    def grade(self, card: QueuedCard, rating: int, duration_ms: int) -> None:
-        """Record a grade: one review row and the card's new state, committed."""
+    def grade(self, card: QueuedCard, rating: int, duration_ms: int) -> str | None:
+        """Record a grade: one review row and the card's new state, committed. May return a note to show.
+
+        Raises:
+            SRSError: the grade was refused (e.g. the card was answered elsewhere meanwhile).
+        """
         ...
 
     def undo(self) -> int | None:
@@ -225,7 +229,13 @@ class ReviewSession:
         assert self.current is not None
         card = self.current
         duration = self._elapsed_ms()
-        self.service.grade(card, rating, duration)
+        try:
+            note = self.service.grade(card, rating, duration)
+        except SRSError as exc:
+            self.message = str(exc)
+            self.current = self.service.load(card.view.pk)
+            self.phase = Phase.QUESTION
+            return
         self._graded.append(_Graded(card.view.pk, rating, duration, card.queue == "new"))
         self.totals.reviewed += 1
         self.totals.again += rating == 1
@@ -233,8 +243,9 @@ class ReviewSession:
         self._new_seen += card.queue == "new"
         if self.limit is not None and self.totals.reviewed >= self.limit:
             self._finish(stopped_early=False)
-            return
-        self._advance()
+        else:
+            self._advance()
+        self.message = note or self.message
 
     def _undo(self) -> None:
         if not self._graded:

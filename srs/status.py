@@ -7,7 +7,6 @@ queries, whatever the size of the collection.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,9 +18,6 @@ from srs.models import Card, Deck, Progress
 from srs.review import Counts
 from srs.scheduling import SchedulerSettings, day_bounds
 from srs.stats import day_streak, retention, reviewed_between
-
-CountsFor = Callable[[str | None], Counts]
-
 
 @dataclass(frozen=True)
 class DeckStatus:
@@ -96,9 +92,14 @@ def _as_utc(value: Any) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def collect_status(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings,
-                   counts_for: CountsFor) -> Status:
-    """Today's status for one learner. ``counts_for(deck_id)`` gives the queue counts (None: all decks)."""
+def collect_status(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings) -> Status:
+    """Today's status for one learner: the study queue's counts per deck and in total, and the day's figures."""
+    from srs.study import queue_counts
+
+    def counts_for(deck_id: str | None) -> Counts:
+        c = queue_counts(session, learner_id, now, settings, deck_id)
+        return Counts(new=c.new, learning=c.learning, due=c.due)
+
     decks = tuple(
         DeckStatus(id=deck.id, name=deck.name, counts=counts_for(deck.id))
         for deck in session.execute(select(Deck).order_by(Deck.name)).scalars()

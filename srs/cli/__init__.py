@@ -59,6 +59,11 @@ def _register() -> None:
     cli.add_command(card_cmds.card)
     cli.add_command(learner_cmds.learner)
     cli.add_command(__import__("srs.cli.export_cmds", fromlist=["export"]).export)
+    from srs.cli import review_cmds
+
+    cli.add_command(review_cmds.review)
+    cli.add_command(review_cmds.status)
+    cli.add_command(review_cmds.stats)
 
 
 _register()

@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import IO, Protocol
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import IO, Any, Protocol
 
 ENTER = "\n"
 EOF = ""
@@ -25,6 +25,10 @@ class KeyReader(Protocol):
     """Something that returns the learner's next command token."""
 
     def read(self) -> str: ...
+
+    def paused(self) -> AbstractContextManager[None]:
+        """A block during which the terminal is back in its normal mode (to run ``$EDITOR``)."""
+        ...
 
 
 def token_from_line(line: str) -> str:
@@ -59,6 +63,9 @@ class LineReader:
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
 
+    def paused(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
     def read(self) -> str:
         line = self.stream.readline()
         if line == "":
@@ -69,8 +76,20 @@ class LineReader:
 class TerminalReader:
     """Single keypresses from a terminal file descriptor that :func:`key_reader` put in cbreak mode."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, saved: list[Any]) -> None:
         self.fd = fd
+        self.saved = saved
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        import termios
+        import tty
+
+        termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+        try:
+            yield
+        finally:
+            tty.setcbreak(self.fd, termios.TCSANOW)
 
     def read(self) -> str:
         import select
@@ -119,6 +138,6 @@ def key_reader(stream: IO[str] | None = None) -> Iterator[KeyReader]:
     saved = termios.tcgetattr(fd)
     try:
         tty.setcbreak(fd, termios.TCSANOW)
-        yield TerminalReader(fd)
+        yield TerminalReader(fd, saved)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)

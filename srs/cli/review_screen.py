@@ -73,8 +73,9 @@ def question(card: QueuedCard, width: int, style: Style) -> list[str]:
 
 def question_prompt(width: int, style: Style) -> list[str]:
     """The prompt under the situation: rehearse first, then reveal."""
+    keys = "Space/Enter: show the response · ?: keys · q: quit"
     return [style.accent("Say or think your response.", "yellow"),
-            *(style.dim(line) for line in wrap("Space/Enter: show the response   ?: keys   q: quit", width))]
+            *(style.dim(line) for line in wrap(keys if style.unicode else keys.replace("·", "|"), width))]
 
 
 def answer(card: QueuedCard, width: int, style: Style) -> list[str]:

@@ -1,0 +1,176 @@
+"""``srs review``, ``srs status`` and ``srs stats``: the daily loop and the pictures of how it is going."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from srs.cli.common import AppContext, echo_json, note, pass_app, use_color
+
+if TYPE_CHECKING:
+    from srs.cli.keys import KeyReader
+    from srs.cli.review_screen import Style
+    from srs.review import Phase, QueuedCard, ReviewSession
+
+
+@click.command()
+@click.option("--deck", "deck_id", metavar="ID", help="Only cards from this deck.")
+@click.option("--new", "new_limit", type=click.IntRange(min=0), metavar="N",
+              help="At most N new cards in this session (within the daily limit).")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Stop after N answers.")
+@pass_app
+def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: int | None) -> None:
+    """Review today's cards: read the situation, answer aloud, reveal, grade.
+
+    Keys: Space/Enter reveal · 1 Again, 2 Hard, 3 Good, 4 Easy · u undo · s suspend · b bury until tomorrow ·
+    e edit in $EDITOR · ? keys · q quit. Every grade is saved the moment it is given. When stdin is not a
+    terminal, each line is one key (an empty line is Enter), so a session can be scripted.
+
+    \b
+    Example:
+      srs review --new 5
+      printf '\\n3\\n\\n1\\nq\\n' | srs review     # scripted: reveal, Good, reveal, Again, quit
+    """
+    from srs.cli.keys import key_reader
+    from srs.cli.render import terminal_width
+    from srs.cli.review_screen import Style
+    from srs.edits import edit_template
+    from srs.review import ReviewSession
+    from srs.review_service import DbReviewService
+
+    service = DbReviewService.open(app.store.engine, app.learner_id, app.now, deck_id)
+    style = Style(color=use_color(), unicode=use_color())
+    full_screen = sys.stdout.isatty()
+    with key_reader() as keys:
+        session = ReviewSession(service, editor=_editor(keys), edit_template=edit_template,
+                                new_limit=new_limit, limit=limit)
+        session.start()
+        drawn: tuple[QueuedCard, Phase] | None = None
+        try:
+            while not session.done:
+                drawn = _draw(session, style, terminal_width(), full_screen, drawn, service.deck_label)
+                session.handle(keys.read())
+        except KeyboardInterrupt:
+            session.handle("q")
+    from srs.cli.review_screen import summary
+
+    if full_screen:
+        click.echo()
+    if session.message:
+        note(session.message)
+    for line in summary(session.totals, app.now(), service.settings.timezone, style):
+        click.echo(line)
+
+
+def _editor(keys: "KeyReader") -> "object":
+    """Open text in ``$VISUAL``/``$EDITOR`` with the terminal in its normal mode; None if not saved."""
+    import os
+
+    def edit(text: str) -> str | None:
+        if not (os.environ.get("VISUAL") or os.environ.get("EDITOR")) and not sys.stdin.isatty():
+            from srs.errors import SRSError
+
+            raise SRSError("set $EDITOR to edit cards")
+        with keys.paused():
+            try:
+                return click.edit(text, extension=".txt", require_save=True)
+            except click.ClickException as exc:
+                from srs.errors import SRSError
+
+                raise SRSError(exc.message) from None
+
+    return edit
+
+
+def _draw(session: "ReviewSession", style: "Style", width: int, full_screen: bool,
+          drawn: "tuple[QueuedCard, Phase] | None", deck_label: str) -> "tuple[QueuedCard, Phase] | None":
+    """Show the session: the whole screen on a terminal; on a pipe only what changed since ``drawn``."""
+    from srs.cli.review_screen import answer, grade_bar, header, help_lines, question, question_prompt
+    from srs.review import Phase
+
+    card = session.current
+    if card is None:
+        return drawn
+    lines: list[str] = []
+    new_card = full_screen or drawn is None or drawn[0] is not card  # undo and edits load a fresh object
+    if new_card:
+        lines += header(session.counts(), card, deck_label, width, style) + question(card, width, style)
+        if session.phase is Phase.QUESTION:
+            lines += question_prompt(width, style)
+    if session.phase is Phase.ANSWER and (new_card or drawn is None or drawn[1] is not Phase.ANSWER):
+        lines += answer(card, width, style) + grade_bar(card, width, style)
+    if session.show_help:
+        lines += [""] + help_lines(style)
+    if full_screen:
+        click.clear()
+    elif lines:
+        click.echo()
+    for line in lines:
+        click.echo(line)
+    if session.message:
+        note(session.message)
+    return card, session.phase
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def status(app: AppContext, as_json: bool) -> None:
+    """Today at a glance: cards left per deck, reviews done, next due, streak, retention.
+
+    `srs` with no command prints this.
+
+    \b
+    Example:
+      srs status --json
+    """
+    from srs.status import collect_status
+    from srs.study import load_settings
+
+    now = app.now()
+    with app.session() as session:
+        settings = load_settings(session, app.learner_id)
+        data = collect_status(session, app.learner_id, now, settings)
+    if as_json:
+        echo_json({"learner": app.learner, **data.as_dict()})
+        return
+    from srs.cli.status_view import status_lines
+
+    for line in status_lines(data, now, settings.timezone, use_color()):
+        click.echo(line)
+    if data.total.new + data.total.learning + data.total.due:
+        note("Run `srs review` to study them.")
+
+
+@click.command()
+@click.option("--deck", "deck_id", metavar="ID", help="Only this deck.")
+@click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True, metavar="N",
+              help="Forecast the next N days; retention and time over the last N days.")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@pass_app
+def stats(app: AppContext, deck_id: str | None, days: int, as_json: bool) -> None:
+    """Pictures of your progress: due forecast, review calendar, retention, cards by state, time per card.
+
+    \b
+    Example:
+      srs stats --deck interview-closing --days 60
+    """
+    from srs.decks import get_deck
+    from srs.stats import collect_stats
+    from srs.study import load_settings
+
+    now = app.now()
+    with app.session() as session:
+        if deck_id is not None:
+            get_deck(session, deck_id)  # a clear "no deck with id" error
+        settings = load_settings(session, app.learner_id)
+        data = collect_stats(session, app.learner_id, now, settings, days=days, deck_id=deck_id)
+    if as_json:
+        echo_json({"learner": app.learner, **data})
+        return
+    from srs.cli.status_view import stats_lines
+
+    for line in stats_lines(data, use_color()):
+        click.echo(line)

@@ -1,0 +1,108 @@
+"""Text for ``srs status`` and ``srs stats``: tables and charts built from the plain data the services return."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import click
+
+from srs.cli import charts
+from srs.cli.render import clean_line
+from srs.status import Status
+
+
+def _percent(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate * 100:.0f}%"
+
+
+def when(moment: datetime | None, now: datetime, tz: str) -> str:
+    """``now``, ``in 3h (14:05)``, ``in 4d (Fri 06 Mar 04:00)``, or ``nothing scheduled``."""
+    from srs.scheduling import format_interval
+    from srs.scheduling.days import zone
+
+    if moment is None:
+        return "nothing scheduled"
+    if moment <= now:
+        return "now"
+    local = moment.astimezone(zone(tz))
+    shown = local.strftime("%H:%M") if moment - now < timedelta(hours=20) else local.strftime("%a %d %b %H:%M")
+    return f"in {format_interval(moment - now, timedelta(0))} ({shown})"
+
+
+def status_lines(status: Status, now: datetime, tz: str, color: bool) -> list[str]:
+    """The status table (one row per deck and a total) and the day's figures."""
+    rows = [(clean_line(d.name, 40), d.counts) for d in status.decks]
+    name_width = max([len("Deck"), len("Total"), *(len(name) for name, _ in rows)])
+
+    def row(name: str, new: object, learning: object, due: object) -> str:
+        return f"{name:<{name_width}}  {new!s:>5}  {learning!s:>8}  {due!s:>5}"
+
+    bold = (lambda s: click.style(s, bold=True)) if color else (lambda s: s)
+    lines = [bold(row("Deck", "New", "Learning", "Due"))]
+    lines += [row(name, c.new, c.learning, c.due) for name, c in rows]
+    t = status.total
+    if len(rows) != 1:
+        lines.append(bold(row("Total", t.new, t.learning, t.due)))
+    lines += [
+        "",
+        f"Reviewed today:  {status.reviewed_today}",
+        f"Next due:        {'now' if t.new + t.learning + t.due else when(status.next_due, now, tz)}",
+        f"Day streak:      {status.streak} day{'s' if status.streak != 1 else ''}",
+        f"Retention:       {_percent(status.retention_30d)} over the last 30 days "
+        f"({status.reviews_30d} review{'s' if status.reviews_30d != 1 else ''} of cards in review)",
+    ]
+    return lines
+
+
+def _forecast_labels(days: int, group: int) -> list[str]:
+    columns = -(-days // group)
+    labels = [""] * columns
+    labels[0] = "today"
+    step = 7 if group == 1 else max(1, 28 // group)
+    for i in range(step, columns, step):
+        labels[i] = f"+{i * group}d"
+    return labels
+
+
+def stats_lines(data: dict[str, Any], color: bool) -> list[str]:
+    """The stats page: forecast chart, review calendar, retention, cards by state, time per answer."""
+    unicode = color
+    bold = (lambda s: click.style(s, bold=True)) if color else (lambda s: s)
+    days = data["days"]
+    forecast: list[int] = data["forecast"]
+    values, group = charts.bucket(forecast, 40)
+    per = "day" if group == 1 else f"{group} days"
+    lines = [bold(f"Due in the next {days} days: {sum(forecast)} "
+                  f"(today {forecast[0]}, tomorrow {forecast[1] if days > 1 else 0}; one column per {per})")]
+    lines += charts.column_chart(values, _forecast_labels(days, group), height=8, unicode=unicode, color=color)
+
+    per_day = {date.fromisoformat(k): v for k, v in data["reviews_per_day"].items()}
+    today = date.fromisoformat(data["today"])
+    total = sum(per_day.values())
+    lines += ["", bold(f"Reviews in the last 6 months: {total} on {len(per_day)} day{'s' if len(per_day) != 1 else ''}")]
+    lines += charts.heatmap(per_day, today, weeks=26, unicode=unicode, color=color)
+
+    ret = data["retention"]
+    lines += ["", bold(f"Retention, last {days} days (answers to cards in review that were not Again)")]
+    for key, label in (("young", "Young (interval < 21d)"), ("mature", "Mature (interval >= 21d)"),
+                       ("all", "All")):
+        r = ret[key]
+        lines.append(f"  {label:<26} {_percent(r['rate']):>5}  of {r['reviews']} review{'s' if r['reviews'] != 1 else ''}")
+
+    cards = data["cards"]
+    lines += ["", bold(f"Cards by state ({cards['total']} cards)")]
+    top = max([cards[k] for k in ("new", "learning", "relearning", "young", "mature", "suspended")] + [1])
+    for key in ("new", "learning", "relearning", "young", "mature", "suspended"):
+        bar = ("█" if unicode else "#") * (round(30 * cards[key] / top) if cards[key] else 0)
+        lines.append(f"  {key.capitalize():<11} {cards[key]:>6}  {bar}")
+
+    t = data["time"]
+    lines += ["", bold(f"Time, last {days} days")]
+    if t["reviews"]:
+        minutes = t["total_seconds"] / 60
+        lines.append(f"  {t['average_seconds']:.1f}s per answer on average; {t['reviews']} answers, "
+                     f"{minutes:.0f} min in total")
+    else:
+        lines.append("  No answers yet.")
+    return lines

@@ -1,0 +1,128 @@
+"""The database side of a review session: :class:`DbReviewService` implements :class:`srs.review.ReviewService`
+on top of :mod:`srs.study`.
+
+Each call opens its own short session and commits its own work before returning — a grade through
+:func:`srs.study.answer_card` (one transaction), undo through :func:`srs.study.undo_last` — so a process killed at
+any moment loses nothing already answered, and holds no lock while the learner is thinking. The clock is read
+afresh for every call, so a session left open overnight moves into the new learner-day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from srs import study
+from srs.cards import card_view
+from srs.edits import parse_edit, save_edit
+from srs.models import Card
+from srs.review import Counts, QueuedCard
+from srs.scheduling import SchedulerSettings, State, format_interval
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+_QUEUE = {State.NEW: "new", State.LEARNING: "learning", State.RELEARNING: "learning", State.REVIEW: "due"}
+
+
+@dataclass
+class DbReviewService:
+    """Review one learner's cards (optionally one deck's) in a database.
+
+    Attributes:
+        engine: The database.
+        learner_id: Whose progress.
+        now: The clock (aware UTC).
+        settings: The learner's scheduler settings, read once at the start.
+        deck_id: Only this deck's cards (None: all decks).
+        deck_label: What the header calls the cards being reviewed.
+    """
+
+    engine: "Engine"
+    learner_id: int
+    now: Callable[[], datetime]
+    settings: SchedulerSettings
+    deck_id: str | None = None
+    deck_label: str = "All decks"
+
+    @classmethod
+    def open(cls, engine: "Engine", learner_id: int, now: Callable[[], datetime],
+             deck_id: str | None = None) -> DbReviewService:
+        """Load the learner's settings and check the deck exists (NotFoundError names it if not)."""
+        from srs.decks import get_deck
+
+        with Session(engine) as session:
+            settings = study.load_settings(session, learner_id)
+            label = get_deck(session, deck_id).name if deck_id is not None else "All decks"
+        return cls(engine, learner_id, now, settings, deck_id, label)
+
+    def _queued(self, session: Session, card_pk: int) -> QueuedCard:
+        card = session.get(Card, card_pk)
+        assert card is not None
+        view = card_view(session, self.learner_id, card)
+        outcomes, version = study.preview_card(session, self.learner_id, card_pk, self.now(), self.settings)
+        progress = study.get_progress(session, self.learner_id, card_pk)
+        state = State(progress.state) if progress is not None else State.NEW
+        previews = {int(rating): format_interval(outcome.interval) for rating, outcome in outcomes.items()}
+        return QueuedCard(view=view, queue=_QUEUE[state], previews=previews, token=version)
+
+    def counts(self) -> Counts:
+        with Session(self.engine) as session:
+            c = study.queue_counts(session, self.learner_id, self.now(), self.settings, self.deck_id)
+        return Counts(new=c.new, learning=c.learning, due=c.due)
+
+    def next_card(self, allow_new: bool) -> QueuedCard | None:
+        with Session(self.engine) as session:
+            card_pk = study.next_card(session, self.learner_id, self.now(), self.settings, self.deck_id,
+                                      new_limit=None if allow_new else 0)
+            return None if card_pk is None else self._queued(session, card_pk)
+
+    def load(self, card_pk: int) -> QueuedCard:
+        with Session(self.engine) as session:
+            return self._queued(session, card_pk)
+
+    def grade(self, card: QueuedCard, rating: int, duration_ms: int) -> str | None:
+        with Session(self.engine) as session:
+            result = study.answer_card(session, self.learner_id, card.view.pk, rating, self.now(), duration_ms,
+                                       expected_version=int(card.token or 0))
+        if result.answer.leech:
+            return (f"{card.view.ref} is a leech: forgotten {result.answer.state.lapses} times. "
+                    "Consider rewording it (e) or suspending it (s).")
+        return None
+
+    def undo(self) -> int | None:
+        with Session(self.engine) as session:
+            return study.undo_last(session, self.learner_id)
+
+    def suspend(self, card: QueuedCard) -> None:
+        with Session(self.engine) as session:
+            study.suspend(session, self.learner_id, card.view.pk)
+            session.commit()
+
+    def bury(self, card: QueuedCard) -> None:
+        with Session(self.engine) as session:
+            study.bury_until_tomorrow(session, self.learner_id, card.view.pk, self.now(), self.settings)
+            session.commit()
+
+    def save_edit(self, card: QueuedCard, text: str) -> bool:
+        edited = parse_edit(text)
+        with Session(self.engine) as session:
+            changed = save_edit(session, self.learner_id, card.view.pk, edited, self.now())
+            session.commit()
+        return changed
+
+    def next_due(self) -> datetime | None:
+        from srs.status import next_due
+
+        with Session(self.engine) as session:
+            return next_due(session, self.learner_id, self.now(), self.deck_id)
+
+    def streak(self) -> int:
+        from srs.stats import day_streak
+
+        with Session(self.engine) as session:
+            return day_streak(session, self.learner_id, self.now(), self.settings)
