@@ -38,7 +38,9 @@ from exporters.anki_note import (
     TEMPLATE_ID,
     TEMPLATE_NAME,
     anki_deck_id,
+    anki_deck_name,
     note_fields,
+    text_html,
     note_tags,
 )
 from srs.cards import CardView
@@ -128,7 +130,8 @@ def build_package(decks: Sequence[ExportDeck], on_note: Callable[[], None] | Non
     anki_decks = []
     position = itertools.count(1)
     for deck in decks:
-        anki_deck = genanki.Deck(anki_deck_id(deck.id), deck.name, description="")
+        anki_deck = genanki.Deck(anki_deck_id(deck.id), anki_deck_name(deck.name),
+                                  description=text_html(deck.description))
         anki_deck.add_model(model)
         for card in deck.cards:
             anki_deck.add_note(_card_note(model, card, next(position)))

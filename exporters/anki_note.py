@@ -142,6 +142,11 @@ def note_tags(card: CardView) -> list[str]:
     return list(dict.fromkeys([*card.tags, card.deck_id]))
 
 
+def anki_deck_name(name: str) -> str:
+    """The deck's name on one line, as Anki's deck list shows it (``::`` in a name still makes a subdeck)."""
+    return " ".join(name.split()) or "srs"
+
+
 def anki_deck_id(deck_id: str) -> int:
     """A fixed Anki deck id for an srs deck: derived from the deck id, so every export of a deck agrees."""
     digest = hashlib.sha256(f"srs-anki-deck:{deck_id}".encode()).digest()

@@ -12,7 +12,7 @@ import csv
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from exporters.anki_note import FIELDS, MODEL_NAME, note_fields, note_tags
+from exporters.anki_note import FIELDS, MODEL_NAME, anki_deck_name, note_fields, note_tags
 from srs.export_data import ExportDeck
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def header_lines(decks: Sequence[ExportDeck]) -> list[str]:
     names = ["GUID", *(name for name, _ in FIELDS), "Tags"]
     lines = ["#separator:tab", "#html:true", "#guid column:1", f"#notetype:{MODEL_NAME}"]
     if len(decks) == 1:
-        lines.append(f"#deck:{_clean(decks[0].name)}")
+        lines.append(f"#deck:{anki_deck_name(decks[0].name)}")
     else:
         names.append("Deck")
         lines.append(f"#deck column:{len(names)}")
@@ -43,13 +43,15 @@ def write_csv(decks: Sequence[ExportDeck], out: TextIO) -> int:
     for line in header_lines(decks):
         out.write(line + "\n")
     writer = csv.writer(out, delimiter="\t", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    # Anki reads a line starting with "#" as a comment, and a GUID can start with "#": quote such rows.
+    quoted = csv.writer(out, delimiter="\t", quotechar='"', quoting=csv.QUOTE_ALL, lineterminator="\n")
     rows = 0
     for deck in decks:
         for card in deck.cards:
             row = [card.anki_guid, *(_clean(f) for f in note_fields(card)), " ".join(note_tags(card))]
             if len(decks) != 1:
-                row.append(_clean(deck.name))
-            writer.writerow(row)
+                row.append(anki_deck_name(deck.name))
+            (quoted if card.anki_guid.startswith("#") else writer).writerow(row)
             rows += 1
     return rows
 
