@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from srs.cards import CardView, card_view
 from srs.decks import get_deck
@@ -70,9 +70,9 @@ def count_cards(session: Session, deck_ids: Sequence[str] | None = None) -> int:
     """How many active cards :func:`decks_for_export` will return (to size a progress bar)."""
     from sqlalchemy import func
 
-    query = select(func.count()).select_from(Card).where(Card.retired == False)  # noqa: E712
+    query = select(func.count()).select_from(Card).where(col(Card.retired).is_(False))
     if deck_ids:
-        query = query.where(Card.deck_id.in_(list(deck_ids)))  # type: ignore[attr-defined]
+        query = query.where(col(Card.deck_id).in_(list(deck_ids)))
     return int(session.execute(query).scalar_one())
 
 
@@ -89,12 +89,12 @@ def decks_for_export(session: Session, learner_id: int, deck_ids: Sequence[str] 
     if deck_ids:
         decks = [get_deck(session, deck_id) for deck_id in dict.fromkeys(deck_ids)]
     else:
-        decks = list(session.execute(select(Deck).order_by(Deck.name, Deck.id)).scalars())
+        decks = list(session.execute(select(Deck).order_by(col(Deck.name), col(Deck.id))).scalars())
     result = []
     for deck in decks:
         cards = session.execute(
-            select(Card).where(Card.deck_id == deck.id, Card.retired == False)  # noqa: E712
-            .order_by(Card.position, Card.id)
+            select(Card).where(col(Card.deck_id) == deck.id, col(Card.retired).is_(False))
+            .order_by(col(Card.position), col(Card.id))
         ).scalars()
         views = []
         for card in cards:
@@ -109,7 +109,7 @@ def histories_for_export(session: Session, learner_id: int, card_pks: Sequence[i
     """The learner's progress and review log for each card in ``card_pks`` (cards never seen are left out)."""
     wanted = set(card_pks)
     progress: dict[int, ProgressRecord] = {}
-    for row in session.execute(select(Progress).where(Progress.learner_id == learner_id)).scalars():
+    for row in session.execute(select(Progress).where(col(Progress.learner_id) == learner_id)).scalars():
         if row.card_pk in wanted:
             progress[row.card_pk] = ProgressRecord(
                 state=row.state, step=row.step, stability=row.stability, difficulty=row.difficulty, due=row.due,
@@ -117,7 +117,8 @@ def histories_for_export(session: Session, learner_id: int, card_pks: Sequence[i
                 suspended=row.suspended,
             )
     reviews: dict[int, list[ReviewRecord]] = {}
-    query = select(Review).where(Review.learner_id == learner_id).order_by(Review.reviewed_at, Review.id)
+    query = select(Review).where(col(Review.learner_id) == learner_id).order_by(
+        col(Review.reviewed_at), col(Review.id))
     for review in session.execute(query).scalars():
         if review.card_pk in wanted:
             reviews.setdefault(review.card_pk, []).append(ReviewRecord(
@@ -132,5 +133,5 @@ def histories_for_export(session: Session, learner_id: int, card_pks: Sequence[i
 
 def learner_settings(session: Session, learner_id: int) -> SchedulerSettings:
     """The learner's scheduler settings (time zone, rollover hour, steps, retention, FSRS parameters)."""
-    rows = session.execute(select(Setting).where(Setting.learner_id == learner_id)).scalars()
+    rows = session.execute(select(Setting).where(col(Setting.learner_id) == learner_id)).scalars()
     return SchedulerSettings.from_values({row.key: row.value for row in rows})

@@ -15,7 +15,7 @@ from srs.cli.common import AppContext, note, pass_app
 PROGRESS_BAR_MIN_CARDS = 1000
 
 
-class Timestamp(click.ParamType):
+class Timestamp(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.2+, not in 8.1
     """Seconds since the epoch (``1767225600``) or an ISO 8601 time (``2026-01-01T00:00:00+00:00``)."""
 
     name = "TIMESTAMP"
