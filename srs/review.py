@@ -131,6 +131,7 @@ class Summary:
     next_due: datetime | None = None
     streak: int = 0
     stopped_early: bool = False
+    left: Counts | None = None
 
 
 @dataclass
@@ -301,4 +302,5 @@ class ReviewSession:
         self.current = None
         self.totals.stopped_early = stopped_early
         self.totals.next_due = self.service.next_due()
+        self.totals.left = self.service.counts()
         self.totals.streak = self.service.streak()

@@ -75,7 +75,7 @@ def test_answer_side_marks_sources_and_counterpoints_without_colour() -> None:
     text = "\n".join(answer(card, 60, Style()))
     assert "RESPONSE\n  R" in text and "REASONING\n  W" in text
     assert "SOURCES\n  Article A - Ann" in text
-    assert "COUNTERPOINT -- Article B:\n| Disagree." in text
+    assert "Counterpoint -- Article B:\n| Disagree." in text
     bar = grade_bar(card, 80, Style())[0]
     assert "1 Again <1m" in bar and "3 Good <10m" in bar and "2 Hard" in bar
     head = header(Counts(5, 0, 2), card, "Deck", 60, Style())[0]

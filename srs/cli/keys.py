@@ -73,12 +73,32 @@ class LineReader:
         return token_from_line(line)
 
 
+def split_key(data: bytes) -> tuple[bytes, bytes]:
+    """Split the first keypress off ``data``: an escape sequence, a CR LF pair, a UTF-8 character, or a byte.
+
+    Keys typed fast (or pasted) arrive together in one read; each must still count as its own command.
+    """
+    if data[:1] == b"\x1b":
+        if data[1:2] in (b"[", b"O"):
+            end = 2
+            while end < len(data) and not 0x40 <= data[end] <= 0x7E:
+                end += 1
+            return data[:end + 1], data[end + 1:]
+        return data[:1], data[1:]
+    if data[:2] == b"\r\n":
+        return data[:2], data[2:]
+    lead = data[0]
+    size = 4 if lead >= 0xF0 else 3 if lead >= 0xE0 else 2 if lead >= 0xC0 else 1
+    return data[:size], data[size:]
+
+
 class TerminalReader:
     """Single keypresses from a terminal file descriptor that :func:`key_reader` put in cbreak mode."""
 
     def __init__(self, fd: int, saved: list[Any]) -> None:
         self.fd = fd
         self.saved = saved
+        self.pending = b""
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -90,18 +110,23 @@ class TerminalReader:
             yield
         finally:
             tty.setcbreak(self.fd, termios.TCSANOW)
+            self.pending = b""
 
     def read(self) -> str:
         import select
 
-        data = os.read(self.fd, 1)
-        # An escape sequence or a multi-byte character arrives as a burst: take the rest of it too.
-        while data and select.select([self.fd], [], [], 0.01)[0]:
-            more = os.read(self.fd, 32)
-            if not more:
-                break
-            data += more
-        return token_from_bytes(data)
+        if not self.pending:
+            self.pending = os.read(self.fd, 64)
+            # The rest of an escape sequence or of a multi-byte character may follow a moment later.
+            while self.pending and select.select([self.fd], [], [], 0.01)[0]:
+                more = os.read(self.fd, 64)
+                if not more:
+                    break
+                self.pending += more
+        if not self.pending:
+            return EOF
+        key, self.pending = split_key(self.pending)
+        return token_from_bytes(key)
 
 
 def stdin_is_terminal(stream: IO[str] | None = None) -> bool:

@@ -94,7 +94,7 @@ def answer(card: QueuedCard, width: int, style: Style) -> list[str]:
     gutter = "│ " if style.unicode else "| "
     for source, view_text in view.counterpoints:
         dash = "—" if style.unicode else "--"
-        heading = wrap(f"COUNTERPOINT {dash} {' '.join(clean(source.title).split())}:", width)
+        heading = wrap(f"Counterpoint {dash} {' '.join(clean(source.title).split())}:", width)
         lines += [style.accent(line, "yellow") for line in heading]
         lines += [style.accent(gutter, "yellow") + line for line in wrap(view_text, width - 2)]
         lines.append("")
@@ -140,15 +140,19 @@ def summary(totals: Summary, now: datetime, tz: str, style: Style) -> list[str]:
                  f"Again: {totals.again}."]
     else:
         lines = [style.label("No cards reviewed this time.")]
+    left = totals.left
+    if left is not None and left.new + left.learning + left.due:
+        lines.append(f"Left for today: {left.new} new, {left.learning} learning, {left.due} due "
+                     "(srs review to continue).")
     if totals.next_due is None:
-        lines.append("Next card due: nothing is scheduled.")
+        lines.append("Next review due: nothing scheduled yet.")
     elif totals.next_due <= now:
-        lines.append("Next card due: now.")
+        lines.append("Next review due: now.")
     else:
         local = totals.next_due.astimezone(zone(tz))
-        when = local.strftime("%H:%M") if (totals.next_due - now).total_seconds() < 86_400 \
+        when = local.strftime("%H:%M") if (totals.next_due - now).total_seconds() < 72_000 \
             else local.strftime("%a %d %b %H:%M")
-        lines.append(f"Next card due: in {format_interval(totals.next_due - now, timedelta(0))} ({when}).")
+        lines.append(f"Next review due: in {format_interval(totals.next_due - now, timedelta(0))} ({when}).")
     lines.append(f"Day streak: {totals.streak} day{'s' if totals.streak != 1 else ''}.")
     return lines
 
