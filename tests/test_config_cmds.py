@@ -1,0 +1,149 @@
+"""``srs config`` and ``srs optimize`` through the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from click.testing import CliRunner, Result
+
+from srs.cli import cli
+from srs.cli.config_cmds import config, optimize
+
+NOW = "2024-10-07T12:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The lead registers these on the root group; make sure they are there for these tests either way.
+    if "config" not in cli.commands:
+        cli.add_command(config)
+    if "optimize" not in cli.commands:
+        cli.add_command(optimize)
+    monkeypatch.setenv("SRS_NOW", NOW)
+    monkeypatch.setenv("TZ", "UTC")
+
+
+def run(runner: CliRunner, *args: str) -> Result:
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_list_shows_defaults(runner: CliRunner) -> None:
+    result = run(runner, "config", "list", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {row["key"]: row for row in json.loads(result.stdout)}
+    assert rows["desired_retention"]["value"] == "0.9"
+    assert rows["learning_steps"]["value"] == "1m 10m"
+    assert rows["relearning_steps"]["value"] == "10m"
+    assert rows["new_per_day"]["value"] == "20" and rows["reviews_per_day"]["value"] == "200"
+    assert rows["maximum_interval"]["value"] == "36500" and rows["rollover_hour"]["value"] == "4"
+    assert all(row["is_default"] for row in rows.values())
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("desired_retention", "0.85", "0.85"),
+        ("desired-retention", "85%", "0.85"),
+        ("learning_steps", "30s 5m 1h 1d", "30s 5m 1h 1d"),
+        ("relearning_steps", "none", "none"),
+        ("timezone", "Europe/Berlin", "Europe/Berlin"),
+        ("rollover_hour", "0", "0"),
+        ("new_per_day", "5", "5"),
+        ("maximum_interval", "365", "365"),
+        ("leech_threshold", "4", "4"),
+    ],
+)
+def test_set_then_get(runner: CliRunner, key: str, value: str, shown: str) -> None:
+    result = run(runner, "config", "set", key, value)
+    assert result.exit_code == 0, result.output
+    assert run(runner, "config", "get", key).stdout.strip() == shown
+    listed = {row["key"]: row for row in json.loads(run(runner, "config", "list", "--json").stdout)}
+    assert listed[key.replace("-", "_")]["is_default"] is False
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("desired_retention", "0.5", "between 0.70 and 0.99"),
+        ("desired_retention", "lots", "between 0.70 and 0.99"),
+        ("new_per_day", "10000", "between 0 and 9999"),
+        ("rollover_hour", "24", "between 0 and 23"),
+        ("maximum_interval", "0", "between 1 and 36500"),
+        ("learning_steps", "1x", "unit s, m, h or d"),
+        ("timezone", "Mars/Olympus", "IANA time zone"),
+        ("colour", "blue", "unknown setting 'colour'"),
+    ],
+)
+def test_invalid_values_are_refused_with_the_allowed_range(
+    runner: CliRunner, key: str, value: str, message: str
+) -> None:
+    result = run(runner, "config", "set", key, value)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert result.stderr.startswith("srs: ")
+
+
+def test_set_default_goes_back_to_the_default(runner: CliRunner) -> None:
+    run(runner, "config", "set", "new_per_day", "3")
+    assert run(runner, "config", "set", "new_per_day", "default").exit_code == 0
+    assert run(runner, "config", "get", "new_per_day").stdout.strip() == "20"
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    for args in (["config"], ["config", "list"], ["config", "get"], ["config", "set"], ["optimize"]):
+        result = run(runner, *args, "--help")
+        assert result.exit_code == 0 and "Example" in result.stdout
+
+
+def test_optimize_with_too_little_history_says_what_it_needs(runner: CliRunner) -> None:
+    result = run(runner, "optimize")
+    assert result.exit_code == 0
+    assert "needs 400 more" in result.stdout
+
+
+def _import_log(db_path: str) -> None:
+    from sqlmodel import Session
+
+    from srs.app import open_store
+    from srs.models import Card, Deck, Review
+    from test_optimize import load_log
+
+    store = open_store(db_path, "default", datetime(2024, 10, 7, tzinfo=timezone.utc), install_bundled=False)
+    log = load_log()
+    when = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    with Session(store.engine) as session:
+        session.add(Deck(id="josh", name="josh", version="1", content_hash="x", created_at=when, updated_at=when))
+        session.flush()
+        ids = sorted({card for card, _, _ in log})
+        cards = {
+            cid: Card(deck_id="josh", card_id=str(cid), position=i, situation="s", response="r", reasoning="w",
+                      content_hash="h", anki_guid=str(cid), created_at=when, updated_at=when)
+            for i, cid in enumerate(ids)
+        }
+        session.add_all(cards.values())
+        session.flush()
+        session.add_all(
+            Review(learner_id=store.learner_id, card_pk=cards[cid].id, rating=rating, reviewed_at=at, origin="anki")
+            for cid, rating, at in log
+        )
+        session.commit()
+    store.engine.dispose()
+
+
+def test_optimize_dry_run_compares_and_keeps_the_defaults(runner: CliRunner, db_url: str) -> None:
+    path = db_url.split(":///", 1)[1]
+    _import_log(path)
+    result = run(runner, "--db", path, "optimize", "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["improved"] and not data["adopted"]
+    assert data["fitted"]["log_loss"] < data["default"]["log_loss"]
+    assert run(runner, "--db", path, "config", "get", "fsrs_parameters").stdout.strip() == "default"
+
+    result = run(runner, "--db", path, "optimize")
+    assert result.exit_code == 0
+    assert "default parameters" in result.stdout and "fitted parameters" in result.stdout
+    assert "Adopted" in result.stderr
+    assert run(runner, "--db", path, "config", "get", "fsrs_parameters").stdout.strip() != "default"
