@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from srs.cards import CardView, card_view
+from srs.cards import CardView, SourceRef
 from srs.decks import get_deck
-from srs.models import Card, Deck, Progress, Review, Setting
+from srs.models import Card, Deck, LocalEdit, Progress, Review, Setting
 from srs.scheduling.settings import SchedulerSettings
 
 
@@ -81,7 +81,7 @@ def decks_for_export(session: Session, learner_id: int, deck_ids: Sequence[str] 
     """The named decks (all decks when none are named), ordered by name, with their active cards.
 
     Retired cards are left out: the file describes the deck as it is now. ``on_card`` is called once per card
-    read, so a caller can show progress.
+    read, so a caller can show progress. Each deck costs three queries, whatever its size.
 
     Raises:
         NotFoundError: a named deck does not exist.
@@ -96,13 +96,39 @@ def decks_for_export(session: Session, learner_id: int, deck_ids: Sequence[str] 
             select(Card).where(col(Card.deck_id) == deck.id, col(Card.retired).is_(False))
             .order_by(col(Card.position), col(Card.id))
         ).scalars()
+        edits = {
+            edit.card_pk: edit
+            for edit in session.execute(
+                select(LocalEdit).join(Card, col(Card.id) == col(LocalEdit.card_pk))
+                .where(col(LocalEdit.learner_id) == learner_id, col(Card.deck_id) == deck.id)
+            ).scalars()
+        }
         views = []
         for card in cards:
-            views.append(card_view(session, learner_id, card, deck))
+            views.append(_view(card, deck, edits.get(card.id)))
             if on_card is not None:
                 on_card()
         result.append(ExportDeck(id=deck.id, name=deck.name, description=deck.description, cards=tuple(views)))
     return result
+
+
+def _view(card: Card, deck: Deck, edit: LocalEdit | None) -> CardView:
+    """:func:`srs.cards.card_view` with the learner's edit already fetched (a test keeps the two equal)."""
+    assert card.id is not None
+    sources = {s["id"]: SourceRef(**s) for s in deck.sources}
+    unknown = SourceRef(id="?", title="unknown source")
+    return CardView(
+        pk=card.id, deck_id=card.deck_id, deck_name=deck.name, card_id=card.card_id,
+        situation=edit.situation if edit else card.situation,
+        response=edit.response if edit else card.response,
+        reasoning=edit.reasoning if edit else card.reasoning,
+        sources=tuple(sources.get(s, unknown) for s in card.sources),
+        tags=tuple(card.tags),
+        counterpoints=tuple((sources.get(cp["source"], unknown), cp["view"]) for cp in card.counterpoints),
+        anki_guid=card.anki_guid,
+        updated_at=max(card.updated_at, edit.updated_at) if edit else card.updated_at,
+        retired=card.retired, edited=edit is not None,
+    )
 
 
 def histories_for_export(session: Session, learner_id: int, card_pks: Sequence[int]) -> dict[int, CardHistory]:

@@ -4,6 +4,7 @@ backend, as in AnkiDroid) into a temporary collection."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 import subprocess
 import sys
@@ -334,3 +335,72 @@ def test_bad_timestamp_is_a_usage_error(runner: CliRunner, stamp: str) -> None:
 def test_cli_startup_does_not_load_genanki() -> None:
     code = "import sys, srs.cli; assert 'genanki' not in sys.modules and 'exporters.anki' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- the learner's view -------------------------------------------------------------------------------------------
+
+def add_local_edit(card_id: str, response: str, when: datetime) -> None:
+    from sqlmodel import Session, select
+
+    from srs.db import database_url, make_engine
+    from srs.models import Card, Learner, LocalEdit
+
+    engine = make_engine(database_url(None))
+    with Session(engine) as session:
+        learner = session.exec(select(Learner).where(Learner.name == "default")).one()
+        card = session.exec(select(Card).where(Card.card_id == card_id)).one()
+        assert learner.id is not None and card.id is not None
+        session.add(LocalEdit(learner_id=learner.id, card_pk=card.id, situation=card.situation, response=response,
+                              reasoning=card.reasoning, updated_at=when))
+        session.commit()
+    engine.dispose()
+
+
+def test_the_learners_own_wording_is_exported_and_updates_the_note(runner: CliRunner, deck_file: Path,
+                                                                   tmp_path: Path, col: Collection) -> None:
+    add_deck(runner, deck_file)
+    export(runner, tmp_path / "v1.apkg")
+    import_apkg(col, tmp_path / "v1.apkg")
+    add_local_edit("third", "Send a handwritten note.", datetime(2026, 1, 6, tzinfo=timezone.utc))
+    export(runner, tmp_path / "v2.apkg", stamp=STAMP2)
+    log = import_apkg(col, tmp_path / "v2.apkg")
+    assert (len(log.new), len(log.updated)) == (0, 1)
+    assert notes_by_guid(col)[guid("third")]["Response"] == "Send a handwritten note."
+
+
+def test_export_reads_the_same_view_as_card_view(runner: CliRunner, deck_file: Path) -> None:
+    from sqlmodel import Session, select
+
+    from srs.cards import card_view
+    from srs.db import database_url, make_engine
+    from srs.export_data import decks_for_export
+    from srs.models import Card, Learner
+
+    add_deck(runner, deck_file)
+    add_local_edit("second", "Wave.", datetime(2026, 1, 6, tzinfo=timezone.utc))
+    engine = make_engine(database_url(None))
+    with Session(engine) as session:
+        learner = session.exec(select(Learner).where(Learner.name == "default")).one()
+        assert learner.id is not None
+        exported = [v for d in decks_for_export(session, learner.id) for v in d.cards]
+        cards = session.exec(select(Card).where(Card.retired == False)).all()  # noqa: E712
+        direct = {c.id: card_view(session, learner.id, c) for c in cards}
+        assert len(exported) == len(direct) and any(v.edited for v in exported)
+        assert all(view == direct[view.pk] for view in exported)
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("tty", "total", "shown"), [(True, 5000, True), (True, 10, False), (False, 5000, False)])
+def test_progress_bar_only_for_big_exports_on_a_terminal(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str], tty: bool, total: int,
+                                                         shown: bool) -> None:
+    from srs.cli.export_cmds import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    with _progress(total, "Exporting") as step:
+        assert (step is not None) == shown
+        for _ in range(total if step else 0):
+            step()  # type: ignore[misc]
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert ("Exporting" in captured.err) == shown
