@@ -125,8 +125,9 @@ def _import_log(db_path: str) -> None:
         session.add_all(cards.values())
         session.flush()
         session.add_all(
-            Review(learner_id=store.learner_id, card_pk=cards[cid].id, rating=rating, reviewed_at=at, origin="anki")
+            Review(learner_id=store.learner_id, card_pk=pk, rating=rating, reviewed_at=at, origin="anki")
             for cid, rating, at in log
+            if (pk := cards[cid].id) is not None
         )
         session.commit()
     store.engine.dispose()

@@ -282,7 +282,8 @@ def _review(ctx: _Context) -> dict[Rating, Answer]:
     elif (secs := ctx.short_term_secs(Rating.AGAIN)) is not None:
         again = _stepping(ctx, Rating.AGAIN, State.RELEARNING, 0, secs, scheduled_days=lapse_days, lapses=lapses)
     else:
-        again = _reviewing(ctx, Rating.AGAIN, lapse_days, lapses=lapses)  # Anki does not clamp this one
+        # Anki leaves this one interval unclamped; we keep the maximum, so Again never waits longer than Hard.
+        again = _reviewing(ctx, Rating.AGAIN, min(lapse_days, ctx.maximum), lapses=lapses)
     out[Rating.AGAIN] = replace(again, leech=leech)
 
     previous = 0
