@@ -197,3 +197,60 @@ def test_progress_export_is_deterministic(runner: CliRunner, tmp_path: Path, now
     export(runner, tmp_path / "a.apkg", "--with-progress")
     export(runner, tmp_path / "b.apkg", "--with-progress")
     assert (tmp_path / "a.apkg").read_bytes() == (tmp_path / "b.apkg").read_bytes()
+
+
+def check_due_days_in_zone(base: Path, zone: str, stamps: list[str], shift_hours: float) -> None:
+    """Run in a process whose local zone is ``zone`` (Anki reads the machine's): export with progress at each
+    timestamp, import into a fresh collection, and compare every card's due day with the learner's."""
+    import os
+
+    from sqlmodel import col as column
+
+    from srs.scheduling.days import learner_day
+
+    os.environ["SRS_DATA_DIR"] = str(base / "data")
+    (base / "prog.toml").write_text(DECK, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["deck", "add", str(base / "prog.toml")]).exit_code == 0
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    days = {"rev": 5, "lrn": 0, "relrn": -2, "new": 30}
+    due = {name: now + timedelta(days=offset, hours=shift_hours) for name, offset in days.items()}
+    engine = make_engine(database_url(None))
+    with Session(engine) as session:
+        learner = session.execute(select(Learner)).scalars().one()
+        assert learner.id is not None
+        session.add(Setting(learner_id=learner.id, key="timezone", value=zone))
+        for card in session.execute(select(Card).where(column(Card.deck_id) == "prog")).scalars():
+            assert card.id is not None
+            session.add(Progress(learner_id=learner.id, card_pk=card.id, state=2, stability=10.0, difficulty=5.0,
+                                 due=due[card.card_id], last_review=now - timedelta(days=3), scheduled_days=8,
+                                 reps=2))
+        session.commit()
+    engine.dispose()
+    expected = {name: (learner_day(when, zone, 4) - learner_day(now, zone, 4)).days for name, when in due.items()}
+    for stamp in stamps:
+        out = base / f"{stamp}.apkg"
+        result = runner.invoke(cli, ["export", "anki", "--deck", "prog", "--with-progress", "-o", str(out),
+                                     "--timestamp", stamp])
+        assert result.exit_code == 0, result.output
+        collection = Collection(str(base / f"{stamp}.anki2"))
+        import_apkg(collection, out)
+        got = {name: card.due - collection.sched.today for name, card in anki_cards(collection).items()}
+        collection.close()
+        assert got == expected, (zone, stamp, got, expected)
+
+
+@pytest.mark.parametrize(("zone", "shift_hours"), [("America/New_York", 0), ("America/New_York", 13),
+                                                   ("Pacific/Auckland", 7)])
+def test_due_days_survive_time_zones_and_daylight_saving(tmp_path: Path, zone: str, shift_hours: float) -> None:
+    import os
+    import subprocess
+    import sys
+
+    # Exports dated in January and in July: the zone's offset differs (DST) from the day of the import.
+    stamps = ["1767225600", "1783000000"]
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import test_export_anki_progress as t; "
+            f"t.check_due_days_in_zone(t.Path({str(tmp_path)!r}), {zone!r}, {stamps!r}, {shift_hours!r})")
+    env = {**os.environ, "TZ": zone}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
