@@ -1,9 +1,9 @@
 """`srs export anki --with-progress`: a first import with "Import any learning progress" into a fresh Anki
 collection continues where the terminal left off (due dates, FSRS memory state, review log).
 
-Anki's importer reads its own clock, so progress here is dated relative to the real now; the export timestamp
-is still fixed. Times are whole seconds and the learner's zone is UTC, like this machine's, so day numbers
-cannot straddle a boundary.
+Anki's importer reads its own clock and the machine's time zone, so progress here is dated relative to the real
+now and the learner's zone is the machine's; the export timestamp is still fixed. Other zones are checked in a
+subprocess with ``TZ`` set.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlmodel import Session
 from srs.cli import cli
 from srs.db import database_url, make_engine
 from srs.models import Card, Learner, Progress, Review, Setting
+from srs.scheduling.settings import system_timezone
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.import_export_pb2 import IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER as IF_NEWER
@@ -81,7 +82,8 @@ def setup_progress(runner: CliRunner, tmp_path: Path, now: datetime) -> dict[str
         assert learner.id is not None
         lid = learner.id
         pk = {c.card_id: c.id for c in session.execute(select(Card).where(Card.deck_id == "prog")).scalars()}
-        session.add(Setting(learner_id=lid, key="timezone", value="UTC"))
+        # Anki counts days in the machine's zone; the learner lives in the same one.
+        session.add(Setting(learner_id=lid, key="timezone", value=system_timezone()))
         session.add(Setting(learner_id=lid, key="desired_retention", value=0.85))
         progress = {
             "rev": Progress(learner_id=lid, card_pk=pk["rev"], state=2, stability=12.345678, difficulty=5.4321,
