@@ -1,48 +1,54 @@
 """Statistics over a learner's progress and review log, as SQL aggregates that stay fast at 1M reviews.
 
 Nothing here loads review rows one by one. Per-day figures (the heatmap, the streak, the due forecast) are
-grouped in SQL into 15-minute UTC buckets — at most 96 rows a day, whatever the number of reviews — and only
-the buckets are mapped to learner-days in Python, because a learner-day depends on the learner's time zone
-(with its DST changes) and rollover hour, which neither SQLite nor PostgreSQL can compute portably. Every zone
-offset in use is a multiple of 15 minutes, so no bucket straddles a day boundary.
-
-Queries use the indexes in :mod:`srs.models`: ``review (learner_id, reviewed_at)`` for anything over time and
-``progress (learner_id, due)`` for the forecast.
+counted in SQL over one time range per learner-day: a learner-day depends on the learner's time zone (with its
+DST changes) and rollover hour, which neither SQLite nor PostgreSQL can compute portably, so Python works out
+the day boundaries and the database counts the rows between them — up to 200 ranges in one statement, each an
+index range scan (``review (learner_id, reviewed_at)``, ``progress (learner_id, due)``). The day streak asks
+only whether each day has a review, which is one index seek per day.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal_column, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from srs.models import Card, Progress, Review
 from srs.scheduling import SchedulerSettings, day_start, learner_day
 
-BUCKET_SECONDS = 900
 MATURE_DAYS = 21  # Anki: a review card with an interval of 21 days or more is mature
+RANGES_PER_QUERY = 200
+
+DayRange = tuple[date, "datetime | None", datetime]
 
 
-def _epoch(session: Session, column: Any) -> ColumnElement[int]:
-    """Seconds since 1970 of a UTC datetime column, on SQLite and PostgreSQL."""
-    assert session.bind is not None
-    if session.bind.dialect.name == "sqlite":
-        return cast(func.strftime("%s", column), Integer)
-    return cast(func.extract("epoch", column), BigInteger)
+def _day_ranges(first: date, last: date, settings: SchedulerSettings) -> list[DayRange]:
+    """``(day, start, end)`` for each learner-day from ``first`` to ``last``."""
+    tz, hour = settings.timezone, settings.rollover_hour
+    ranges: list[DayRange] = []
+    start = day_start(first, tz, hour)
+    day = first
+    while day <= last:
+        end = day_start(day + timedelta(days=1), tz, hour)
+        ranges.append((day, start, end))
+        day, start = day + timedelta(days=1), end
+    return ranges
 
 
-def _bucket(session: Session, column: Any) -> ColumnElement[int]:
-    # floor() in both dialects: epoch values are positive, so integer division truncates down.
-    return cast(_epoch(session, column) / literal_column(str(BUCKET_SECONDS)), Integer)
-
-
-def _bucket_day(bucket: int, settings: SchedulerSettings) -> date:
-    moment = datetime.fromtimestamp(bucket * BUCKET_SECONDS, tz=timezone.utc)
-    return learner_day(moment, settings.timezone, settings.rollover_hour)
+def _per_range(session: Session, ranges: list[DayRange],
+               scalar: Callable[["datetime | None", datetime], Any]) -> list[Any]:
+    """Evaluate ``scalar(start, end)`` (a scalar subquery) for every range, many ranges per statement."""
+    values: list[Any] = []
+    for i in range(0, len(ranges), RANGES_PER_QUERY):
+        chunk = ranges[i:i + RANGES_PER_QUERY]
+        values.extend(session.execute(select(*(scalar(lo, hi) for _, lo, hi in chunk))).one())
+    return values
 
 
 def _deck_filter(deck_id: str | None) -> list[ColumnElement[bool]]:
@@ -52,41 +58,56 @@ def _deck_filter(deck_id: str | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _review_count(learner_id: int, deck_id: str | None) -> Callable[["datetime | None", datetime], Any]:
+    def scalar(lo: datetime | None, hi: datetime) -> Any:
+        query = select(func.count()).select_from(Review).where(
+            Review.learner_id == learner_id, Review.reviewed_at < hi)
+        if lo is not None:
+            query = query.where(Review.reviewed_at >= lo)
+        if deck_id is not None:
+            query = query.join(Card, Card.id == Review.card_pk).where(Card.deck_id == deck_id)
+        return query.scalar_subquery()
+
+    return scalar
+
+
 def reviews_per_day(session: Session, learner_id: int, start: datetime, end: datetime,
                     settings: SchedulerSettings, deck_id: str | None = None) -> dict[date, int]:
-    """Number of reviews on each learner-day with any, for reviews in ``[start, end)``."""
-    bucket = _bucket(session, Review.reviewed_at).label("bucket")
-    query = (
-        select(bucket, func.count())
-        .where(Review.learner_id == learner_id, Review.reviewed_at >= start, Review.reviewed_at < end)
-        .group_by(bucket)
-    )
-    if deck_id is not None:
-        query = query.join(Card, Card.id == Review.card_pk).where(Card.deck_id == deck_id)
-    days: dict[date, int] = {}
-    for value, count in session.execute(query):
-        day = _bucket_day(int(value), settings)
-        days[day] = days.get(day, 0) + int(count)
-    return days
+    """Number of reviews on each learner-day that has any, for reviews in ``[start, end)``."""
+    if end <= start:
+        return {}
+    tz, hour = settings.timezone, settings.rollover_hour
+    ranges = [(day, max(lo, start) if lo else start, min(hi, end))
+              for day, lo, hi in _day_ranges(learner_day(start, tz, hour),
+                                             learner_day(end - timedelta(microseconds=1), tz, hour), settings)]
+    counts = _per_range(session, ranges, _review_count(learner_id, deck_id))
+    return {day: int(n) for (day, _, _), n in zip(ranges, counts) if n}
 
 
 def day_streak(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings) -> int:
-    """Consecutive learner-days with at least one review, ending today — or yesterday, if today has none yet."""
+    """Consecutive learner-days with at least one review, ending today — or yesterday, if today has none yet.
+
+    Each day costs one index seek (does a review exist in it?), asked 64 days at a time going back.
+    """
     tz, hour = settings.timezone, settings.rollover_hour
     today = learner_day(now, tz, hour)
-    window = 64
+
+    def any_review(lo: datetime | None, hi: datetime) -> Any:
+        return exists().where(Review.learner_id == learner_id, Review.reviewed_at >= lo,
+                              Review.reviewed_at < hi)
+
+    streak, newest, first_batch = 0, today, True
     while True:
-        first = today - timedelta(days=window - 1)
-        days = reviews_per_day(session, learner_id, day_start(first, tz, hour),
-                               day_start(today + timedelta(days=1), tz, hour), settings)
-        day = today if days.get(today) else today - timedelta(days=1)
-        streak = 0
-        while days.get(day):
+        ranges = list(reversed(_day_ranges(newest - timedelta(days=63), newest, settings)))
+        flags = [bool(v) for v in _per_range(session, ranges, any_review)]
+        if first_batch and not flags[0]:
+            flags = flags[1:]  # nothing yet today: the streak may still stand from yesterday
+        first_batch = False
+        for flag in flags:
+            if not flag:
+                return streak
             streak += 1
-            day -= timedelta(days=1)
-        if day >= first or window > 100_000:
-            return streak
-        window *= 4  # the streak reaches the window's start: look further back
+        newest = ranges[-1][0] - timedelta(days=1)
 
 
 def reviewed_between(session: Session, learner_id: int, start: datetime, end: datetime) -> int:
@@ -148,22 +169,21 @@ def due_forecast(session: Session, learner_id: int, now: datetime, settings: Sch
 
     Suspended cards and new cards (never scheduled) are left out; buried cards count on their due day.
     """
-    tz, hour = settings.timezone, settings.rollover_hour
-    today = learner_day(now, tz, hour)
-    end = day_start(today + timedelta(days=days), tz, hour)
-    bucket = _bucket(session, Progress.due).label("bucket")
-    query = (
-        select(bucket, func.count())
-        .join(Card, Card.id == Progress.card_pk)
-        .where(Progress.learner_id == learner_id, Progress.due < end, Progress.state != 0,
-               Progress.suspended == False, *_deck_filter(deck_id))  # noqa: E712
-        .group_by(bucket)
-    )
-    forecast = [0] * days
-    for value, count in session.execute(query):
-        offset = (_bucket_day(int(value), settings) - today).days
-        forecast[max(0, min(days - 1, offset))] += int(count)
-    return forecast
+    today = learner_day(now, settings.timezone, settings.rollover_hour)
+    ranges = _day_ranges(today, today + timedelta(days=days - 1), settings)
+    ranges[0] = (today, None, ranges[0][2])  # overdue cards count today
+
+    def due_count(lo: datetime | None, hi: datetime) -> Any:
+        query = (
+            select(func.count()).select_from(Progress).join(Card, Card.id == Progress.card_pk)
+            .where(Progress.learner_id == learner_id, Progress.due < hi, Progress.state != 0,
+                   Progress.suspended == False, *_deck_filter(deck_id))  # noqa: E712
+        )
+        if lo is not None:
+            query = query.where(Progress.due >= lo)
+        return query.scalar_subquery()
+
+    return [int(n) for n in _per_range(session, ranges, due_count)]
 
 
 def cards_by_state(session: Session, learner_id: int, deck_id: str | None = None) -> dict[str, int]:
