@@ -239,6 +239,7 @@ def hostile_deck() -> str:
 [deck]
 id = "hostile"
 name = "Hostile {text}"
+description = "Description {text}"
 version = "1.0.0"
 
 [[sources]]
@@ -284,13 +285,18 @@ def test_markup_in_a_deck_file_is_never_live_in_anki(runner: CliRunner, tmp_path
             assert name in ("class", "id"), (tag, name)
             assert "javascript" not in (value or "").lower()
     assert "{{FrontSide}}" in rendered  # template syntax in a field stays text too
+    # A deck name is plain text to Anki (its deck list escapes it); the description is HTML, so it is escaped.
+    deck = col.decks.get(card.did)
+    assert deck is not None and deck["name"] == "Hostile " + HOSTILE
+    assert "<script" not in deck["desc"] and "&lt;script&gt;" in deck["desc"]
 
 
 def test_template_holds_no_script() -> None:
     from exporters.anki_note import ANSWER, CSS, QUESTION
 
     for text in (QUESTION, ANSWER, CSS):
-        assert "<script" not in text.lower() and "javascript" not in text.lower() and " on" not in text.lower()
+        assert "<script" not in text.lower() and "javascript" not in text.lower()
+        assert not re.search(r"\son\w+\s*=", text, re.IGNORECASE)
 
 
 # -- determinism, ids, errors -------------------------------------------------------------------------------------
