@@ -118,5 +118,5 @@ def heatmap(counts: Mapping[date, int], today: date, weeks: int = 26, unicode: b
             cells.append(mark + " ")
         lines.append(f"{name:<3} {''.join(cells).rstrip()}")
     steps = " ".join(marks)
-    lines.append(f"    less {steps} more   (busiest day: {top} review{'s' if top != 1 else ''})")
+    lines.append(f"    less {steps} more   (busiest day: {top:,} review{'s' if top != 1 else ''})")
     return lines

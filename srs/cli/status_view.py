@@ -73,14 +73,15 @@ def stats_lines(data: dict[str, Any], color: bool) -> list[str]:
     forecast: list[int] = data["forecast"]
     values, group = charts.bucket(forecast, 40)
     per = "day" if group == 1 else f"{group} days"
-    lines = [bold(f"Due in the next {days} days: {sum(forecast)} "
-                  f"(today {forecast[0]}, tomorrow {forecast[1] if days > 1 else 0}; one column per {per})")]
+    lines = [bold(f"Due in the next {days} days: {sum(forecast):,} "
+                  f"(today {forecast[0]:,}, tomorrow {forecast[1] if days > 1 else 0:,}; one column per {per})")]
     lines += charts.column_chart(values, _forecast_labels(days, group), height=8, unicode=unicode, color=color)
 
     per_day = {date.fromisoformat(k): v for k, v in data["reviews_per_day"].items()}
     today = date.fromisoformat(data["today"])
     total = sum(per_day.values())
-    lines += ["", bold(f"Reviews in the last 6 months: {total} on {len(per_day)} day{'s' if len(per_day) != 1 else ''}")]
+    lines += ["", bold(f"Reviews in the last 6 months: {total:,} on {len(per_day)} "
+                       f"day{'s' if len(per_day) != 1 else ''}")]
     lines += charts.heatmap(per_day, today, weeks=26, unicode=unicode, color=color)
 
     ret = data["retention"]
@@ -88,21 +89,23 @@ def stats_lines(data: dict[str, Any], color: bool) -> list[str]:
     for key, label in (("young", "Young (interval < 21d)"), ("mature", "Mature (interval >= 21d)"),
                        ("all", "All")):
         r = ret[key]
-        lines.append(f"  {label:<26} {_percent(r['rate']):>5}  of {r['reviews']} review{'s' if r['reviews'] != 1 else ''}")
+        lines.append(f"  {label:<26} {_percent(r['rate']):>5}  of {r['reviews']:,} "
+                     f"review{'s' if r['reviews'] != 1 else ''}")
 
     cards = data["cards"]
-    lines += ["", bold(f"Cards by state ({cards['total']} cards)")]
+    lines += ["", bold(f"Cards by state ({cards['total']:,} cards)")]
     top = max([cards[k] for k in ("new", "learning", "relearning", "young", "mature", "suspended")] + [1])
     for key in ("new", "learning", "relearning", "young", "mature", "suspended"):
         bar = ("█" if unicode else "#") * (round(30 * cards[key] / top) if cards[key] else 0)
-        lines.append(f"  {key.capitalize():<11} {cards[key]:>6}  {bar}")
+        lines.append(f"  {key.capitalize():<11} {cards[key]:>7,}  {bar}".rstrip())
 
     t = data["time"]
     lines += ["", bold(f"Time, last {days} days")]
     if t["reviews"]:
-        minutes = t["total_seconds"] / 60
-        lines.append(f"  {t['average_seconds']:.1f}s per answer on average; {t['reviews']} answers, "
-                     f"{minutes:.0f} min in total")
+        minutes = round(t["total_seconds"] / 60)
+        spent = f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes} min"
+        lines.append(f"  {t['average_seconds']:.1f}s per answer on average; {t['reviews']:,} answers, "
+                     f"{spent} in total")
     else:
         lines.append("  No answers yet.")
     return lines
