@@ -67,14 +67,17 @@ class _Model(genanki.Model):  # type: ignore[misc]
 class _Note(genanki.Note):  # type: ignore[misc]
     """A note stamped with its card's own modification time instead of the package timestamp."""
 
-    def __init__(self, mtime: int, **kwargs: Any) -> None:
+    def __init__(self, mtime: int, on_written: Callable[[], None] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mtime = mtime
+        self.on_written = on_written
 
     def write_to_db(self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int,
                     id_gen: "itertools.count[int]") -> None:
         # genanki uses ``timestamp`` only for the note's and its cards' ``mod`` columns.
         super().write_to_db(cursor, self.mtime, deck_id, id_gen)
+        if self.on_written is not None:
+            self.on_written()
 
 
 def note_model() -> genanki.Model:
@@ -125,7 +128,10 @@ def _write_zip(path: Path, collection: Path, timestamp: float) -> None:
 
 
 def build_package(decks: Sequence[ExportDeck], on_note: Callable[[], None] | None = None) -> genanki.Package:
-    """A genanki package: one Anki deck per srs deck, one note per card, new cards in deck order."""
+    """A genanki package: one Anki deck per srs deck, one note per card, new cards in deck order.
+
+    ``on_note`` is called as each note is written to the collection.
+    """
     model = note_model()
     anki_decks = []
     position = itertools.count(1)
@@ -134,16 +140,15 @@ def build_package(decks: Sequence[ExportDeck], on_note: Callable[[], None] | Non
                                   description=text_html(deck.description))
         anki_deck.add_model(model)
         for card in deck.cards:
-            anki_deck.add_note(_card_note(model, card, next(position)))
-            if on_note is not None:
-                on_note()
+            anki_deck.add_note(_card_note(model, card, next(position), on_note))
         anki_decks.append(anki_deck)
     return genanki.Package(anki_decks)
 
 
-def _card_note(model: genanki.Model, card: CardView, position: int) -> _Note:
-    return _Note(mtime=int(card.updated_at.timestamp()), model=model, fields=note_fields(card),
-                 tags=note_tags(card), guid=card.anki_guid, due=position)
+def _card_note(model: genanki.Model, card: CardView, position: int,
+               on_written: Callable[[], None] | None) -> _Note:
+    return _Note(mtime=int(card.updated_at.timestamp()), on_written=on_written, model=model,
+                 fields=note_fields(card), tags=note_tags(card), guid=card.anki_guid, due=position)
 
 
 def write_apkg(decks: Sequence[ExportDeck], path: Path | str, timestamp: float,
@@ -195,7 +200,7 @@ def export_anki(session: "Session", learner_id: int, deck_ids: Sequence[str], pa
     """Read the named decks (all when none) as the learner sees them and write them to ``path``.
 
     With ``with_progress`` the learner's scheduling and review log go into the package too. ``on_card`` is
-    called once per card read (for a progress bar).
+    called twice per card, once when it is read and once when its note is written (for a progress bar).
 
     Raises:
         NotFoundError: a named deck does not exist.
@@ -208,4 +213,4 @@ def export_anki(session: "Session", learner_id: int, deck_ids: Sequence[str], pa
         pks = [card.pk for deck in decks for card in deck.cards]
         histories = histories_for_export(session, learner_id, pks)
         settings = learner_settings(session, learner_id)
-    return write_apkg(decks, path, timestamp, histories=histories, settings=settings)
+    return write_apkg(decks, path, timestamp, histories=histories, settings=settings, on_note=on_card)

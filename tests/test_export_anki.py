@@ -405,8 +405,28 @@ def test_progress_bar_only_for_big_exports_on_a_terminal(monkeypatch: pytest.Mon
     monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
     with _progress(total, "Exporting") as step:
         assert (step is not None) == shown
-        for _ in range(total if step else 0):
+        for _ in range(2 * total if step else 0):
             step()  # type: ignore[misc]
     captured = capsys.readouterr()
     assert captured.out == ""
     assert ("Exporting" in captured.err) == shown
+
+
+def test_progress_bar_on_a_terminal_for_a_big_deck(tmp_path: Path) -> None:
+    import os
+
+    pexpect = pytest.importorskip("pexpect")
+    cards = "".join(f'\n[[cards]]\nid = "c{i}"\nsituation = "S{i}"\nresponse = "R"\nreasoning = "W"\nsources = ["a"]\n'
+                    for i in range(1000))
+    (tmp_path / "big.toml").write_text('[deck]\nid = "big"\nname = "Big"\nversion = "1"\n\n[[sources]]\nid = "a"\n'
+                                       'title = "A"\n' + cards, encoding="utf-8")
+    env = {**os.environ, "COLUMNS": "100"}
+    srs = [sys.executable, "-m", "srs"]
+    add = subprocess.run([*srs, "deck", "add", str(tmp_path / "big.toml")], env=env, capture_output=True)
+    assert add.returncode == 0, add.stderr
+    child = pexpect.spawn(srs[0], [*srs[1:], "export", "anki", "--deck", "big", "-o", str(tmp_path / "big.apkg")],
+                          env=env, timeout=60, encoding="utf-8")
+    child.expect("Exporting")
+    child.expect("100%")
+    child.expect(r"wrote .*big\.apkg: 1000 notes")
+    child.expect(pexpect.EOF)

@@ -46,12 +46,15 @@ def _default_path(deck_ids: tuple[str, ...], suffix: str) -> str:
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[], None] | None]:
-    """A progress bar on stderr for big exports, on a terminal only; otherwise nothing."""
-    if total < PROGRESS_BAR_MIN_CARDS or not sys.stderr.isatty():
+def _progress(cards: int, label: str) -> Iterator[Callable[[], None] | None]:
+    """A progress bar on stderr for big exports, on a terminal only; otherwise nothing.
+
+    The bar takes two steps per card: the exporter reports each card when it is read and again when written.
+    """
+    if cards < PROGRESS_BAR_MIN_CARDS or not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+    with click.progressbar(length=2 * cards, label=label, file=sys.stderr) as bar:
         yield lambda: bar.update(1)
 
 
