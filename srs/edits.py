@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from srs.cards import CardView
 from srs.deckfile import MAX_TEXT, _check_text
@@ -109,13 +109,14 @@ def save_edit(session: Session, learner_id: int, card_pk: int, edited: EditedTex
     if card is None:
         raise EditRefused("the card no longer exists")
     existing = session.execute(
-        select(LocalEdit).where(LocalEdit.learner_id == learner_id, LocalEdit.card_pk == card_pk)
+        select(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card_pk)
     ).scalar_one_or_none()
     shown = existing or card
     if all(getattr(shown, name).strip() == getattr(edited, name) for name in FIELDS):
         return False
     if all(getattr(card, name).strip() == getattr(edited, name) for name in FIELDS):
-        session.execute(delete(LocalEdit).where(LocalEdit.learner_id == learner_id, LocalEdit.card_pk == card_pk))
+        session.execute(
+            delete(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card_pk))
         return True
     if existing is None:
         existing = LocalEdit(learner_id=learner_id, card_pk=card_pk, situation="", response="", reasoning="",

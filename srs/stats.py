@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from srs.models import Card, Progress, Review
 from srs.scheduling import SchedulerSettings, day_start, learner_day
@@ -52,20 +52,20 @@ def _per_range(session: Session, ranges: list[DayRange],
 
 
 def _deck_filter(deck_id: str | None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Card.retired == False]  # noqa: E712
+    conditions: list[ColumnElement[bool]] = [col(Card.retired).is_(False)]
     if deck_id is not None:
-        conditions.append(Card.deck_id == deck_id)
+        conditions.append(col(Card.deck_id) == deck_id)
     return conditions
 
 
 def _review_count(learner_id: int, deck_id: str | None) -> Callable[["datetime | None", datetime], Any]:
     def scalar(lo: datetime | None, hi: datetime) -> Any:
         query = select(func.count()).select_from(Review).where(
-            Review.learner_id == learner_id, Review.reviewed_at < hi)
+            col(Review.learner_id) == learner_id, col(Review.reviewed_at) < hi)
         if lo is not None:
-            query = query.where(Review.reviewed_at >= lo)
+            query = query.where(col(Review.reviewed_at) >= lo)
         if deck_id is not None:
-            query = query.join(Card, Card.id == Review.card_pk).where(Card.deck_id == deck_id)
+            query = query.join(Card, col(Card.id) == col(Review.card_pk)).where(col(Card.deck_id) == deck_id)
         return query.scalar_subquery()
 
     return scalar
@@ -77,7 +77,7 @@ def reviews_per_day(session: Session, learner_id: int, start: datetime, end: dat
     if end <= start:
         return {}
     tz, hour = settings.timezone, settings.rollover_hour
-    ranges = [(day, max(lo, start) if lo else start, min(hi, end))
+    ranges: list[DayRange] = [(day, max(lo, start) if lo else start, min(hi, end))
               for day, lo, hi in _day_ranges(learner_day(start, tz, hour),
                                              learner_day(end - timedelta(microseconds=1), tz, hour), settings)]
     counts = _per_range(session, ranges, _review_count(learner_id, deck_id))
@@ -93,8 +93,8 @@ def day_streak(session: Session, learner_id: int, now: datetime, settings: Sched
     today = learner_day(now, tz, hour)
 
     def any_review(lo: datetime | None, hi: datetime) -> Any:
-        return exists().where(Review.learner_id == learner_id, Review.reviewed_at >= lo,
-                              Review.reviewed_at < hi)
+        return exists().where(col(Review.learner_id) == learner_id, col(Review.reviewed_at) >= lo,
+                              col(Review.reviewed_at) < hi)
 
     streak, newest, first_batch = 0, today, True
     while True:
@@ -114,7 +114,7 @@ def reviewed_between(session: Session, learner_id: int, start: datetime, end: da
     """Number of reviews given in ``[start, end)``."""
     return int(session.execute(
         select(func.count()).select_from(Review)
-        .where(Review.learner_id == learner_id, Review.reviewed_at >= start, Review.reviewed_at < end)
+        .where(col(Review.learner_id) == learner_id, col(Review.reviewed_at) >= start, col(Review.reviewed_at) < end)
     ).scalar_one())
 
 
@@ -140,8 +140,8 @@ def retention(session: Session, learner_id: int, start: datetime, end: datetime,
     Young and mature are split by the interval the card had when it was answered (mature: 21 days or more).
     Learning and relearning steps are not counted, as in Anki.
     """
-    mature = Review.prev_interval_days >= MATURE_DAYS
-    passed = Review.rating > 1
+    mature = col(Review.prev_interval_days) >= MATURE_DAYS
+    passed = col(Review.rating) > 1
     query = (
         select(
             func.count(),
@@ -150,11 +150,11 @@ def retention(session: Session, learner_id: int, start: datetime, end: datetime,
             func.coalesce(func.sum(case((and_(mature, passed), 1), else_=0)), 0),
         )
         .select_from(Review)
-        .where(Review.learner_id == learner_id, Review.reviewed_at >= start, Review.reviewed_at < end,
-               Review.kind == 1)
+        .where(col(Review.learner_id) == learner_id, col(Review.reviewed_at) >= start, col(Review.reviewed_at) < end,
+               col(Review.kind) == 1)
     )
     if deck_id is not None:
-        query = query.join(Card, Card.id == Review.card_pk).where(Card.deck_id == deck_id)
+        query = query.join(Card, col(Card.id) == col(Review.card_pk)).where(col(Card.deck_id) == deck_id)
     total, total_passed, mature_total, mature_passed = (int(v) for v in session.execute(query).one())
     return {
         "young": Retention(total - mature_total, total_passed - mature_passed),
@@ -175,12 +175,12 @@ def due_forecast(session: Session, learner_id: int, now: datetime, settings: Sch
 
     def due_count(lo: datetime | None, hi: datetime) -> Any:
         query = (
-            select(func.count()).select_from(Progress).join(Card, Card.id == Progress.card_pk)
-            .where(Progress.learner_id == learner_id, Progress.due < hi, Progress.state != 0,
-                   Progress.suspended == False, *_deck_filter(deck_id))  # noqa: E712
+            select(func.count()).select_from(Progress).join(Card, col(Card.id) == col(Progress.card_pk))
+            .where(col(Progress.learner_id) == learner_id, col(Progress.due) < hi, col(Progress.state) != 0,
+                   col(Progress.suspended).is_(False), *_deck_filter(deck_id))
         )
         if lo is not None:
-            query = query.where(Progress.due >= lo)
+            query = query.where(col(Progress.due) >= lo)
         return query.scalar_subquery()
 
     return [int(n) for n in _per_range(session, ranges, due_count)]
@@ -191,8 +191,8 @@ def cards_by_state(session: Session, learner_id: int, deck_id: str | None = None
 
     Each card is counted once; a suspended card counts only as suspended.
     """
-    state = Progress.state
-    active = Progress.suspended == False  # noqa: E712
+    state = col(Progress.state)
+    active = col(Progress.suspended).is_(False)
 
     def count_when(*conditions: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
@@ -200,14 +200,14 @@ def cards_by_state(session: Session, learner_id: int, deck_id: str | None = None
     query = (
         select(
             func.count(),
-            count_when(Progress.suspended == True),  # noqa: E712
+            count_when(col(Progress.suspended).is_(True)),
             count_when(active, state == 1),
             count_when(active, state == 3),
-            count_when(active, state == 2, Progress.scheduled_days < MATURE_DAYS),
-            count_when(active, state == 2, Progress.scheduled_days >= MATURE_DAYS),
+            count_when(active, state == 2, col(Progress.scheduled_days) < MATURE_DAYS),
+            count_when(active, state == 2, col(Progress.scheduled_days) >= MATURE_DAYS),
         )
         .select_from(Card)
-        .outerjoin(Progress, and_(Progress.card_pk == Card.id, Progress.learner_id == learner_id))
+        .outerjoin(Progress, and_(col(Progress.card_pk) == col(Card.id), col(Progress.learner_id) == learner_id))
         .where(*_deck_filter(deck_id))
     )
     total, suspended, learning, relearning, young, mature = (int(v) for v in session.execute(query).one())
@@ -220,12 +220,12 @@ def answer_time(session: Session, learner_id: int, start: datetime, end: datetim
                 deck_id: str | None = None) -> dict[str, Any]:
     """Reviews given in ``[start, end)``, the total time on them, and the average seconds per answer."""
     query = (
-        select(func.count(), func.coalesce(func.sum(Review.duration_ms), 0))
+        select(func.count(), func.coalesce(func.sum(col(Review.duration_ms)), 0))
         .select_from(Review)
-        .where(Review.learner_id == learner_id, Review.reviewed_at >= start, Review.reviewed_at < end)
+        .where(col(Review.learner_id) == learner_id, col(Review.reviewed_at) >= start, col(Review.reviewed_at) < end)
     )
     if deck_id is not None:
-        query = query.join(Card, Card.id == Review.card_pk).where(Card.deck_id == deck_id)
+        query = query.join(Card, col(Card.id) == col(Review.card_pk)).where(col(Card.deck_id) == deck_id)
     count, total_ms = (int(v) for v in session.execute(query).one())
     return {"reviews": count, "total_seconds": round(total_ms / 1000, 1),
             "average_seconds": round(total_ms / count / 1000, 1) if count else None}

@@ -8,11 +8,11 @@ queries, whatever the size of the collection.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from srs.models import Card, Deck, Progress
 from srs.review import Counts
@@ -62,34 +62,29 @@ def next_due(session: Session, learner_id: int, now: datetime, deck_id: str | No
 
     Suspended and never-studied cards have no due time; a buried card counts from when it comes back.
     """
-    not_buried = or_(Progress.buried_until.is_(None), Progress.buried_until <= now)
-    base = [Progress.learner_id == learner_id, Progress.state != 0, Progress.suspended == False,  # noqa: E712
-            Card.retired == False]  # noqa: E712
+    not_buried = or_(col(Progress.buried_until).is_(None), col(Progress.buried_until) <= now)
+    base = [col(Progress.learner_id) == learner_id, col(Progress.state) != 0,
+            col(Progress.suspended).is_(False), col(Card.retired).is_(False)]
     if deck_id is not None:
-        base.append(Card.deck_id == deck_id)
+        base.append(col(Card.deck_id) == deck_id)
     earliest = session.execute(
-        select(func.min(Progress.due)).join(Card, Card.id == Progress.card_pk).where(*base, not_buried)
+        select(func.min(col(Progress.due))).join(Card, col(Card.id) == col(Progress.card_pk)).where(*base, not_buried)
     ).scalar_one_or_none()
     buried = session.execute(
-        select(func.min(func.coalesce(Progress.buried_until, Progress.due)))
-        .join(Card, Card.id == Progress.card_pk)
-        .where(*base, and_(Progress.buried_until.is_not(None), Progress.buried_until > now))
+        select(func.min(func.coalesce(col(Progress.buried_until), col(Progress.due))))
+        .join(Card, col(Card.id) == col(Progress.card_pk))
+        .where(*base, and_(col(Progress.buried_until).is_not(None), col(Progress.buried_until) > now))
     ).scalar_one_or_none()
     found = [moment for moment in (earliest, buried) if moment is not None]
     if not found:
         return None
-    # min() over a UTCDateTime column comes back as a raw value on SQLite; normalise through the column type.
+    # min() keeps the column's type, so values come back aware; _as_utc guards against a driver returning text.
     return min(_as_utc(moment) for moment in found)
 
 
-def _as_utc(value: Any) -> datetime:
-    from datetime import timezone
-
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+def _as_utc(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def collect_status(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings) -> Status:
@@ -102,7 +97,7 @@ def collect_status(session: Session, learner_id: int, now: datetime, settings: S
 
     decks = tuple(
         DeckStatus(id=deck.id, name=deck.name, counts=counts_for(deck.id))
-        for deck in session.execute(select(Deck).order_by(Deck.name)).scalars()
+        for deck in session.execute(select(Deck).order_by(col(Deck.name))).scalars()
     )
     today_start, tomorrow_start = day_bounds(now, settings.timezone, settings.rollover_hour)
     ret = retention(session, learner_id, today_start - timedelta(days=29), tomorrow_start)["all"]

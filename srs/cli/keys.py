@@ -32,7 +32,7 @@ class KeyReader(Protocol):
 
 
 def token_from_line(line: str) -> str:
-    """The command token for one line of scripted input (``""`` → Enter, ``"space"`` → Space, ``"3"`` → ``"3"``)."""
+    """The command token for one line of scripted input: ``""`` → Enter, ``"space"`` → Space, ``"3"`` → ``"3"``."""
     text = line.strip().lower()
     if not text:
         return ENTER

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -57,14 +58,14 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     from srs.cli.review_screen import summary
 
     if full_screen:
-        click.echo()
+        click.clear()
     if session.message:
         note(session.message)
     for line in summary(session.totals, app.now(), service.settings.timezone, style):
         click.echo(line)
 
 
-def _editor(keys: "KeyReader") -> "object":
+def _editor(keys: "KeyReader") -> "Callable[[str], str | None]":
     """Open text in ``$VISUAL``/``$EDITOR`` with the terminal in its normal mode; None if not saved."""
     import os
 
