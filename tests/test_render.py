@@ -9,7 +9,7 @@ import pytest
 from srs.cards import CardView, SourceRef
 from srs.cli import charts
 from srs.cli.render import display_width, wrap
-from srs.cli.review_screen import Style, answer, grade_bar, header, question, question_prompt
+from srs.cli.review_screen import Style, answer, grade_bar, header, question, question_brief, question_prompt
 from srs.review import Counts, QueuedCard
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -36,7 +36,8 @@ def _view(text: str) -> CardView:
 def _screen(text: str, width: int, style: Style) -> list[str]:
     card = QueuedCard(view=_view(text), queue="due", previews={1: "<1m", 2: "<6m", 3: "<10m", 4: "4d"})
     return (header(Counts(1, 2, 3), card, card.view.deck_name, width, style) + question(card, width, style)
-            + question_prompt(width, style) + answer(card, width, style) + grade_bar(card, width, style))
+            + question_prompt(width, style) + question_brief(card, width, style) + answer(card, width, style)
+            + grade_bar(card, width, style))
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -129,3 +129,11 @@ def terminal_width(default: int = 80, maximum: int = 100) -> int:
         except ValueError:
             columns = default
     return max(30, min(columns, maximum))
+
+
+def terminal_height(default: int = 24) -> int:
+    """Rows of the terminal (or ``LINES``); ``default`` when unknown."""
+    import shutil
+
+    rows = shutil.get_terminal_size((0, 0)).lines
+    return rows if rows > 0 else default

@@ -88,7 +88,9 @@ def _editor(keys: "KeyReader") -> "Callable[[str], str | None]":
 def _draw(session: "ReviewSession", style: "Style", width: int, full_screen: bool,
           drawn: "tuple[QueuedCard, Phase] | None", deck_label: str) -> "tuple[QueuedCard, Phase] | None":
     """Show the session: the whole screen on a terminal; on a pipe only what changed since ``drawn``."""
-    from srs.cli.review_screen import answer, grade_bar, header, help_lines, question, question_prompt
+    from srs.cli.render import terminal_height
+    from srs.cli.review_screen import (answer, grade_bar, header, help_lines, question, question_brief,
+                                       question_prompt)
     from srs.review import Phase
 
     card = session.current
@@ -104,6 +106,12 @@ def _draw(session: "ReviewSession", style: "Style", width: int, full_screen: boo
         lines += answer(card, width, style) + grade_bar(card, width, style)
     if session.show_help:
         lines += [""] + help_lines(style)
+    if full_screen and session.phase is Phase.ANSWER and len(lines) >= terminal_height():
+        # Too tall for the window: keep the header and the grades in view, cut the situation to one line.
+        lines = header(session.counts(), card, deck_label, width, style) + question_brief(card, width, style) \
+            + answer(card, width, style)[2:] + grade_bar(card, width, style)
+        if session.show_help:
+            lines += [""] + help_lines(style)
     if full_screen:
         click.clear()
     elif lines:

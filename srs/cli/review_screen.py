@@ -71,6 +71,13 @@ def question(card: QueuedCard, width: int, style: Style) -> list[str]:
     return lines
 
 
+def question_brief(card: QueuedCard, width: int, style: Style) -> list[str]:
+    """The situation cut to one line, for an answer side too tall to show it whole."""
+    view = card.view
+    return [style.dim(clean_line(view.ref, width)), "",
+            style.label("SITUATION ") + clean_line(view.situation, width - len("SITUATION ")), ""]
+
+
 def question_prompt(width: int, style: Style) -> list[str]:
     """The prompt under the situation: rehearse first, then reveal."""
     keys = "Space/Enter: show the response · ?: keys · q: quit"
