@@ -188,3 +188,17 @@ def test_unknown_keys_and_help() -> None:
     assert session.show_help
     session.handle(" ")
     assert not session.show_help and session.phase is Phase.ANSWER
+
+
+def test_a_refused_grade_shows_why_and_shows_the_card_again() -> None:
+    session, service, _ = _session()
+
+    def conflict(card: QueuedCard, rating: int, duration_ms: int) -> None:
+        raise SRSError("this card was answered elsewhere in the meantime; showing it again")
+
+    service.grade = conflict  # type: ignore[method-assign]
+    session.handle(" ")
+    session.handle("3")
+    assert "answered elsewhere" in session.message
+    assert session.current and session.current.view.pk == 1 and session.phase is Phase.QUESTION
+    assert session.totals.reviewed == 0
