@@ -56,10 +56,16 @@ def _sources_by_id(deck: Deck) -> dict[str, SourceRef]:
 def card_view(session: Session, learner_id: int, card: Card, deck: Deck | None = None) -> CardView:
     """Build the learner's view of ``card``."""
     deck = deck or session.get(Deck, card.deck_id)
-    assert deck is not None and card.id is not None
+    assert deck is not None
     edit = session.execute(
         select(LocalEdit).where(LocalEdit.learner_id == learner_id, LocalEdit.card_pk == card.id)
     ).scalar_one_or_none()
+    return build_view(card, deck, edit)
+
+
+def build_view(card: Card, deck: Deck, edit: LocalEdit | None) -> CardView:
+    """The view of ``card`` with the learner's edit (if any) already fetched: lets callers read in bulk."""
+    assert card.id is not None
     sources = _sources_by_id(deck)
     unknown = SourceRef(id="?", title="unknown source")
     return CardView(

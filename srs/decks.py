@@ -76,6 +76,7 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
         "credits": spec.credits, "sources": [vars(s) for s in spec.sources],
     }
     content_hash = spec.content_hash()
+    changed_sources: set[str] = set()
     if deck is None:
         deck = Deck(id=spec.id, content_hash=content_hash, bundled_hash=bundled_hash, created_at=now,
                     updated_at=now, **header)
@@ -85,6 +86,8 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
         if bundled_hash and deck.bundled_hash != bundled_hash:
             deck.bundled_hash = bundled_hash
         if deck.content_hash != content_hash:
+            old_sources = {s["id"]: s for s in deck.sources}
+            changed_sources = {s["id"] for s in header["sources"] if old_sources.get(s["id"]) != s}  # type: ignore[index,union-attr]
             for key, value in header.items():
                 setattr(deck, key, value)
             deck.content_hash = content_hash
@@ -107,7 +110,11 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
         if old is None:
             inserts.append(row)
             continue
-        if old.content_hash == row["content_hash"] and not old.retired and old.position == position:
+        # A renamed source changes the text shown with the card, so the card counts as updated (Anki
+        # re-imports a note only when its modification time moves).
+        cites_changed = changed_sources & {*card.sources, *(c.source for c in card.counterpoints)}
+        if (old.content_hash == row["content_hash"] and not old.retired and old.position == position
+                and not cites_changed):
             unchanged += 1
             continue
         if old.retired:

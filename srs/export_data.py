@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from srs.cards import CardView, SourceRef
+from srs.cards import CardView, build_view
 from srs.decks import get_deck
-from srs.models import Card, Deck, LocalEdit, Progress, Review, Setting
+from srs.models import Card, Deck, LocalEdit, Progress, Review
 from srs.scheduling.settings import SchedulerSettings
 
 
@@ -105,30 +105,11 @@ def decks_for_export(session: Session, learner_id: int, deck_ids: Sequence[str] 
         }
         views = []
         for card in cards:
-            views.append(_view(card, deck, edits.get(card.id)))
+            views.append(build_view(card, deck, edits.get(card.id)))
             if on_card is not None:
                 on_card()
         result.append(ExportDeck(id=deck.id, name=deck.name, description=deck.description, cards=tuple(views)))
     return result
-
-
-def _view(card: Card, deck: Deck, edit: LocalEdit | None) -> CardView:
-    """:func:`srs.cards.card_view` with the learner's edit already fetched (a test keeps the two equal)."""
-    assert card.id is not None
-    sources = {s["id"]: SourceRef(**s) for s in deck.sources}
-    unknown = SourceRef(id="?", title="unknown source")
-    return CardView(
-        pk=card.id, deck_id=card.deck_id, deck_name=deck.name, card_id=card.card_id,
-        situation=edit.situation if edit else card.situation,
-        response=edit.response if edit else card.response,
-        reasoning=edit.reasoning if edit else card.reasoning,
-        sources=tuple(sources.get(s, unknown) for s in card.sources),
-        tags=tuple(card.tags),
-        counterpoints=tuple((sources.get(cp["source"], unknown), cp["view"]) for cp in card.counterpoints),
-        anki_guid=card.anki_guid,
-        updated_at=max(card.updated_at, edit.updated_at) if edit else card.updated_at,
-        retired=card.retired, edited=edit is not None,
-    )
 
 
 def histories_for_export(session: Session, learner_id: int, card_pks: Sequence[int]) -> dict[int, CardHistory]:
@@ -159,5 +140,6 @@ def histories_for_export(session: Session, learner_id: int, card_pks: Sequence[i
 
 def learner_settings(session: Session, learner_id: int) -> SchedulerSettings:
     """The learner's scheduler settings (time zone, rollover hour, steps, retention, FSRS parameters)."""
-    rows = session.execute(select(Setting).where(col(Setting.learner_id) == learner_id)).scalars()
-    return SchedulerSettings.from_values({row.key: row.value for row in rows})
+    from srs.study import load_settings
+
+    return load_settings(session, learner_id)

@@ -177,3 +177,16 @@ def test_unreachable_database_is_a_clear_error(runner: CliRunner, tmp_path: Path
     result = run(runner, "--db", str(blocker / "sub" / "srs.db"), "deck", "list")
     assert result.exit_code == 1
     assert result.stderr.startswith("srs: ") and "Traceback" not in result.stderr
+
+
+def test_renamed_source_marks_citing_cards_updated(runner: CliRunner, deck_file: Path,
+                                                   isolated_data: Path) -> None:
+    run(runner, "deck", "add", str(deck_file))
+    con = sqlite3.connect(isolated_data / "srs.db")
+    before = dict(con.execute("select card_id, updated_at from card where deck_id='demo'").fetchall())
+    deck_file.write_text(deck_file.read_text().replace('title = "Article B"', 'title = "Article B, 2nd ed."'))
+    result = runner.invoke(cli, ["deck", "add", str(deck_file)], env={"SRS_NOW": "2030-01-01T00:00:00+00:00"})
+    assert "2 changed" in result.stderr
+    after = dict(con.execute("select card_id, updated_at from card where deck_id='demo'").fetchall())
+    assert after["first"] == before["first"]
+    assert after["second"] > before["second"] and after["third"] > before["third"]
