@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srs.db import database_url, get_or_create_learner, init_schema, make_engine
@@ -23,7 +24,11 @@ class Store:
 
 
 def open_store(db: str | None, learner: str, now: datetime, install_bundled: bool = True) -> Store:
-    """Resolve the database, create or upgrade its schema, and install or update the bundled decks."""
+    """Resolve the database, create or upgrade its schema, and install or update the bundled decks.
+
+    A current schema costs one query (no Alembic import); an older one is upgraded first, after a backup copy
+    beside a SQLite file (see :mod:`srs.migrations`).
+    """
     from sqlmodel import Session
 
     url = database_url(db)
@@ -37,3 +42,19 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
             ensure_bundled(session, now)
         session.commit()
     return Store(engine=engine, url=url, learner_id=learner_id, learner=learner)
+
+
+def open_database(db: str | None, must_exist: bool = False) -> "Engine":
+    """An engine for ``--db`` without touching the schema (for ``srs db``, which reports and upgrades it).
+
+    With ``must_exist``, a SQLite file that is not there is an error rather than a new empty database.
+    """
+    from sqlalchemy.engine import make_url
+
+    from srs.errors import NotFoundError
+
+    url = database_url(db)
+    path = make_url(url).database if url.startswith("sqlite") else None
+    if must_exist and path and path != ":memory:" and not Path(path).exists():
+        raise NotFoundError(f"no database at {path}")
+    return make_engine(url)

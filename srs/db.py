@@ -12,11 +12,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from srs.errors import SRSError
+
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
-SCHEMA_VERSION = "1"
+# The newest migration in srs/migrations/versions (a test keeps the two equal). Start-up compares the database's
+# alembic_version with this constant and imports Alembic only when they differ.
+SCHEMA_HEAD = "0001"
+# The schema srs 0.1.0 (commit fe248ac) created before migrations existed: its tables, no alembic_version.
+FIRST_REVISION = "0001"
+V1_TABLES = frozenset({"learner", "deck", "card", "progress", "review", "setting", "local_edit", "meta"})
 DEFAULT_LEARNER = "default"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -67,13 +74,46 @@ def make_engine(url: str) -> "Engine":
     return create_engine(url, pool_pre_ping=True)
 
 
+class SchemaError(SRSError):
+    """The database's schema cannot be used or upgraded by this version of srs."""
+
+
+def schema_state(conn: "Connection") -> str | None:
+    """The schema revision of the database, read with plain SQL (no Alembic).
+
+    None for a database without srs tables; :data:`FIRST_REVISION` for one made before migrations existed.
+    """
+    from sqlalchemy import inspect
+
+    tables = set(inspect(conn).get_table_names())
+    if "alembic_version" in tables:
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    ours = tables & V1_TABLES
+    if ours == V1_TABLES:
+        return FIRST_REVISION
+    if ours:
+        raise SchemaError(f"the database has some srs tables ({', '.join(sorted(ours))}) but not all, and no "
+                          "schema version: it was not made by srs, or is damaged; nothing was changed")
+    return None
+
+
 def init_schema(engine: "Engine") -> None:
-    """Create missing tables. Cheap when they exist."""
-    from sqlmodel import SQLModel
+    """Bring the database to :data:`SCHEMA_HEAD`: create it, or upgrade it after a backup (SQLite).
 
-    from srs import models  # noqa: F401  (registers the tables)
+    The usual case, a current database, costs one query and never imports Alembic.
+    """
+    from sqlalchemy.exc import DBAPIError
 
-    SQLModel.metadata.create_all(engine)
+    with engine.connect() as conn:
+        try:
+            if conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD:
+                return
+        except DBAPIError as exc:
+            if "alembic_version" not in str(exc):  # not "no such table": a real problem
+                raise
+    from srs.migrations import upgrade
+
+    upgrade(engine)
 
 
 def get_or_create_learner(session: "Session", name: str, now: datetime) -> int:

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 HERE = Path(__file__).parent
+pytest_plugins = ["pg"]  # a PostgreSQL server for the session: tests/pg.py
 
 GOOD_DECK = '''\
 [deck]

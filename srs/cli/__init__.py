@@ -53,17 +53,13 @@ def cli(ctx: click.Context, db: str | None, learner: str) -> None:
 
 
 def _register() -> None:
-    from srs.cli import card_cmds, deck_cmds, learner_cmds
+    from srs.cli import (card_cmds, config_cmds, db_cmds, deck_cmds, export_cmds, learner_cmds,
+                         review_cmds)
 
-    cli.add_command(deck_cmds.deck)
-    cli.add_command(card_cmds.card)
-    cli.add_command(learner_cmds.learner)
-    cli.add_command(__import__("srs.cli.export_cmds", fromlist=["export"]).export)
-    from srs.cli import review_cmds
-
-    cli.add_command(review_cmds.review)
-    cli.add_command(review_cmds.status)
-    cli.add_command(review_cmds.stats)
+    for command in (review_cmds.review, review_cmds.status, review_cmds.stats, deck_cmds.deck, card_cmds.card,
+                    export_cmds.export, config_cmds.config, config_cmds.optimize, learner_cmds.learner,
+                    db_cmds.db):
+        cli.add_command(command)
 
 
 _register()

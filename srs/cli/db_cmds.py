@@ -1,0 +1,98 @@
+"""``srs db``: the database's schema version, upgrades and integrity."""
+
+from __future__ import annotations
+
+import click
+
+from srs.cli.common import AppContext, echo_json, note, pass_app
+
+
+@click.group()
+def db() -> None:
+    """Show, upgrade and check the database schema.
+
+    Every command upgrades an older database by itself; these are for looking first, or for scripts.
+
+    \b
+    Example:
+      srs db check
+    """
+
+
+@db.command("current")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def current(app: AppContext, as_json: bool) -> None:
+    """Print the database's schema revision and whether it is the newest.
+
+    \b
+    Example:
+      srs --db postgresql+psycopg://coach@db.example/srs db current
+    """
+    from srs.app import open_database
+    from srs.migrations import current_revision
+
+    revision, head = current_revision(open_database(app.db, must_exist=True))
+    if as_json:
+        echo_json({"revision": revision, "head": head, "up_to_date": revision == head})
+        return
+    state = "newest" if revision == head else f"newest is {head}; run: srs db upgrade"
+    click.echo(f"{revision or 'empty'}\t{state}")
+
+
+@db.command("upgrade")
+@click.option("--no-backup", is_flag=True, help="SQLite: skip the copy beside the file before upgrading.")
+@pass_app
+def upgrade(app: AppContext, no_backup: bool) -> None:
+    """Upgrade the database to the newest schema (a new database is created there).
+
+    On SQLite the file is first copied beside itself as srs.db.bak-REVISION.
+
+    \b
+    Example:
+      srs db upgrade
+    """
+    from srs.app import open_database
+    from srs.migrations import upgrade as run_upgrade
+
+    done = run_upgrade(open_database(app.db), backup=not no_backup)
+    if done.backup is not None:
+        note(f"backup: {done.backup}")
+    if not done.changed:
+        note(f"already at the newest schema ({done.after})")
+    elif done.before is None:
+        note(f"created the database at schema {done.after}")
+    else:
+        note(f"upgraded the database from schema {done.before} to {done.after}")
+
+
+@db.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def check(app: AppContext, as_json: bool) -> None:
+    """Check the database: integrity, and schema version and tables against this srs.
+
+    Exits with status 1 if anything is wrong.
+
+    \b
+    Example:
+      srs db check
+    """
+    from srs.app import open_database
+    from srs.errors import SRSError
+    from srs.migrations import check as run_check
+
+    result = run_check(open_database(app.db, must_exist=True))
+    if as_json:
+        echo_json({"backend": result.backend, "revision": result.revision, "head": result.head,
+                   "integrity": result.integrity, "schema": result.schema, "ok": result.ok})
+    else:
+        click.echo(f"backend\t{result.backend}")
+        click.echo(f"schema\t{result.revision or 'empty'} (newest {result.head})")
+        click.echo(f"integrity\t{'ok' if not result.integrity else f'{len(result.integrity)} problems'}")
+        click.echo(f"tables\t{'ok' if not result.schema else f'{len(result.schema)} differences'}")
+    problems = result.integrity + result.schema
+    if result.revision != result.head:
+        problems.insert(0, f"schema is {result.revision or 'empty'}, newest is {result.head}: run srs db upgrade")
+    if problems:
+        raise SRSError("\n".join(problems))

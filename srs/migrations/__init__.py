@@ -1,0 +1,240 @@
+"""Schema migrations: Alembic revisions shipped inside the package, and the runner that applies them.
+
+Start-up never comes here when the database is current: :func:`srs.db.init_schema` reads ``alembic_version``
+with plain SQL and compares it with :data:`srs.db.SCHEMA_HEAD`, so Alembic is imported only to create a new
+database or to upgrade an old one. Importing this package itself is cheap too; Alembic is imported inside the
+functions.
+
+An upgrade is one transaction that holds the database's write lock: ``BEGIN IMMEDIATE`` on SQLite, a
+transaction-level advisory lock on PostgreSQL. So two processes that open an old database at the same moment
+upgrade it once; the second finds it current and does nothing. On SQLite the file is first copied beside
+itself (``srs.db.bak-<revision>``), and foreign keys are off while tables are rebuilt (checked with
+``PRAGMA foreign_key_check`` before the commit), so a batch table rebuild can never cascade deletes into
+anyone's progress or history.
+
+A database made by srs 0.1.0 (commit fe248ac), before migrations existed, has the tables of revision 0001
+and no ``alembic_version``; it is stamped 0001 and upgraded from there.
+
+Adding a revision (developers): change ``srs/models.py``, then ``python -m srs.migrations "what changed"``
+writes ``versions/NNNN_what_changed.py`` from the difference; review it and set ``SCHEMA_HEAD`` in
+``srs/db.py``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from srs.db import FIRST_REVISION, SCHEMA_HEAD, SchemaError, schema_state
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection, Engine
+
+HERE = Path(__file__).parent
+# Any constant works; it only has to be the same in every srs process that shares a PostgreSQL database.
+PG_LOCK_KEY = 0x5352_5330  # "SRS0"
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What :func:`upgrade` did. ``before`` is None for a new database."""
+
+    before: str | None
+    after: str
+    backup: Path | None = None
+    stamped: bool = False  # a database made by srs 0.1.0 got its first schema version recorded
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after or self.stamped
+
+
+@dataclass
+class Check:
+    """The result of :func:`check`: schema revision against head, integrity and schema problems."""
+
+    backend: str
+    revision: str | None
+    head: str
+    integrity: list[str] = field(default_factory=list)
+    schema: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.revision == self.head and not self.integrity and not self.schema
+
+
+def alembic_config(script_location: str | Path | None = None) -> "Config":
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location or HERE))
+    return cfg
+
+
+def script_head(script_location: str | Path | None = None) -> str:
+    """The newest revision among the shipped scripts (tests check it equals ``SCHEMA_HEAD``)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(script_location)).get_current_head()
+    assert head is not None
+    return head
+
+
+def _lock(conn: "Connection") -> None:
+    """Take the database's write lock for the rest of this transaction (waits for other writers)."""
+    if conn.dialect.name == "sqlite":
+        # Foreign keys cannot change inside a transaction, so switch them off first (restored in upgrade()).
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
+
+
+def _backup_sqlite(conn: "Connection", revision: str) -> Path | None:
+    """Copy the database file beside itself, consistently (SQLite's backup API), before changing it."""
+    database = conn.engine.url.database
+    if not database or database == ":memory:":
+        return None
+    source = Path(database)
+    target = source.with_name(f"{source.name}.bak-{revision}")
+    n = 2
+    while target.exists():  # never overwrite an older backup
+        target = source.with_name(f"{source.name}.bak-{revision}-{n}")
+        n += 1
+    # A second connection reads the last committed state, which is what the upgrade starts from since ``conn``
+    # holds the write lock; SQLite's backup API refuses a source connection that is in a write transaction.
+    source_conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        source_conn.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    finally:
+        copy.close()
+        source_conn.close()
+    return target
+
+
+def upgrade(engine: "Engine", *, to: str = "head", backup: bool = True,
+            script_location: str | Path | None = None) -> Upgrade:
+    """Bring the database to the newest revision (or ``to``); create it there if it is empty.
+
+    Raises :class:`SchemaError` for a database made by a newer srs, or one that is not an srs database.
+    """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config(script_location)
+    script = ScriptDirectory.from_config(cfg)
+    head = script.get_current_head() if to == "head" else to
+    assert head is not None
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        try:
+            _lock(conn)
+            before = schema_state(conn)  # read under the lock: another process may have just upgraded
+            unversioned = before is not None and not _has_version_table(conn)  # made by srs 0.1.0
+            if before == head and not unversioned:
+                conn.rollback()
+                return Upgrade(before, head)
+            if before is not None and before not in {s.revision for s in script.walk_revisions()}:
+                raise SchemaError(
+                    f"the database is at schema revision {before}, which this version of srs does not know "
+                    f"(its newest is {head}): it was written by a newer srs; upgrade srs to use it")
+            copy = _backup_sqlite(conn, before) if sqlite and backup and before is not None else None
+            cfg.attributes["connection"] = conn
+            if unversioned:
+                command.stamp(cfg, FIRST_REVISION)  # the tables of 0001 are there already
+            command.upgrade(cfg, head)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise SchemaError(f"upgrade left rows without their parent ({broken[:3]}...); nothing changed")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+                conn.rollback()
+    return Upgrade(before, head, copy, stamped=unversioned)
+
+
+def _has_version_table(conn: "Connection") -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(conn).has_table("alembic_version")
+
+
+def schema_differences(conn: "Connection") -> list[str]:
+    """Differences between the tables in the database and ``srs/models.py`` (empty when they agree)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from srs import models  # noqa: F401
+
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    return [_describe(diff) for diff in compare_metadata(context, SQLModel.metadata)]
+
+
+def _describe(diff: Any) -> str:
+    if isinstance(diff, list):  # column modifications come as a list of tuples
+        return "; ".join(_describe(d) for d in diff)
+    kind, *rest = diff
+    names = [getattr(x, "name", None) or str(x) for x in rest if x is not None][:3]
+    return f"{kind}: {' '.join(str(n) for n in names)}"
+
+
+def check(engine: "Engine") -> Check:
+    """Check integrity (SQLite: ``integrity_check`` and ``foreign_key_check``; PostgreSQL: invalid indexes)
+    and that the schema is at head and matches the models. Changes nothing."""
+    with engine.connect() as conn:
+        revision = schema_state(conn)
+        result = Check(backend=conn.dialect.name, revision=revision, head=SCHEMA_HEAD)
+        if conn.dialect.name == "sqlite":
+            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+            result.integrity += [r for r in rows if r != "ok"]
+            result.integrity += [f"row {rowid} of {table} points to a missing {parent}"
+                                 for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check")]
+        elif conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT 1")
+            invalid = conn.exec_driver_sql(
+                "SELECT indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+                "WHERE c.relnamespace = current_schema()::regnamespace AND NOT (i.indisvalid AND i.indisready)")
+            result.integrity += [f"index {name} is invalid (REINDEX it)" for (name,) in invalid]
+        if revision == SCHEMA_HEAD:
+            result.schema = schema_differences(conn)
+        conn.rollback()
+    return result
+
+
+def new_revision(message: str) -> None:
+    """Write a new revision from the difference between the models and a database at the current head."""
+    import tempfile
+
+    from alembic import command
+
+    from srs.db import make_engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/head.db")
+        upgrade(engine, backup=False)
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            number = len(list((HERE / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))) + 1
+            command.revision(cfg, message=message, autogenerate=True, rev_id=f"{number:04d}")
+        engine.dispose()
+
+
+def current_revision(engine: "Engine") -> tuple[str | None, str]:
+    """The database's schema revision (None when it has no srs tables yet) and this srs's newest."""
+    with engine.connect() as conn:
+        revision = schema_state(conn)
+        conn.rollback()
+    return revision, SCHEMA_HEAD

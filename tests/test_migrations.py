@@ -1,0 +1,280 @@
+"""Migrations: the first revision is srs 0.1.0's schema, old databases upgrade with every row kept (after a
+backup), start-up on a current database never imports Alembic, and ``srs db`` reports and checks the schema."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from srs.app import open_store
+from srs.cli import cli
+from srs.db import SCHEMA_HEAD, SchemaError, init_schema, make_engine
+from srs.migrations import check, schema_differences, script_head, upgrade
+
+FIXTURES = Path(__file__).parent / "fixtures"
+V1_DB = FIXTURES / "srs-v1.db"
+NOW = datetime(2026, 2, 1, 12, 0, tzinfo=timezone.utc)
+TABLES = ("learner", "deck", "card", "progress", "review", "setting", "local_edit", "meta")
+
+
+def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every srs table, raw as SQLite stores it, in primary-key order."""
+    con = sqlite3.connect(path)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
+    finally:
+        con.close()
+
+
+def ddl(path: Path) -> dict[tuple[str, str], str]:
+    con = sqlite3.connect(path)
+    try:
+        return {(kind, name): sql for kind, name, sql in con.execute("SELECT type, name, sql FROM sqlite_master")
+                if "alembic_version" not in name}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def v1_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "old" / "srs.db"
+    target.parent.mkdir()
+    shutil.copy(V1_DB, target)
+    return target
+
+
+def test_head_constant_is_the_newest_script() -> None:
+    assert SCHEMA_HEAD == script_head()
+
+
+def test_first_revision_creates_exactly_the_v1_schema(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    upgrade(engine, to="0001")
+    engine.dispose()
+    assert ddl(tmp_path / "new.db") == ddl(V1_DB)
+
+
+def test_v1_database_upgrades_to_head_with_every_row_kept(v1_copy: Path) -> None:
+    before = rows(v1_copy)
+    assert len(before["review"]) == 20 and len(before["progress"]) == 10 and len(before["card"]) == 26
+    engine = make_engine(f"sqlite:///{v1_copy}")
+    init_schema(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+        assert schema_differences(conn) == []
+    engine.dispose()
+    after = rows(v1_copy)
+    for table in TABLES:
+        assert after[table][: len(before[table])] == before[table], table
+    backup = v1_copy.with_name("srs.db.bak-0001")
+    assert rows(backup) == before
+    assert sqlite3.connect(backup).execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_v1_history_reads_back_through_todays_code(v1_copy: Path, runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--db", str(v1_copy), "--learner", "maya", "learner", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"name": "maya"' in result.stdout and '"reviews": 10' in result.stdout
+    from sqlmodel import Session, select
+
+    from srs.models import Review
+
+    store = open_store(str(v1_copy), "maya", NOW, install_bundled=False)
+    with Session(store.engine) as s:
+        reviews = s.exec(select(Review).where(Review.learner_id == store.learner_id)).all()
+    assert len(reviews) == 10 and all(r.reviewed_at.tzinfo == timezone.utc for r in reviews)
+    assert {r.origin for r in reviews} == {"terminal", "anki"}
+
+
+def test_a_second_upgrade_does_nothing_and_keeps_the_first_backup(v1_copy: Path) -> None:
+    engine = make_engine(f"sqlite:///{v1_copy}")
+    first = upgrade(engine)
+    assert first.stamped and first.backup == v1_copy.with_name("srs.db.bak-0001")
+    again = upgrade(engine)
+    assert not again.changed and again.backup is None
+    assert sorted(p.name for p in v1_copy.parent.iterdir() if ".bak" in p.name) == ["srs.db.bak-0001"]
+
+
+def test_new_database_is_created_at_head_without_a_backup(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    done = upgrade(engine)
+    assert (done.before, done.after, done.backup) == (None, SCHEMA_HEAD, None)
+    assert [p.name for p in tmp_path.iterdir() if ".bak" in p.name] == []
+
+
+def test_start_up_on_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    db = tmp_path / "srs.db"
+    init_schema(make_engine(f"sqlite:///{db}"))
+    code = (
+        "import sys\n"
+        "from srs.cli import cli\n"
+        f"cli(['--db', {str(db)!r}, 'deck', 'list'], standalone_mode=False)\n"
+        "assert 'srs.db' in sys.modules and 'sqlalchemy' in sys.modules\n"
+        "print('alembic' in sys.modules, 'srs.migrations' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_concurrent_first_opens_upgrade_once(v1_copy: Path) -> None:
+    code = (
+        "import sys, datetime\n"
+        "from srs.app import open_store\n"
+        "open_store(sys.argv[1], 'default', datetime.datetime(2026, 2, 1, tzinfo=datetime.timezone.utc))\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(v1_copy)], stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    errors = [p.communicate()[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+    assert sorted(p.name for p in v1_copy.parent.iterdir() if ".bak" in p.name) == ["srs.db.bak-0001"]
+    assert len(rows(v1_copy)["review"]) == 20
+
+
+def test_database_from_a_newer_srs_is_refused_without_changes(v1_copy: Path, runner: CliRunner) -> None:
+    init_schema(make_engine(f"sqlite:///{v1_copy}"))
+    con = sqlite3.connect(v1_copy)
+    con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.commit()
+    con.close()
+    result = runner.invoke(cli, ["--db", str(v1_copy), "deck", "list"])
+    assert result.exit_code == 1
+    assert "schema revision 9999" in result.stderr and "newer srs" in result.stderr
+    assert "Traceback" not in result.output
+    assert "9999" in runner.invoke(cli, ["--db", str(v1_copy), "db", "current"]).stdout
+
+
+def test_a_database_with_only_some_srs_tables_is_refused(tmp_path: Path) -> None:
+    con = sqlite3.connect(tmp_path / "odd.db")
+    con.execute("CREATE TABLE deck (id TEXT)")
+    con.close()
+    with pytest.raises(SchemaError, match="some srs tables"):
+        init_schema(make_engine(f"sqlite:///{tmp_path / 'odd.db'}"))
+
+
+BATCH_REVISION = '''
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # A table rebuild of parents that progress and history point to (ON DELETE CASCADE).
+    with op.batch_alter_table("card") as batch:
+        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
+    with op.batch_alter_table("learner") as batch:
+        batch.alter_column("name", existing_type=sa.String(100), type_=sa.String(120))
+'''
+
+
+def test_batch_rebuild_of_a_parent_table_keeps_progress_and_history(v1_copy: Path, tmp_path: Path) -> None:
+    """A future migration that rebuilds card or learner on SQLite must not cascade-delete their children."""
+    scripts = tmp_path / "scripts"
+    shutil.copytree(Path(__file__).parent.parent / "srs" / "migrations", scripts,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "9001_batch.py").write_text(BATCH_REVISION.format(head=SCHEMA_HEAD))
+    before = rows(v1_copy)
+    engine = make_engine(f"sqlite:///{v1_copy}")
+    done = upgrade(engine, script_location=scripts)
+    assert done.after == "9001"
+    after = rows(v1_copy)
+    for table in ("progress", "review", "setting", "local_edit"):
+        assert after[table] == before[table], table
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
+
+
+# -- srs db --------------------------------------------------------------------------------------------------------
+
+
+def test_db_current_upgrade_and_check(v1_copy: Path, runner: CliRunner) -> None:
+    db = ["--db", str(v1_copy)]
+    assert runner.invoke(cli, [*db, "db", "current"]).stdout.startswith(f"{SCHEMA_HEAD}\t")
+    result = runner.invoke(cli, [*db, "db", "upgrade"])
+    assert result.exit_code == 0 and "backup:" in result.stderr and "bak-0001" in result.stderr
+    assert "already at the newest schema" in runner.invoke(cli, [*db, "db", "upgrade"]).stderr
+    result = runner.invoke(cli, [*db, "db", "check", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"ok": true' in result.stdout
+
+
+def test_db_check_reports_missing_index_and_orphans(v1_copy: Path, runner: CliRunner) -> None:
+    init_schema(make_engine(f"sqlite:///{v1_copy}"))
+    con = sqlite3.connect(v1_copy)
+    con.execute("DROP INDEX ix_review_learner_time")
+    con.execute("INSERT INTO review (learner_id, card_pk, rating, reviewed_at, duration_ms, kind, interval_days, "
+                "prev_interval_days, origin) VALUES (1, 99999, 3, '2026-01-01 00:00:00', 0, 0, 0, 0, 'terminal')")
+    con.commit()
+    con.close()
+    result = runner.invoke(cli, ["--db", str(v1_copy), "db", "check"])
+    assert result.exit_code == 1
+    assert "integrity\t1 problems" in result.stdout and "tables\t1 differences" in result.stdout
+    assert "points to a missing card" in result.stderr and "ix_review_learner_time" in result.stderr
+
+
+def test_db_commands_on_a_missing_file_say_so(tmp_path: Path, runner: CliRunner) -> None:
+    missing = tmp_path / "nope.db"
+    for command in (["db", "current"], ["db", "check"]):
+        result = runner.invoke(cli, ["--db", str(missing), *command])
+        assert result.exit_code == 1 and f"no database at {missing}" in result.stderr
+    assert not missing.exists()
+
+
+def test_db_check_on_an_empty_database_asks_for_an_upgrade(tmp_path: Path, runner: CliRunner) -> None:
+    sqlite3.connect(tmp_path / "empty.db").close()
+    result = runner.invoke(cli, ["--db", str(tmp_path / "empty.db"), "db", "check"])
+    assert result.exit_code == 1 and "run srs db upgrade" in result.stderr
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------------------------------
+
+
+def test_postgres_new_database_is_created_at_head_matching_the_models(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    assert upgrade(engine).before is None
+    with engine.connect() as conn:
+        assert schema_differences(conn) == []
+    result = check(engine)
+    assert result.ok and result.backend == "postgresql"
+    assert not upgrade(engine).changed
+    engine.dispose()
+
+
+def test_postgres_database_made_before_migrations_is_stamped_and_kept(pg_url: str) -> None:
+    from sqlmodel import Session, SQLModel
+
+    from srs import models
+    from srs.db import get_or_create_learner
+
+    engine = make_engine(pg_url)
+    SQLModel.metadata.create_all(engine)  # what srs 0.1.0 did on PostgreSQL (its models are today's at 0001)
+    with Session(engine) as s:
+        get_or_create_learner(s, "default", NOW)
+        s.commit()
+    done = upgrade(engine)
+    assert done.stamped and done.backup is None
+    with Session(engine) as s:
+        assert s.get(models.Learner, 1) is not None
+    assert check(engine).ok
+    engine.dispose()
+
+
+def test_postgres_db_cli(pg_url: str, runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["--db", pg_url, "db", "current"]).stdout.startswith("empty\t")
+    assert runner.invoke(cli, ["--db", pg_url, "deck", "list"]).exit_code == 0
+    result = runner.invoke(cli, ["--db", pg_url, "db", "check"])
+    assert result.exit_code == 0, result.output
+    assert "backend\tpostgresql" in result.stdout and "integrity\tok" in result.stdout
