@@ -168,7 +168,7 @@ class _Problems:
         self.items.append(": ".join(parts + [message]))
 
 
-def _check_text(value: Any, limit: int, required: bool = True) -> str | None:
+def check_text(value: Any, limit: int, required: bool = True) -> str | None:
     """Return a problem description for a text field, or None when it is fine."""
     if not isinstance(value, str):
         return f"must be a string, not {_type_name(value)}"
@@ -250,7 +250,7 @@ def _check_field(table: dict[str, Any], key: str, problems: _Problems, where: st
             problems.add("must be a slug: lowercase letters, digits, '.', '_' or '-', at most 64 characters",
                          where, index, key, label)
         return
-    problem = _check_text(value, limit, required=required)
+    problem = check_text(value, limit, required=required)
     if problem:
         problems.add(problem, where, index, key, label)
 
@@ -364,7 +364,7 @@ def _parse_counterpoints(raw: Any, problems: _Problems, i: int, label: str,
         src, view = cp.get("source"), cp.get("view")
         if isinstance(src, str) and src not in source_ids:
             problems.add(f"counterpoint names unknown source id {src!r}", "cards", i, "source", label)
-        problem = _check_text(view, MAX_TEXT) if "view" in cp else None
+        problem = check_text(view, MAX_TEXT) if "view" in cp else None
         if problem:
             problems.add(f"counterpoint view {problem}", "cards", i, "view", label)
         if isinstance(src, str) and isinstance(view, str) and not problem:

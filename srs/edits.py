@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
 from srs.cards import CardView
-from srs.deckfile import MAX_TEXT, _check_text
+from srs.deckfile import MAX_TEXT, check_text
 from srs.errors import SRSError
 from srs.models import Card, LocalEdit
 
@@ -92,7 +92,7 @@ def parse_edit(text: str) -> EditedText:
             problems.append(f"the '=== {name} ===' heading is missing")
             continue
         fields[name] = "\n".join(values[name]).strip()
-        problem = _check_text(fields[name], MAX_TEXT)
+        problem = check_text(fields[name], MAX_TEXT)
         if problem:
             problems.append(f"{name} {problem}")
     if problems:

@@ -10,7 +10,7 @@ afresh for every call, so a session left open overnight moves into the new learn
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from sqlmodel import Session
 from srs import study
 from srs.cards import card_view
 from srs.edits import parse_edit, save_edit
+from srs.errors import ConflictError
 from srs.models import Card
 from srs.review import Counts, QueuedCard
 from srs.scheduling import SchedulerSettings, State, format_interval
@@ -48,6 +49,8 @@ class DbReviewService:
     settings: SchedulerSettings
     deck_id: str | None = None
     deck_label: str = "All decks"
+    # Ids of this session's own answers, newest last: undo only ever takes back one of these.
+    answered: list[int] = field(default_factory=list)
 
     @classmethod
     def open(cls, engine: "Engine", learner_id: int, now: Callable[[], datetime],
@@ -89,14 +92,20 @@ class DbReviewService:
         with Session(self.engine) as session:
             result = study.answer_card(session, self.learner_id, card.view.pk, rating, self.now(), duration_ms,
                                        expected_version=int(card.token or 0))
+        self.answered.append(result.review_id)
         if result.answer.leech:
             return (f"{card.view.ref} is a leech: forgotten {result.answer.state.lapses} times. "
                     "Consider rewording it (e) or suspending it (s).")
         return None
 
     def undo(self) -> int | None:
+        if not self.answered:
+            return None
         with Session(self.engine) as session:
-            return study.undo_last(session, self.learner_id)
+            try:
+                return study.undo_last(session, self.learner_id, self.answered.pop())
+            except ConflictError:
+                return None
 
     def suspend(self, card: QueuedCard) -> None:
         with Session(self.engine) as session:

@@ -388,18 +388,34 @@ def answer_card(
     return Answered(result, review_id)
 
 
-def undo_last(session: Session, learner_id: int) -> int | None:
-    """Take back the learner's most recent answer: restore the card's progress from the review row's snapshot
-    and delete that row (one transaction, committed). Returns the card's pk, or None when there is nothing this
-    app can undo (no reviews, or the latest came from an Anki import).
+def undo_last(session: Session, learner_id: int, review_id: int | None = None) -> int | None:
+    """Take back an answer: restore the card's progress from the review row's snapshot and delete that row
+    (one transaction, committed). Returns the card's pk, or None when there is nothing this app can undo (no
+    reviews, or the answer came from an Anki import).
 
-    The restored row gets a new ``version``, so an answer based on the undone state is refused.
+    Without ``review_id`` this is the learner's most recent answer. With it (a review session passes the ids
+    of its own answers), only that answer is taken back, and only while it is still the card's latest, so a
+    session never undoes a grade given in another session. The restored row gets a new ``version``, so an
+    answer based on the undone state is refused.
+
+    Raises:
+        ConflictError: the card was answered again after ``review_id``.
     """
-    latest = session.execute(
-        select(Review)
-        .where(col(Review.learner_id) == learner_id)
-        .order_by(col(Review.reviewed_at).desc(), col(Review.id).desc())
-    ).scalars().first()
+    newest_first = (col(Review.reviewed_at).desc(), col(Review.id).desc())
+    if review_id is None:
+        latest = session.execute(
+            select(Review).where(col(Review.learner_id) == learner_id).order_by(*newest_first)
+        ).scalars().first()
+    else:
+        latest = session.get(Review, review_id)
+        if latest is None or latest.learner_id != learner_id:
+            return None
+        newest = session.execute(
+            select(col(Review.id)).where(col(Review.learner_id) == learner_id,
+                                         col(Review.card_pk) == latest.card_pk).order_by(*newest_first)
+        ).scalars().first()
+        if newest != latest.id:
+            raise ConflictError("that card was answered again in another session since; not undone")
     if latest is None or latest.prev_state is None:
         return None
     card_pk = latest.card_pk

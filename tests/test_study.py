@@ -218,6 +218,20 @@ def test_undo_restores_the_previous_state_exactly(session: Session, learner: int
     assert session.get(Review, done.review_id) is None
 
 
+def test_undo_by_id_never_takes_back_another_sessions_later_grade(session: Session, learner: int) -> None:
+    cards = add_deck(session, "d", 2)
+    mine = grade(session, learner, cards[0], Rating.GOOD, T0)
+    other_card = grade(session, learner, cards[1], Rating.GOOD, T0 + timedelta(minutes=1))
+    # Another session's later answer on a different card does not stop this session undoing its own.
+    assert study.undo_last(session, learner, mine.review_id) == cards[0]
+    assert session.get(Review, other_card.review_id) is not None
+    again = grade(session, learner, cards[1], Rating.AGAIN, T0 + timedelta(minutes=2))
+    # The card was answered again after other_card: undoing other_card would lose that grade.
+    with pytest.raises(ConflictError, match="answered again"):
+        study.undo_last(session, learner, other_card.review_id)
+    assert session.get(Review, again.review_id) is not None
+
+
 def test_undoing_the_first_answer_makes_the_card_new_again(session: Session, learner: int) -> None:
     cards = add_deck(session, "d", 2)
     s = settings(session, learner)

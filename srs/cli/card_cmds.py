@@ -91,7 +91,7 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
     for s in view.sources:
         click.echo(f"  {clean(s.title)}{' — ' + clean(s.author) if s.author else ''}")
     for s, v in view.counterpoints:
-        click.echo(f"\nCounterpoint ({clean(s.title)}):\n{indent(clean(v), '  ')}")
+        click.echo(f"\nCounterpoint -- {clean(s.title)}:\n{indent(clean(v), '  ')}")
     p = progress
     click.echo(f"\nProgress: {p['state']}, due {p['due'] or '-'}, stability {p['stability'] or '-'}, "
                f"difficulty {p['difficulty'] or '-'}, reps {p['reps']}, lapses {p['lapses']}"
