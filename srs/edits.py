@@ -103,7 +103,9 @@ def parse_edit(text: str) -> EditedText:
 def save_edit(session: Session, learner_id: int, card_pk: int, edited: EditedText, now: datetime) -> bool:
     """Store ``edited`` as the learner's wording of the card; return False when nothing changed.
 
-    Text equal to the deck's own removes the learner's edit. The caller commits.
+    Text equal to the deck's own removes the learner's edit. The card's ``updated_at`` then moves to ``now``:
+    the text shown changed back, and an Anki export must carry that change (Anki only updates a note whose
+    modification time is newer than its own copy). The caller commits.
     """
     card = session.get(Card, card_pk)
     if card is None:
@@ -117,6 +119,8 @@ def save_edit(session: Session, learner_id: int, card_pk: int, edited: EditedTex
     if all(getattr(card, name).strip() == getattr(edited, name) for name in FIELDS):
         session.execute(
             delete(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card_pk))
+        card.updated_at = max(card.updated_at, now)
+        session.add(card)
         return True
     if existing is None:
         existing = LocalEdit(learner_id=learner_id, card_pk=card_pk, situation="", response="", reasoning="",

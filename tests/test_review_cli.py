@@ -209,3 +209,18 @@ def test_hostile_text_in_the_database_is_shown_as_text(env: dict[str, str], runn
     assert "Clear?\n\n  wwww" in result.output and "\\u202eevil" in result.output
     assert "RESPONSE\n  red\\x07" in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 100
+
+
+def test_reverting_an_edit_moves_the_card_time_so_anki_gets_the_text_back(
+        env: dict[str, str], runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "p.write_text(t.replace('Ask what', 'Calmly ask what'))"))
+    _review(runner, "e\n\nq\n")
+    with _session(env["db"]) as s:
+        edited_at = s.execute(select(LocalEdit.updated_at)).scalar_one()
+    monkeypatch.setenv("SRS_NOW", "2026-12-01T12:00:00+00:00")
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "p.write_text(t.replace('Calmly ask what', 'Ask what'))"))
+    _review(runner, "e\n\nq\n")
+    with _session(env["db"]) as s:
+        assert s.execute(select(func.count()).select_from(LocalEdit)).scalar_one() == 0
+        card_time = s.execute(select(Card.updated_at).where(Card.card_id == "first")).scalar_one()
+    assert card_time > edited_at
