@@ -60,6 +60,8 @@ def _register() -> None:
                     export_cmds.export, config_cmds.config, config_cmds.optimize, learner_cmds.learner,
                     db_cmds.db):
         cli.add_command(command)
+    from srs.cli.import_cmds import import_
+    cli.add_command(import_)
 
 
 _register()

@@ -1,0 +1,76 @@
+"""``srs import``: bring progress made in Anki (phone or desktop) back into the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from srs.cli.common import AppContext, echo_json, note, pass_app
+
+
+class FieldMapping(click.ParamType):  # type: ignore[type-arg]  # generic in click 8.2+, not in 8.1
+    """``Front=situation,Back=response``: Anki field names to situation, response and reasoning."""
+
+    name = "MAPPING"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dict[str, str]:
+        if isinstance(value, dict):
+            return value
+        from srs.anki_notes import parse_mapping
+
+        try:
+            return parse_mapping(str(value))
+        except ValueError as exc:
+            self.fail(f"{value!r}: {exc}", param, ctx)
+
+
+@click.group("import")
+def import_() -> None:
+    """Bring progress made elsewhere back: reviews from Anki or AnkiDroid.
+
+    \b
+    Example:
+      srs import anki ~/Downloads/collection.colpkg --dry-run
+    """
+
+
+@import_.command("anki")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--dry-run", is_flag=True, help="Show what would change and write nothing.")
+@click.option("--map", "mapping", type=FieldMapping(), metavar="MAPPING",
+              help="How other notes' fields become cards, e.g. 'Front=situation,Back=response' "
+                   "(default: fields named Situation, Response, Reasoning).")
+@click.option("--deck-id", metavar="ID", help="Deck id for other notes (default: anki-FILE-NAME).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_app
+def anki(app: AppContext, file: str, dry_run: bool, mapping: dict[str, str] | None, deck_id: str | None,
+         as_json: bool) -> None:
+    """Merge an Anki package's reviews into yours and import its other notes as a deck.
+
+    Reads .apkg and .colpkg files from current Anki and AnkiDroid and older versions. Reviews of cards that came
+    from `srs export anki` are merged once, however often the file is imported, and each card's schedule is
+    recomputed from the merged history. Notes of other note types become a new deck when their fields map to
+    situation and response. One transaction: an error writes nothing.
+
+    \b
+    Example:
+      srs import anki phone.apkg --map 'Front=situation,Back=response'
+    """
+    from exporters.anki_reader import read_package
+    from srs.anki_merge import merge_anki
+
+    package = read_package(file)
+    now = app.now()
+    with app.session() as session:
+        summary = merge_anki(session, app.learner_id, package, now, mapping=mapping, deck_id=deck_id)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    if as_json:
+        echo_json(summary.as_dict() | {"dry_run": dry_run})
+    else:
+        for line in summary.lines():
+            click.echo(line)
+    note("dry run: nothing was written" if dry_run else "done")
