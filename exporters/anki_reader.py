@@ -50,8 +50,8 @@ class Limits:
     """How much a package may make us read. The defaults fit the largest real collections with room to spare."""
 
     max_entries: int = 200_000
-    max_entry_bytes: int = 2 << 30  # one decompressed entry (the collection)
-    max_total_bytes: int = 3 << 30  # everything decompressed while reading one package
+    max_entry_bytes: int = 1 << 30  # one decompressed entry (the collection)
+    max_total_bytes: int = 3 << 29  # everything decompressed while reading one package (1.5 GiB)
     max_rows: int = 5_000_000  # per table
 
 
@@ -169,7 +169,10 @@ def _extract_collection(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target:
             reader = zstandard.ZstdDecompressor(max_window_size=1 << 27).stream_reader(
                 stream, read_across_frames=True)
             with reader:
-                _copy_limited(reader, out, entry, budget)
+                written = _copy_limited(reader, out, entry, budget)
+            if declared >= 0 and written != declared:
+                raise ImportFileError(f"{name}: {entry} is damaged (the zstd stream ends after {written:,} of "
+                                      f"{declared:,} bytes); export the package again")
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError) as exc:
@@ -211,8 +214,13 @@ def _unicase(left: str, right: str) -> int:
 @contextmanager
 def _open_collection(path: Path, name: str) -> Iterator[sqlite3.Connection]:
     with open(path, "rb") as fh:
-        if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise ImportFileError(f"{name}: the collection inside is not an SQLite database")
+        header = fh.read(100)
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
+        raise ImportFileError(f"{name}: the collection inside is not an SQLite database")
+    page_size = int.from_bytes(header[16:18], "big")
+    pages = int.from_bytes(header[28:32], "big")
+    if pages and path.stat().st_size < (65536 if page_size == 1 else page_size) * pages:
+        raise ImportFileError(f"{name}: the collection inside is damaged (truncated); export the package again")
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         conn.create_collation("unicase", _unicase)
