@@ -9,19 +9,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from srs.deckfile import SourceSpec
 from srs.errors import NotFoundError
 from srs.models import Card, Deck, LocalEdit, Progress, Review
 
 STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
 
 
-@dataclass(frozen=True)
-class SourceRef:
-    id: str
-    title: str
-    author: str = ""
-    date: str = ""
-    url: str = ""
+# A card's source as shown with it: the deck file's own source record.
+SourceRef = SourceSpec
 
 
 @dataclass(frozen=True)
