@@ -152,27 +152,27 @@ def _extract_collection(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target:
     if info.file_size > budget.limits.max_entry_bytes:
         budget.take(entry, info.file_size, 0)  # raises with the per-entry message
     try:
-        with archive.open(info) as raw, open(target, "wb") as out:
-            if entry != MODERN:
+        if entry != MODERN:
+            with archive.open(info) as raw, open(target, "wb") as out:
                 _copy_limited(raw, out, entry, budget)
-                return
-            import zstandard
+            return
+        import zstandard
 
+        with archive.open(info) as raw:
             head = raw.read(18)
-            try:
-                declared = zstandard.frame_content_size(head)
-            except zstandard.ZstdError:
-                raise ImportFileError(f"{name}: {entry} is not zstd-compressed data") from None
-            if declared > budget.limits.max_entry_bytes:
-                budget.take(entry, declared, 0)
-            stream = _Prefixed(head, raw)
-            reader = zstandard.ZstdDecompressor(max_window_size=1 << 27).stream_reader(
-                stream, read_across_frames=True)
+        try:
+            declared = zstandard.frame_content_size(head)
+        except zstandard.ZstdError:
+            raise ImportFileError(f"{name}: {entry} is not zstd-compressed data") from None
+        if declared > budget.limits.max_entry_bytes:
+            budget.take(entry, declared, 0)
+        with archive.open(info) as raw, open(target, "wb") as out:
+            reader = zstandard.ZstdDecompressor(max_window_size=1 << 27).stream_reader(raw, read_across_frames=True)
             with reader:
                 written = _copy_limited(reader, out, entry, budget)
-            if declared >= 0 and written != declared:
-                raise ImportFileError(f"{name}: {entry} is damaged (the zstd stream ends after {written:,} of "
-                                      f"{declared:,} bytes); export the package again")
+        if declared >= 0 and written != declared:
+            raise ImportFileError(f"{name}: {entry} is damaged (the zstd stream ends after {written:,} of "
+                                  f"{declared:,} bytes); export the package again")
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError) as exc:
@@ -181,23 +181,6 @@ def _extract_collection(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target:
         if type(exc).__module__.startswith("zstandard"):
             raise ImportFileError(f"{name}: {entry} is damaged ({_reason(exc)})") from None
         raise
-
-
-class _Prefixed:
-    """A read-only stream: ``head`` then the rest of ``rest`` (to peek at the zstd frame header)."""
-
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
-        self.head = head
-        self.rest = rest
-
-    def read(self, size: int = -1) -> bytes:
-        if self.head:
-            if size < 0:
-                out, self.head = self.head + self.rest.read(), b""
-                return out
-            out, self.head = self.head[:size], self.head[size:]
-            return out
-        return self.rest.read(size)
 
 
 def _reason(exc: BaseException) -> str:

@@ -348,7 +348,7 @@ def merge_anki(session: Session, learner_id: int, package: AnkiPackage, now: dat
     by_anki, card_of = _select_cards(package, own, now_ms, skips)
     rows, last = _new_reviews(session, learner_id, package, by_anki, now_ms, skips, summary)
     if rows:
-        session.execute(insert(Review.__table__), rows)  # type: ignore[arg-type]
+        session.execute(insert(Review), rows)
         session.flush()
     summary.reviews_merged = len(rows)
     leech_pks = {own[n.guid] for n in package.notes if n.guid in own and "leech" in (t.lower() for t in n.tags)}

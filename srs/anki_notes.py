@@ -30,6 +30,8 @@ _BLOCK = {"br", "div", "p", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "
 _SKIP = {"script", "style", "head", "title", "template", "noscript", "object", "iframe", "svg", "math"}
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
+_EDGE = "\x00"  # a block element's edge: one line break however many meet (Anki's editor wraps lines in <div>)
+_EDGES = re.compile("\x00[\x00 ]*")
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
 
 
@@ -42,22 +44,26 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
             self.skipping += 1
-        elif tag in _BLOCK:
+        elif tag == "br":
             self.parts.append("\n")
+        elif tag in _BLOCK:
+            self.parts.append(_EDGE)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK:
+        if tag == "br":
             self.parts.append("\n")
+        elif tag in _BLOCK:
+            self.parts.append(_EDGE)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BLOCK and tag != "br":
-            self.parts.append("\n")
+            self.parts.append(_EDGE)
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
-            self.parts.append(data)
+            self.parts.append(data.replace(_EDGE, ""))
 
 
 def html_to_text(value: str) -> str:
@@ -67,7 +73,8 @@ def html_to_text(value: str) -> str:
     parser = _Text()
     parser.feed(_CLOZE.sub(r"\1", value))
     parser.close()
-    text = _SOUND.sub("", "".join(parser.parts)).replace("\xa0", " ")
+    text = _EDGES.sub(_EDGE, _SOUND.sub("", "".join(parser.parts)).replace("\xa0", " "))
+    text = text.replace("\n" + _EDGE, "\n").replace(_EDGE, "\n")
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     lines = [" ".join(line.split()) for line in text.split("\n")]
     text = "\n".join(lines).strip()
