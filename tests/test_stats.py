@@ -23,7 +23,7 @@ from srs.stats import (
     reviews_per_day,
 )
 from srs.status import next_due
-from tests.conftest import GOOD_DECK
+from conftest import GOOD_DECK
 
 # Monday 2 March 2026, 15:00 UTC = 10:00 in New York (EST, UTC-5).
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
