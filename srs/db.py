@@ -69,7 +69,11 @@ def make_engine(url: str) -> "Engine":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # Let SQLAlchemy's own transaction handling issue BEGIN (IMMEDIATE for writers, see study code).
+        # The driver's own transaction handling stays on purpose: reads run outside a transaction and the
+        # first write opens one, which waits on busy_timeout for the write lock. So a read-then-write never
+        # has to upgrade a stale read snapshot (the case that fails at once with "database is locked"), and
+        # a session left open at a prompt holds no lock. Read-then-write code guards against stale reads with
+        # compare-and-set (Progress.version); migrations take the lock up front with BEGIN IMMEDIATE.
         return engine
     return create_engine(url, pool_pre_ping=True)
 
