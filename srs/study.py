@@ -20,7 +20,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -262,14 +262,24 @@ def next_card(
         exclude: Card pks not to return (e.g. already shown in this session).
     """
     now = require_utc(now)
-    learning_states = _LEARNING_STATES
 
     def first(query: Any) -> int | None:
         found = session.execute(query.limit(1)).scalar_one_or_none()
         return None if found is None else int(found)
 
-    learning_now = _progress_query(learner_id, now, deck_id, exclude, learning_states, col(Progress.due) <= now)
-    found = first(learning_now.order_by(col(Progress.due), col(Progress.card_pk)))
+    def first_learning(until: datetime) -> int | None:
+        # One ordered lookup per learning state: each is a short range of ix_progress_learner_state_due, where
+        # "state IN (1, 3) ORDER BY due" made SQLite walk every overdue review card in due order instead.
+        heads = []
+        for state in (State.LEARNING, State.RELEARNING):
+            query = _progress_query(learner_id, now, deck_id, exclude, col(Progress.state) == int(state),
+                                    col(Progress.due) <= until).add_columns(col(Progress.due))
+            row = session.execute(query.order_by(col(Progress.due), col(Progress.card_pk)).limit(1)).first()
+            if row is not None:
+                heads.append((row[1], int(row[0])))
+        return min(heads)[1] if heads else None
+
+    found = first_learning(now)
     if found is not None:
         return found
     limits = _limits(session, learner_id, now, settings, deck_id, new_limit, exclude)
@@ -285,8 +295,7 @@ def next_card(
         if found is not None:
             return found
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
-    learning_ahead = _progress_query(learner_id, now, deck_id, exclude, learning_states, col(Progress.due) <= ahead)
-    return first(learning_ahead.order_by(col(Progress.due), col(Progress.card_pk)))
+    return first_learning(ahead)
 
 
 # -- answering ---------------------------------------------------------------------------------------------------
@@ -408,27 +417,27 @@ def undo_last(session: Session, learner_id: int, review_id: int | None = None) -
         ).scalars().first()
     else:
         latest = session.get(Review, review_id)
-        if latest is None or latest.learner_id != learner_id:
-            return None
-        newest = session.execute(
-            select(col(Review.id)).where(col(Review.learner_id) == learner_id,
-                                         col(Review.card_pk) == latest.card_pk).order_by(*newest_first)
-        ).scalars().first()
-        if newest != latest.id:
-            raise ConflictError("that card was answered again in another session since; not undone")
+        if latest is not None and latest.learner_id != learner_id:
+            latest = None
     if latest is None or latest.prev_state is None:
         return None
     card_pk = latest.card_pk
-    values = _restore(latest.prev_state)
+    # Read the version first, then check the answer is still the card's latest: an answer committed after the
+    # version was read makes the compare-and-set below fail; one committed before it shows up in the check.
     progress = get_progress(session, learner_id, card_pk)
+    newest = session.execute(
+        select(col(Review.id)).where(col(Review.learner_id) == learner_id, col(Review.card_pk) == card_pk)
+        .order_by(*newest_first)
+    ).scalars().first()
+    if newest != latest.id or progress is None:
+        session.rollback()
+        raise ConflictError("that card was answered again in another session since; not undone")
+    values = _restore(latest.prev_state)
     try:
-        if progress is None:
-            session.add(Progress(learner_id=learner_id, card_pk=card_pk, version=1, **values))
-        else:
-            for name, value in values.items():
-                setattr(progress, name, value)
-            progress.version += 1
-        session.delete(latest)
+        _compare_and_set(session, progress, **values)
+        deleted = session.execute(delete(Review).where(col(Review.id) == latest.id))
+        if deleted.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConflictError("that answer was already undone in another session")
         session.commit()
     except BaseException:
         session.rollback()
@@ -436,20 +445,37 @@ def undo_last(session: Session, learner_id: int, review_id: int | None = None) -
     return card_pk
 
 
-def _touch(session: Session, learner_id: int, card_pk: int) -> Progress:
+def _compare_and_set(session: Session, progress: Progress, **values: Any) -> None:
+    """Write ``values`` to a progress row only if nobody changed it since it was read (bumps ``version``)."""
+    changed = session.execute(
+        update(Progress)
+        .where(col(Progress.id) == progress.id, col(Progress.version) == progress.version)
+        .values(version=progress.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError("this card was changed in another session in the meantime; try again")
+    session.expire(progress)
+
+
+def _set_flags(session: Session, learner_id: int, card_pk: int, **values: Any) -> None:
+    """Set suspended/buried flags with the same compare-and-set as answers, so versions stay unique."""
     _require_card(session, card_pk)
     progress = get_progress(session, learner_id, card_pk)
     if progress is None:
-        progress = Progress(learner_id=learner_id, card_pk=card_pk, version=0)
-        session.add(progress)
-    progress.version += 1
-    return progress
+        session.add(Progress(learner_id=learner_id, card_pk=card_pk, version=1, **values))
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            raise ConflictError("this card was changed in another session in the meantime; try again") from None
+        return
+    _compare_and_set(session, progress, **values)
 
 
 def suspend(session: Session, learner_id: int, card_pk: int, suspended: bool = True) -> None:
     """Stop (or, with ``suspended=False``, resume) showing a card to the learner. The caller commits."""
-    _touch(session, learner_id, card_pk).suspended = suspended
-    session.flush()
+    _set_flags(session, learner_id, card_pk, suspended=suspended)
 
 
 def bury_until_tomorrow(
@@ -457,8 +483,7 @@ def bury_until_tomorrow(
 ) -> datetime:
     """Hide a card until the start of the learner's next day; returns that moment. The caller commits."""
     until = day_bounds(require_utc(now), settings.timezone, settings.rollover_hour)[1]
-    _touch(session, learner_id, card_pk).buried_until = until
-    session.flush()
+    _set_flags(session, learner_id, card_pk, buried_until=until)
     return until
 
 

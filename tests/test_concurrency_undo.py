@@ -1,10 +1,8 @@
 """Undo racing an answer from another session of the same learner (a deterministic interleaving on a real
 database: the second session answers from inside the first one's flush, before its writes reach the database).
 
-``study.undo_last`` restores the snapshot with a plain ORM update (``version`` computed in Python, no
-compare-and-set), so an answer that lands between its read and its write is overwritten: the grade stays in
-the log but not in the card's state. Reported to the study owner; strict xfail until it is fixed, so the fix
-turns this test green on its own.
+``study.undo_last`` restores the snapshot with compare-and-set on the progress version, so an answer that lands
+between its read and its write makes the undo fail cleanly (ConflictError) instead of being overwritten.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ from srs.models import Card, Deck
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 
 
-@pytest.mark.xfail(strict=True, reason="undo_last does not compare-and-set the progress version (reported)")
 def test_undo_never_overwrites_an_answer_given_meanwhile(any_db_url: str) -> None:
     store = open_store(any_db_url, "default", T0, install_bundled=False)
     learner = store.learner_id
@@ -40,16 +37,19 @@ def test_undo_never_overwrites_an_answer_given_meanwhile(any_db_url: str) -> Non
         study.answer_card(s, learner, card_pk, 3, T0, 1_000, 0)
 
     other = Session(store.engine)
+    fired = []
 
-    def answer_meanwhile(session: Session, *_: object) -> None:
-        study.answer_card(other, learner, card_pk, 1, T0 + timedelta(minutes=1), 1_000, 1)
+    def answer_meanwhile(conn: object, cursor: object, statement: str, *_: object) -> None:
+        # Just before the undo writes the progress row, another session answers the same card and commits.
+        if not fired and statement.lstrip().upper().startswith("UPDATE PROGRESS"):
+            fired.append(True)
+            study.answer_card(other, learner, card_pk, 1, T0 + timedelta(minutes=1), 1_000, 1)
 
+    event.listen(store.engine, "before_cursor_execute", answer_meanwhile)
     undoer = Session(store.engine)
-    event.listen(undoer, "before_flush", answer_meanwhile, once=True)
-    try:
+    with pytest.raises(ConflictError):
         study.undo_last(undoer, learner)
-    except ConflictError:
-        pass  # refusing the undo is a correct outcome too
+    assert fired, "the interleaving did not happen"
     undoer.close()
     other.close()
     with Session(store.engine) as s:
