@@ -121,6 +121,9 @@ class Progress(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("learner_id", "card_pk", name="uq_progress_learner_card"),
         Index("ix_progress_learner_due", "learner_id", "due"),
+        # The queue's learning and due lookups, and buried cards coming back (migration 0002).
+        Index("ix_progress_learner_state_due", "learner_id", "state", "due"),
+        Index("ix_progress_learner_buried", "learner_id", "buried_until"),
     )
 
     id: Optional[int] = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 
 import click
@@ -65,3 +66,25 @@ def test_help_and_completion_do_not_import_heavy_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", code2], capture_output=True, text=True, check=True,
                          env={**os.environ, **env})
     assert "deck" in out.stdout and "HEAVY []" in out.stdout
+
+
+def test_status_on_a_current_database_does_not_import_fsrs_genanki_or_alembic(tmp_path: Path) -> None:
+    import os
+
+    code = (
+        "import sys\n"
+        "from srs.cli import cli\n"
+        "for _ in range(2):  # the first run creates the database (Alembic); the second is a normal start\n"
+        "    for m in [m for m in sys.modules if m.split('.')[0] in ('alembic', 'fsrs_rs_python', 'genanki')]:\n"
+        "        del sys.modules[m]\n"
+        "    try:\n"
+        "        cli(['status'], prog_name='srs')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = [m for m in ('alembic', 'fsrs_rs_python', 'genanki') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path), "SRS_NOW": "2026-11-01T08:00:00+00:00"}
+    env.pop("SRS_DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "HEAVY []" in out.stdout
