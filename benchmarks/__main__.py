@@ -18,6 +18,16 @@ from pathlib import Path
 from benchmarks import synth
 from benchmarks.harness import SRS, Figure
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="small data and few repeats (under a minute)")
@@ -38,6 +48,7 @@ def main() -> None:
         path.write_text(synth.deck_text(f"bench{i}", per_deck))
         subprocess.run([*SRS, "deck", "add", str(path)], env=env, check=True, capture_output=True)
     synth.fill_history(db, reviews)
+    subprocess.run([*SRS, "status"], env=env, check=True, capture_output=True)  # schema upgrades, if any
     print(f"data: {synth.describe(db)}", file=sys.stderr)
 
     from benchmarks import figures
@@ -53,7 +64,8 @@ def main() -> None:
         if fig is not None:
             results.append(fig)
 
-    print(f"\nMachine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+    print(f"\nMachine: {_cpu_model()}, {os.cpu_count()} cores, {platform.platform()}, "
+          f"Python {platform.python_version()}; "
           f"data: {cards:,} cards, {reviews:,} reviews; medians of {repeat} runs\n")
     print("| figure | ours | baseline | ratio | goal | note |")
     print("|---|---|---|---|---|---|")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 import subprocess
 import textwrap
@@ -49,6 +51,9 @@ def deck_add(env: dict[str, str], work: Path, repeat: int, export_cards: int, **
     import statistics
     import time
 
+    # Into a collection of its own (created before timing), so the 100k-card one stays as it is for the rest.
+    env = {**env, "SRS_DATA_DIR": str(work / "deck-add")}
+    subprocess.run([*SRS, "deck", "list"], env=env, check=True, capture_output=True)
     for path in files:
         start = time.perf_counter()
         subprocess.run([*SRS, "deck", "add", str(path)], env=env, check=True, capture_output=True)
@@ -88,46 +93,52 @@ def export_anki(env: dict[str, str], work: Path, repeat: int, export_cards: int,
     con = sqlite3.connect(work / "data" / "srs.db")
     count = con.execute("select count(*) from card where deck_id='bench0' and retired=0").fetchone()[0]
     con.close()
+    notes = work / "export-notes.json"
+    _dump_notes(env, notes)
     baseline = _py(f"""
-        import genanki, html, sqlite3
-        con = sqlite3.connect({str(work / 'data' / 'srs.db')!r})
-        model = genanki.Model(1, "Plain", fields=[{{"name": n}} for n in
-                              ("Situation", "Response", "Reasoning", "Sources", "Counterpoints")],
-                              templates=[{{"name": "Card 1", "qfmt": "{{{{Situation}}}}",
-                                          "afmt": "{{{{FrontSide}}}}<hr id=answer>{{{{Response}}}}"}}])
+        import genanki, json
+        from exporters.anki_note import ANSWER, CSS, FIELDS, MODEL_ID, QUESTION
+        data = json.load(open({str(notes)!r}))
+        model = genanki.Model(MODEL_ID, "srs Situation", fields=[{{"name": n}} for n, _ in FIELDS],
+                              templates=[{{"name": "Card 1", "qfmt": QUESTION, "afmt": ANSWER}}], css=CSS)
         deck = genanki.Deck(2, "Bench")
-        for guid, s, r, why, tags in con.execute(
-                "select anki_guid, situation, response, reasoning, tags from card where deck_id='bench0'"
-                " and retired=0 order by position"):
-            deck.add_note(genanki.Note(model=model, guid=guid, fields=[html.escape(s), html.escape(r),
-                          html.escape(why), "Synthetic source", ""], tags=["bench"]))
+        for guid, fields, tags in data:
+            deck.add_note(genanki.Note(model=model, guid=guid, fields=fields, tags=tags))
         genanki.Package(deck).write_to_file({str(work / 'baseline.apkg')!r}, timestamp=1)
     """)
     base = wall(baseline, env, repeat)
-    return Figure(f"`srs export anki` ({count:,} cards)", ours, base, 1.2, note="baseline: plain genanki script")
+    return Figure(f"`srs export anki` ({count:,} cards)", ours, base, 1.2, note="baseline: plain genanki script writing the same notes (fields, tags, GUIDs)")
+
+
+def _dump_notes(env: dict[str, str], path: Path) -> None:
+    """Our exact note fields, tags and GUIDs for deck bench0, so the genanki baseline writes the same notes."""
+    code = f"""
+import json
+from sqlmodel import Session
+from srs.app import open_store
+from srs.clock import now
+from srs.export_data import decks_for_export
+from exporters.anki_note import note_fields, note_tags
+store = open_store(None, "default", now())
+with Session(store.engine) as session:
+    decks = decks_for_export(session, store.learner_id, ["bench0"])
+json.dump([[c.anki_guid, note_fields(c), note_tags(c)] for d in decks for c in d.cards], open({str(path)!r}, "w"))
+"""
+    subprocess.run([PY, "-c", code], env=env, check=True, capture_output=True)
 
 
 def stats(env: dict[str, str], work: Path, repeat: int, **_: Any) -> Figure:
     if not has_command(env, "stats"):
         return Figure("`srs stats` (all reviews)", None, None, 2.0, note="missing: no stats command")
+    wall([*SRS, "stats"], env, 1)  # warm the page cache
     ours = wall([*SRS, "stats"], env, repeat)
     baseline = _py(f"""
         import sqlite3
+        from benchmarks.inprocess import baseline_stats_sql
+        from benchmarks.synth import NOW
         con = sqlite3.connect({str(work / 'data' / 'srs.db')!r})
-        now = {synth.NOW.replace(tzinfo=None).isoformat(sep=' ')!r}
-        q = [
-          "select date(due), count(*) from progress where learner_id=1 and due < datetime(?, '+30 days')"
-          " group by date(due)",
-          "select date(reviewed_at), count(*) from review where learner_id=1 and reviewed_at >= datetime(?, '-183 days')"
-          " group by date(reviewed_at)",
-          "select interval_days >= 21, avg(rating > 1), count(*) from review where learner_id=1 and kind=1"
-          " and reviewed_at >= datetime(?, '-30 days') group by 1",
-          "select state, count(*) from progress where learner_id=1 and ? is not null group by state",
-          "select avg(duration_ms) from review where learner_id=1 and reviewed_at >= datetime(?, '-30 days')",
-        ]
-        for sql in q:
-            con.execute(sql, (now,)).fetchall()
-        con.execute("select count(*) from card where retired=0").fetchall()
+        for sql, args in baseline_stats_sql(NOW):
+            con.execute(sql, args).fetchall()
     """)
     base = wall(baseline, env, repeat)
     return Figure("`srs stats` (all reviews)", ours, base, 2.0, note="baseline: the same aggregates in raw SQL")
@@ -141,4 +152,79 @@ def review_memory(env: dict[str, str], **_: Any) -> Figure:
     return Figure("peak memory of `srs review`", ours, base, 1.5, unit="B", note="baseline: import sqlmodel")
 
 
-ALL = [help_, completion, status, deck_add, stats, export_anki, review_memory]
+def _inprocess(name: str, db: Path, work: Path, repeat: int) -> dict[str, Any]:
+    copy = work / f"{name}.db"  # the grade step writes: keep the shared collection as it was
+    shutil.copy(db, copy)
+    out = subprocess.run([PY, "-m", "benchmarks.inprocess", name, str(copy), str(repeat)], check=True,
+                         capture_output=True, text=True)
+    copy.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def stats_inprocess(db: Path, work: Path, repeat: int, **_: Any) -> Figure:
+    r = _inprocess("stats", db, work, max(repeat, 5))
+    return Figure("stats aggregates, in-process (`collect_stats`)", r["ours"], r["baseline"], 2.0,
+                  note="baseline: the same aggregates in raw SQL, same process")
+
+
+def grade_step(db: Path, work: Path, repeat: int, **_: Any) -> Figure:
+    r = _inprocess("grade", db, work, max(30, repeat * 10))
+    return Figure("grade step: answer + commit + next card", r["ours"], r["baseline"], 5.0, absolute_goal="≤ 1 ms",
+                  note=f"in-process; p90 {r['ours_p90'] * 1000:.1f} ms; baseline: sqlite3, the same row reads/writes")
+
+
+def queue_build(db: Path, work: Path, repeat: int, **_: Any) -> Figure:
+    r = _inprocess("queue", db, work, max(30, repeat * 10))
+    return Figure("build today's queue (`queue_counts` + `next_card`)", r["ours"], r["baseline"], 2.0,
+                  note=f"in-process; baseline: the same {r['statements']} SQL statements through sqlite3")
+
+
+REVIEW_LOG = Path(__file__).resolve().parent.parent / "tests" / "data" / \
+    "review_logs_josh_1711744352250_to_1728234780857.csv"
+
+
+def optimize(env: dict[str, str], db: Path, work: Path, repeat: int, **_: Any) -> Figure:
+    """``srs optimize --dry-run`` on the published 12,580-review log, loaded as learner ``josh``."""
+    import csv
+    from datetime import datetime, timezone
+
+    subprocess.run([*SRS, "learner", "add", "josh"], env=env, capture_output=True)
+    con = sqlite3.connect(db)
+    learner = con.execute("select id from learner where name = 'josh'").fetchone()[0]
+    con.execute("delete from review where learner_id = ?", (learner,))
+    pks = [row[0] for row in con.execute("select id from card order by id")]
+    with REVIEW_LOG.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    card_pk = {cid: pks[i] for i, cid in enumerate(dict.fromkeys(r["card_id"] for r in rows))}
+    con.executemany(
+        "insert into review (learner_id, card_pk, rating, reviewed_at, duration_ms, kind, interval_days,"
+        " prev_interval_days, origin) values (?,?,?,?,?,1,0,0,'terminal')",
+        [(learner, card_pk[r["card_id"]], int(r["review_rating"]),
+          datetime.fromisoformat(r["review_time"]).astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" "),
+          min(60000, int(r["review_duration"]))) for r in rows])
+    con.commit()
+    con.close()
+    josh = {**env, "SRS_LEARNER": "josh"}
+    ours = wall([*SRS, "optimize", "--dry-run"], josh, repeat)
+    baseline = _py(f"""
+        import csv
+        from datetime import datetime
+        import fsrs_rs_python as frs
+        from srs.optimize import build_items
+        from srs.scheduling.days import next_day_start
+        from benchmarks.synth import NOW
+        with open({str(REVIEW_LOG)!r}, newline="") as f:
+            log = [(int(r["card_id"]), int(r["review_rating"]), datetime.fromisoformat(r["review_time"]))
+                   for r in csv.DictReader(f)]
+        items = [item for _, item in build_items(log, next_day_start(NOW, "UTC", 4))[0]]
+        frs.FSRS(list(frs.DEFAULT_PARAMETERS)).compute_parameters(items)
+    """)
+    base = wall(baseline, env, repeat)
+    return Figure(f"`srs optimize --dry-run` ({len(rows):,} reviews)", ours, base, 1.5,
+                  note="baseline: csv + the same FSRS items + one compute_parameters, in a script")
+
+
+ALL = [help_, completion, status, deck_add, stats, export_anki, optimize, review_memory, stats_inprocess,
+       queue_build, grade_step]

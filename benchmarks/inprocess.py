@@ -1,0 +1,221 @@
+"""In-process figures, each run in a fresh child interpreter: ``python -m benchmarks.inprocess FIGURE DB REPEAT``.
+
+Prints one JSON object ``{"ours": seconds, "baseline": seconds, ...}`` (medians). Both sides run in the same
+process on the same database, after their imports, so the ratio is the cost of our code and SQL over the
+plain ``sqlite3`` doing the same work.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+from benchmarks import synth
+
+PRAGMAS = ("PRAGMA busy_timeout = 30000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+           "PRAGMA foreign_keys = ON")
+
+
+def _ts(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _raw(db: str) -> sqlite3.Connection:
+    con = sqlite3.connect(db, isolation_level=None)
+    for pragma in PRAGMAS:
+        con.execute(pragma)
+    return con
+
+
+def _median(fn: Callable[[], Any], repeat: int, warmup: int = 2) -> tuple[float, list[float]]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+# -- the grade step ----------------------------------------------------------------------------------------------
+
+def grade(db: str, repeat: int) -> dict[str, Any]:
+    """Answer the card on screen (durable commit) and fetch the next one, as ``srs review`` does per keypress."""
+    from srs.db import make_engine
+    from srs.review_service import DbReviewService
+
+    engine = make_engine(f"sqlite:///{db}")
+    clock = [synth.NOW]
+
+    def now() -> datetime:
+        return clock[0]
+
+    service = DbReviewService.open(engine, 1, now)
+    card = service.next_card(True)
+    ours: list[float] = []
+    for i in range(repeat + 3):
+        assert card is not None, "ran out of cards to grade"
+        clock[0] = synth.NOW + timedelta(seconds=10 * i)
+        start = time.perf_counter()
+        service.grade(card, 3, 5000)
+        card = service.next_card(True)
+        if i >= 3:
+            ours.append(time.perf_counter() - start)
+
+    con = _raw(db)
+    moment = [synth.NOW + timedelta(hours=1)]
+    end = _ts(synth.NOW.replace(hour=4) + timedelta(days=1))
+
+    def next_pk() -> int:
+        now = _ts(moment[0])
+        available = ("p.learner_id = 1 AND p.suspended = 0 AND (p.buried_until IS NULL OR p.buried_until <= ?)"
+                     " AND c.retired = 0")
+        heads = [con.execute(f"SELECT p.due, p.card_pk FROM progress p JOIN card c ON c.id = p.card_pk WHERE"
+                             f" {available} AND p.state = ? AND p.due <= ? ORDER BY p.due, p.card_pk LIMIT 1",
+                             (now, state, now)).fetchone() for state in (1, 3)]
+        row = min((h for h in heads if h), default=None)
+        if row is not None:
+            row = (row[1],)
+        else:
+            row = con.execute(f"SELECT p.card_pk FROM progress p JOIN card c ON c.id = p.card_pk WHERE {available}"
+                              " AND p.state = 2 AND p.due < ? ORDER BY p.due, p.card_pk LIMIT 1",
+                              (now, end)).fetchone()
+        return int(row[0])
+
+    def show(pk: int) -> None:
+        con.execute("SELECT * FROM card WHERE id = ?", (pk,)).fetchone()
+        con.execute("SELECT * FROM progress WHERE learner_id = 1 AND card_pk = ?", (pk,)).fetchone()
+
+    pk = next_pk()
+    show(pk)
+    baseline: list[float] = []
+    for i in range(repeat + 3):
+        moment[0] += timedelta(seconds=10)
+        now = _ts(moment[0])
+        start = time.perf_counter()
+        pid, version = con.execute("SELECT id, version FROM progress WHERE learner_id = 1 AND card_pk = ?",
+                                   (pk,)).fetchone()
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("UPDATE progress SET state = 2, step = 0, stability = 12.5, difficulty = 5.1, due = ?,"
+                    " last_review = ?, scheduled_days = 12, reps = reps + 1, lapses = lapses, version = ?"
+                    " WHERE id = ? AND version = ?", (_ts(moment[0] + timedelta(days=12)), now, version + 1, pid,
+                                                     version))
+        con.execute("INSERT INTO review (learner_id, card_pk, rating, reviewed_at, duration_ms, kind, interval_days,"
+                    " prev_interval_days, origin, prev_state) VALUES (1, ?, 3, ?, 5000, 1, 12, 10, 'terminal', ?)",
+                    (pk, now, json.dumps({"row": True, "version": version})))
+        con.execute("COMMIT")
+        pk = next_pk()
+        show(pk)
+        if i >= 3:
+            baseline.append(time.perf_counter() - start)
+    return {"ours": statistics.median(ours), "baseline": statistics.median(baseline),
+            "ours_p90": sorted(ours)[int(len(ours) * 0.9)]}
+
+
+# -- building today's queue --------------------------------------------------------------------------------------
+
+def queue(db: str, repeat: int) -> dict[str, Any]:
+    """``study.queue_counts`` + ``study.next_card`` in a fresh session, against the same statements in sqlite3."""
+    from sqlalchemy import event
+    from sqlmodel import Session
+
+    from srs import study
+    from srs.db import make_engine
+
+    engine = make_engine(f"sqlite:///{db}")
+    with Session(engine) as session:
+        settings = study.load_settings(session, 1)
+    captured: list[tuple[str, Any]] = []
+
+    def ours() -> None:
+        with Session(engine) as session:
+            study.queue_counts(session, 1, synth.NOW, settings)
+            study.next_card(session, 1, synth.NOW, settings)
+
+    ours_median, _ = _median(ours, repeat)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        captured.append((statement, parameters))
+
+    ours()
+    con = _raw(db)
+
+    def baseline() -> None:
+        for statement, parameters in captured:
+            con.execute(statement, parameters).fetchall()
+
+    base_median, _ = _median(baseline, repeat)
+    return {"ours": ours_median, "baseline": base_median, "statements": len(captured)}
+
+
+# -- stats aggregates --------------------------------------------------------------------------------------------
+
+def stats(db: str, repeat: int) -> dict[str, Any]:
+    """``stats.collect_stats`` against hand-written SQL for the same numbers (UTC learner, 4 am rollover)."""
+    from sqlmodel import Session
+
+    from srs import study
+    from srs.db import make_engine
+    from srs.stats import collect_stats
+
+    engine = make_engine(f"sqlite:///{db}")
+    with Session(engine) as session:
+        settings = study.load_settings(session, 1)
+    assert settings.timezone in ("UTC", "Etc/UTC") and settings.rollover_hour == 4, settings
+
+    def ours() -> None:
+        with Session(engine) as session:
+            collect_stats(session, 1, synth.NOW, settings)
+
+    con = _raw(db)
+
+    def baseline() -> None:
+        for sql, args in baseline_stats_sql(synth.NOW):
+            con.execute(sql, args).fetchall()
+
+    return {"ours": _median(ours, repeat)[0], "baseline": _median(baseline, repeat)[0]}
+
+
+def baseline_stats_sql(now: datetime, days: int = 30, heatmap_days: int = 183) -> list[tuple[str, tuple[Any, ...]]]:
+    """The aggregates ``srs stats`` shows, as plain SQL for a UTC learner with a 4 am rollover."""
+    today = (now - timedelta(hours=4)).date()
+    tomorrow = _ts(datetime(today.year, today.month, today.day, 4, tzinfo=timezone.utc) + timedelta(days=1))
+    since = _ts(datetime(today.year, today.month, today.day, 4, tzinfo=timezone.utc) - timedelta(days=days - 1))
+    heat = _ts(datetime(today.year, today.month, today.day, 4, tzinfo=timezone.utc)
+               - timedelta(days=heatmap_days - 1))
+    horizon = _ts(datetime(today.year, today.month, today.day, 4, tzinfo=timezone.utc) + timedelta(days=days))
+    return [
+        ("SELECT date(p.due, '-4 hours'), count(*) FROM progress p JOIN card c ON c.id = p.card_pk"
+         " WHERE p.learner_id = 1 AND p.due < ? AND p.state != 0 AND p.suspended = 0 AND c.retired = 0"
+         " GROUP BY 1", (horizon,)),
+        ("SELECT date(reviewed_at, '-4 hours'), count(*) FROM review WHERE learner_id = 1 AND reviewed_at >= ?"
+         " AND reviewed_at < ? GROUP BY 1", (heat, tomorrow)),
+        ("SELECT count(*), sum(rating > 1), sum(prev_interval_days >= 21), sum(prev_interval_days >= 21 AND"
+         " rating > 1) FROM review WHERE learner_id = 1 AND reviewed_at >= ? AND reviewed_at < ? AND kind = 1",
+         (since, tomorrow)),
+        ("SELECT count(*), sum(p.suspended = 1), sum(p.suspended = 0 AND p.state = 1),"
+         " sum(p.suspended = 0 AND p.state = 3), sum(p.suspended = 0 AND p.state = 2 AND p.scheduled_days < 21),"
+         " sum(p.suspended = 0 AND p.state = 2 AND p.scheduled_days >= 21) FROM card c LEFT JOIN progress p"
+         " ON p.card_pk = c.id AND p.learner_id = 1 WHERE c.retired = 0", ()),
+        ("SELECT count(*), sum(duration_ms) FROM review WHERE learner_id = 1 AND reviewed_at >= ?"
+         " AND reviewed_at < ?", (since, tomorrow)),
+    ]
+
+
+FIGURES = {"grade": grade, "queue": queue, "stats": stats}
+
+
+def main() -> None:
+    figure, db, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    print(json.dumps(FIGURES[figure](db, repeat)))
+
+
+if __name__ == "__main__":
+    main()
