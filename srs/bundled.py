@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from srs.deckfile import parse_deck_text
 from srs.decks import add_deck
@@ -36,7 +36,7 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 def ensure_bundled(session: Session, now: datetime) -> list[str]:
     """Install or update bundled decks. Returns the ids of decks that changed. Flushes; the caller commits."""
-    known = set(session.execute(select(Deck.bundled_hash)).scalars())
+    known = set(session.execute(select(col(Deck.bundled_hash))).scalars())
     changed = []
     for path in bundled_files():
         data = path.read_bytes()

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from srs.deckfile import SourceSpec
 from srs.errors import NotFoundError
@@ -54,7 +54,7 @@ def card_view(session: Session, learner_id: int, card: Card, deck: Deck | None =
     deck = deck or session.get(Deck, card.deck_id)
     assert deck is not None
     edit = session.execute(
-        select(LocalEdit).where(LocalEdit.learner_id == learner_id, LocalEdit.card_pk == card.id)
+        select(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card.id)
     ).scalar_one_or_none()
     return build_view(card, deck, edit)
 
@@ -81,10 +81,10 @@ def build_view(card: Card, deck: Deck, edit: LocalEdit | None) -> CardView:
 def find_card(session: Session, ref: str) -> Card:
     """Find a card by ``card-id`` or ``deck-id/card-id``. Raises :class:`NotFoundError` naming the choices."""
     deck_id, _, card_id = ref.rpartition("/")
-    query = select(Card).where(Card.card_id == card_id)
+    query = select(Card).where(col(Card.card_id) == card_id)
     if deck_id:
-        query = query.where(Card.deck_id == deck_id)
-    found = list(session.execute(query).scalars())
+        query = query.where(col(Card.deck_id) == deck_id)
+    found: list[Card] = list(session.execute(query).scalars())
     if not found:
         raise NotFoundError(f"no card with id {ref!r} (see: srs card list)")
     if len(found) > 1:
@@ -95,14 +95,14 @@ def find_card(session: Session, ref: str) -> Card:
 
 def progress_of(session: Session, learner_id: int, card_pk: int) -> Progress | None:
     return session.execute(
-        select(Progress).where(Progress.learner_id == learner_id, Progress.card_pk == card_pk)
+        select(Progress).where(col(Progress.learner_id) == learner_id, col(Progress.card_pk) == card_pk)
     ).scalar_one_or_none()
 
 
 def history_of(session: Session, learner_id: int, card_pk: int) -> list[Review]:
     return list(session.execute(
-        select(Review).where(Review.learner_id == learner_id, Review.card_pk == card_pk).order_by(
-            Review.reviewed_at, Review.id)
+        select(Review).where(col(Review.learner_id) == learner_id, col(Review.card_pk) == card_pk).order_by(
+            col(Review.reviewed_at), col(Review.id))
     ).scalars())
 
 
@@ -137,15 +137,15 @@ def list_cards(session: Session, learner_id: int, deck_id: str | None = None,
     """Cards in deck order with the learner's progress, one query."""
     query = (
         select(Card, Progress)
-        .outerjoin(Progress, (Progress.card_pk == Card.id) & (Progress.learner_id == learner_id))
-        .order_by(Card.deck_id, Card.position)
+        .outerjoin(Progress, (col(Progress.card_pk) == col(Card.id)) & (col(Progress.learner_id) == learner_id))
+        .order_by(col(Card.deck_id), col(Card.position))
     )
     if deck_id is not None:
         if session.get(Deck, deck_id) is None:
             raise NotFoundError(f"no deck with id {deck_id!r} (see: srs deck list)")
-        query = query.where(Card.deck_id == deck_id)
+        query = query.where(col(Card.deck_id) == deck_id)
     if not include_retired:
-        query = query.where(Card.retired == False)  # noqa: E712
+        query = query.where(col(Card.retired).is_(False))
     return [
         CardRow(ref=f"{card.deck_id}/{card.card_id}", situation=card.situation, tags=tuple(card.tags),
                 retired=card.retired, progress=progress_dict(progress))

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, delete, func, insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from srs.deckfile import CardSpec, CounterpointSpec, DeckSpec, SourceSpec, anki_guid
 from srs.errors import NotFoundError
@@ -71,9 +71,10 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
     """Import ``spec`` or update the deck with the same id. Flushes; the caller commits."""
     deck = session.get(Deck, spec.id)
     created = deck is None
-    header = {
+    sources: list[dict[str, str]] = [dict(vars(s)) for s in spec.sources]
+    header: dict[str, Any] = {
         "name": spec.name, "description": spec.description, "version": spec.version, "license": spec.license,
-        "credits": spec.credits, "sources": [vars(s) for s in spec.sources],
+        "credits": spec.credits, "sources": sources,
     }
     content_hash = spec.content_hash()
     changed_sources: set[str] = set()
@@ -87,7 +88,7 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
             deck.bundled_hash = bundled_hash
         if deck.content_hash != content_hash:
             old_sources = {s["id"]: s for s in deck.sources}
-            changed_sources = {s["id"] for s in header["sources"] if old_sources.get(s["id"]) != s}  # type: ignore[index,union-attr]
+            changed_sources = {s["id"] for s in sources if old_sources.get(s["id"]) != s}
             for key, value in header.items():
                 setattr(deck, key, value)
             deck.content_hash = content_hash
@@ -96,9 +97,8 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
     existing = {
         row.card_id: row
         for row in session.execute(
-            select(Card.id, Card.card_id, Card.content_hash, Card.retired, Card.position).where(
-                Card.deck_id == spec.id
-            )
+            select(col(Card.id), col(Card.card_id), col(Card.content_hash), col(Card.retired),
+                   col(Card.position)).where(col(Card.deck_id) == spec.id)
         )
     }
     inserts: list[dict[str, Any]] = []
@@ -125,12 +125,12 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
     retire = [row.id for row in existing.values() if not row.retired]
 
     if inserts:
-        session.execute(insert(Card.__table__), inserts)  # type: ignore[arg-type]  # Core: no ORM overhead
+        session.execute(insert(Card.__table__), inserts)  # type: ignore[attr-defined]  # Core: no ORM overhead
     for row in updates:
         pk = row.pop("pk")
-        session.execute(update(Card).where(Card.id == pk).values(**row))  # type: ignore[arg-type]
+        session.execute(update(Card).where(col(Card.id) == pk).values(**row))
     if retire:
-        session.execute(update(Card).where(Card.id.in_(retire)).values(retired=True, updated_at=now))  # type: ignore[union-attr]
+        session.execute(update(Card).where(col(Card.id).in_(retire)).values(retired=True, updated_at=now))
     session.flush()
     return AddResult(deck_id=spec.id, created=created, added=len(inserts), updated=len(updates) - restored,
                      retired=len(retire), restored=restored, unchanged=unchanged)
@@ -138,15 +138,15 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
 
 def list_decks(session: Session) -> list[DeckSummary]:
     """Every deck with its number of active and retired cards, by name."""
-    retired_flag = case((Card.retired == True, 1), else_=0)  # noqa: E712
+    retired_flag = case((col(Card.retired).is_(True), 1), else_=0)
     counts = {
         deck_id: (total, retired or 0)
         for deck_id, total, retired in session.execute(
-            select(Card.deck_id, func.count(), func.sum(retired_flag)).group_by(Card.deck_id)
+            select(col(Card.deck_id), func.count(), func.sum(retired_flag)).group_by(col(Card.deck_id))
         )
     }
     result = []
-    for deck in session.execute(select(Deck).order_by(Deck.name)).scalars():
+    for deck in session.execute(select(Deck).order_by(col(Deck.name))).scalars():
         total, retired = counts.get(deck.id, (0, 0))
         result.append(DeckSummary(id=deck.id, name=deck.name, version=deck.version, cards=total - retired,
                                   retired=retired, license=deck.license, description=deck.description))
@@ -156,7 +156,7 @@ def list_decks(session: Session) -> list[DeckSummary]:
 def get_deck(session: Session, deck_id: str) -> Deck:
     deck = session.get(Deck, deck_id)
     if deck is None:
-        known = ", ".join(d for d in session.execute(select(Deck.id)).scalars()) or "none"
+        known = ", ".join(session.execute(select(col(Deck.id))).scalars()) or "none"
         raise NotFoundError(f"no deck with id {deck_id!r} (decks: {known})")
     return deck
 
@@ -165,7 +165,7 @@ def deck_spec(session: Session, deck_id: str) -> DeckSpec:
     """Read a deck back as a :class:`DeckSpec` (active cards, in deck order), e.g. to write a deck file."""
     deck = get_deck(session, deck_id)
     cards = session.execute(
-        select(Card).where(Card.deck_id == deck_id, Card.retired == False).order_by(Card.position)  # noqa: E712
+        select(Card).where(col(Card.deck_id) == deck_id, col(Card.retired).is_(False)).order_by(col(Card.position))
     ).scalars()
     return DeckSpec(
         id=deck.id, name=deck.name, version=deck.version, description=deck.description, license=deck.license,
@@ -182,7 +182,7 @@ def deck_spec(session: Session, deck_id: str) -> DeckSpec:
 def remove_deck(session: Session, deck_id: str) -> int:
     """Delete a deck, its cards and every learner's progress and history on them. Returns the card count."""
     deck = get_deck(session, deck_id)
-    count = session.execute(select(func.count()).select_from(Card).where(Card.deck_id == deck_id)).scalar_one()
+    count = session.execute(select(func.count()).select_from(Card).where(col(Card.deck_id) == deck_id)).scalar_one()
     if deck.bundled_hash:
         # Remember the removal so the bundled copy is not silently installed again on the next run.
         key = f"removed-bundled:{deck_id}"
@@ -190,10 +190,11 @@ def remove_deck(session: Session, deck_id: str) -> int:
             session.add(Meta(key=key, value="1"))
     from srs.models import LocalEdit, Progress, Review
 
-    card_ids = select(Card.id).where(Card.deck_id == deck_id)
-    for table in (Review, Progress, LocalEdit):
-        session.execute(delete(table).where(table.card_pk.in_(card_ids)))  # type: ignore[attr-defined]
-    session.execute(delete(Card).where(Card.deck_id == deck_id))
+    card_ids = select(col(Card.id)).where(col(Card.deck_id) == deck_id)
+    session.execute(delete(Review).where(col(Review.card_pk).in_(card_ids)))
+    session.execute(delete(Progress).where(col(Progress.card_pk).in_(card_ids)))
+    session.execute(delete(LocalEdit).where(col(LocalEdit.card_pk).in_(card_ids)))
+    session.execute(delete(Card).where(col(Card.deck_id) == deck_id))
     session.delete(deck)
     session.flush()
     return int(count)

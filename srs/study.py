@@ -421,7 +421,7 @@ def undo_last(session: Session, learner_id: int, review_id: int | None = None) -
             latest = None
     if latest is None or latest.prev_state is None:
         return None
-    card_pk = latest.card_pk
+    card_pk: int = latest.card_pk
     # Read the version first, then check the answer is still the card's latest: an answer committed after the
     # version was read makes the compare-and-set below fail; one committed before it shows up in the check.
     progress = get_progress(session, learner_id, card_pk)

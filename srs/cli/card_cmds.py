@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from srs.cli.common import AppContext, echo_json, pass_app
@@ -65,7 +67,8 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
         assert card_row.id is not None
         view = card_view(session, app.learner_id, card_row)
         progress = progress_dict(progress_of(session, app.learner_id, card_row.id))
-        history = [{"time": r.reviewed_at.isoformat(), "rating": r.rating, "duration_ms": r.duration_ms,
+        history: list[dict[str, Any]] = [
+            {"time": r.reviewed_at.isoformat(), "rating": r.rating, "duration_ms": r.duration_ms,
                     "interval_days": r.interval_days, "origin": r.origin}
                    for r in history_of(session, app.learner_id, card_row.id)]
     data = {

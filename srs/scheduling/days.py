@@ -40,7 +40,7 @@ def zone(name: str) -> tzinfo:
         pass
     from dateutil import tz as dateutil_tz  # fallback when the system has no zoneinfo database
 
-    found = dateutil_tz.gettz(name) if "/" in name or name.isalpha() else None
+    found: tzinfo | None = dateutil_tz.gettz(name) if "/" in name or name.isalpha() else None
     if found is None:
         raise ValueError(f"unknown time zone {name!r}")
     return found
