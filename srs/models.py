@@ -142,6 +142,10 @@ class Progress(SQLModel, table=True):
     buried_until: Optional[datetime] = utc_column()
     leech: bool = False
     version: int = 0  # bumped on every write; compare-and-set guards against stale answers
+    # When this row last changed (answer, undo, suspend, bury, import), so an Anki import can tell which side
+    # changed a card's flags last. None only for rows written by code that predates it (migration 0003
+    # backfilled every existing row: last_review, else the epoch).
+    updated_at: Optional[datetime] = utc_column()
 
 
 class Review(SQLModel, table=True):

@@ -35,8 +35,8 @@ from srs.scheduling import replay as schedule_replay
 
 MAX_DURATION_MS = 60_000  # Anki caps answer time at 60 s
 STATE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "scheduled_days", "reps", "lapses")
-ROW_FIELDS = (*STATE_FIELDS, "suspended", "buried_until", "leech")
-_TIME_FIELDS = ("due", "last_review", "buried_until")
+ROW_FIELDS = (*STATE_FIELDS, "suspended", "buried_until", "updated_at", "leech")  # undo restores updated_at too
+_TIME_FIELDS = ("due", "last_review", "buried_until", "updated_at")
 
 
 class QueueCounts(NamedTuple):
@@ -99,7 +99,8 @@ def _snapshot(progress: Progress | None) -> dict[str, Any]:
 def _restore(snapshot: dict[str, Any]) -> dict[str, Any]:
     """Column values from :func:`_snapshot` output; "no row" becomes a new card's values."""
     if not snapshot.get("row"):
-        return _state_values(CardState()) | {"suspended": False, "buried_until": None, "leech": False}
+        return _state_values(CardState()) | {"suspended": False, "buried_until": None, "leech": False,
+                                             "updated_at": None}
     values: dict[str, Any] = {}
     for name in ROW_FIELDS:
         value = snapshot.get(name)
@@ -355,6 +356,7 @@ def answer_card(
         raise ConflictError("this card was answered elsewhere in the meantime; showing it again")
     result = schedule_answer(card_state(progress), rating, now, settings, card_pk)
     values = _state_values(result.state)
+    values["updated_at"] = now
     if result.leech:
         values["leech"] = True
     snapshot = _snapshot(progress)
@@ -460,6 +462,7 @@ def _compare_and_set(session: Session, progress: Progress, **values: Any) -> Non
 
 def _set_flags(session: Session, learner_id: int, card_pk: int, **values: Any) -> None:
     """Set suspended/buried flags with the same compare-and-set as answers, so versions stay unique."""
+    values.setdefault("updated_at", datetime.now(timezone.utc))
     _require_card(session, card_pk)
     progress = get_progress(session, learner_id, card_pk)
     if progress is None:
@@ -483,7 +486,7 @@ def bury_until_tomorrow(
 ) -> datetime:
     """Hide a card until the start of the learner's next day; returns that moment. The caller commits."""
     until = day_bounds(require_utc(now), settings.timezone, settings.rollover_hour)[1]
-    _set_flags(session, learner_id, card_pk, buried_until=until)
+    _set_flags(session, learner_id, card_pk, buried_until=until, updated_at=now)
     return until
 
 

@@ -26,11 +26,21 @@ NOW = datetime(2026, 2, 1, 12, 0, tzinfo=timezone.utc)
 TABLES = ("learner", "deck", "card", "progress", "review", "setting", "local_edit", "meta")
 
 
+def v1_columns() -> dict[str, str]:
+    """Each srs table's columns in srs 0.1.0's schema (later revisions add columns; the rows compared are these)."""
+    con = sqlite3.connect(V1_DB)
+    try:
+        return {t: ", ".join(c[1] for c in con.execute(f"PRAGMA table_info({t})")) for t in TABLES}
+    finally:
+        con.close()
+
+
 def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every srs table, raw as SQLite stores it, in primary-key order."""
+    """Every row of every srs table, raw as SQLite stores it, in primary-key order (srs 0.1.0's columns)."""
+    columns = v1_columns()
     con = sqlite3.connect(path)
     try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
+        return {t: con.execute(f"SELECT {columns[t]} FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
     finally:
         con.close()
 
@@ -158,6 +168,54 @@ def test_a_database_with_only_some_srs_tables_is_refused(tmp_path: Path) -> None
     con.close()
     with pytest.raises(SchemaError, match="some srs tables"):
         init_schema(make_engine(f"sqlite:///{tmp_path / 'odd.db'}"))
+
+
+def progress_updated_at(path: Path) -> dict[int, tuple[str | None, str | None]]:
+    con = sqlite3.connect(path)
+    try:
+        return {pid: (last, updated) for pid, last, updated in
+                con.execute("SELECT id, last_review, updated_at FROM progress ORDER BY id")}
+    finally:
+        con.close()
+
+
+def test_v1_upgrade_backfills_progress_updated_at_from_the_last_answer(v1_copy: Path) -> None:
+    engine = make_engine(f"sqlite:///{v1_copy}")
+    init_schema(engine)
+    engine.dispose()
+    found = progress_updated_at(v1_copy)
+    assert len(found) == 10 and all(last is not None and updated == last for last, updated in found.values())
+    from sqlmodel import Session, select
+
+    from srs.models import Progress
+
+    with Session(make_engine(f"sqlite:///{v1_copy}")) as s:
+        progress = s.exec(select(Progress).where(Progress.id == 1)).one()
+    assert progress.updated_at == progress.last_review == datetime(2025, 12, 27, 9, 7, tzinfo=timezone.utc)
+
+
+def test_0002_database_upgrades_to_0003_with_updated_at_backfilled(v1_copy: Path) -> None:
+    engine = make_engine(f"sqlite:///{v1_copy}")
+    assert upgrade(engine, to="0002").after == "0002"
+    con = sqlite3.connect(v1_copy)
+    assert "updated_at" not in {c[1] for c in con.execute("PRAGMA table_info(progress)")}
+    # A card only suspended (never answered) has no last answer: it gets the epoch, as if changed long ago.
+    con.execute("INSERT INTO progress (learner_id, card_pk, state, step, scheduled_days, reps, lapses, suspended, "
+                "leech, version) VALUES (1, 20, 0, 0, 0, 0, 0, 1, 0, 1)")
+    con.commit()
+    con.close()
+    before = rows(v1_copy)
+    done = upgrade(engine)
+    assert (done.before, done.after) == ("0002", SCHEMA_HEAD)
+    assert done.backup == v1_copy.with_name("srs.db.bak-0002")
+    with engine.connect() as conn:
+        assert schema_differences(conn) == []
+    engine.dispose()
+    assert rows(v1_copy) == before
+    found = progress_updated_at(v1_copy)
+    assert found[11] == (None, "1970-01-01 00:00:00.000000")
+    assert all(updated == last for pid, (last, updated) in found.items() if pid != 11)
+    assert "updated_at" not in {c[1] for c in sqlite3.connect(done.backup).execute("PRAGMA table_info(progress)")}
 
 
 BATCH_REVISION = '''
