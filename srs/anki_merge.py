@@ -10,8 +10,16 @@ Given the plain records of a package (:mod:`srs.anki_data`), a session, a learne
   and rescheduling filtered-deck entries; manual changes, cramming and "set due date" are not answers.
 * Every card that got reviews is **recomputed by replaying its merged history** with the learner's settings, so
   its FSRS memory state is the one Anki computes from the same history (same fsrs-rs math, same day counting).
-* **Suspended and buried follow the newer side**: Anki's card modification time against the last answer
-  recorded here. Anki's burying lasts until the learner's next day, so a card buried on an earlier day is not.
+  The replay starts where Anki's ``compute_memory_state`` starts (rslib ``reviews_for_fsrs``): after the latest
+  reset ("Forget": a manual revlog row with factor 0), at the first answer of the card's last group of learning
+  answers (older Anki reset cards without a log row), and without cramming; a card reset in Anki and not
+  answered since, here or there, becomes a new card. History before a reset stays in the log.
+* **Suspended and buried follow the newer side**: Anki's card modification time against the progress row's
+  ``updated_at`` (set by every answer, undo, suspend, bury and import here). Anki's burying lasts until the
+  learner's next day, so a card buried on an earlier day is not.
+* Large packages cost a bounded number of queries: progress and history of the matched cards are read in
+  chunks, reviews inserted in one batch, every card replayed in memory, and the changed progress rows written
+  with one batched compare-and-set (a row changed meanwhile by another session fails the whole import).
 * **Other notes** become one new deck (:mod:`srs.anki_notes`), validated like a deck file.
 * Notes, cards or reviews dated in the future, and reviews whose id appears more than once in the package, are
   skipped and reported, never guessed at.
@@ -29,7 +37,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from srs.anki_data import (
@@ -37,20 +46,26 @@ from srs.anki_data import (
     QUEUE_SUSPENDED,
     REVLOG_FILTERED,
     REVLOG_LEARN,
+    REVLOG_MANUAL,
     REVLOG_RELEARN,
     REVLOG_REVIEW,
     AnkiCard,
     AnkiPackage,
     AnkiReview,
 )
-from srs.errors import ImportFileError
+from srs.errors import ConflictError, ImportFileError
 from srs.models import Card, Deck, Progress, Review
-from srs.scheduling import day_bounds, require_utc
-from srs.study import MAX_DURATION_MS, STATE_FIELDS, get_progress, load_settings, rebuild_state
+from srs.scheduling import CardState, Rating, SchedulerSettings, day_bounds, require_utc
+from srs.scheduling import replay as schedule_replay
+from srs.study import MAX_DURATION_MS, STATE_FIELDS, load_settings
 
 CHUNK = 500  # ids per IN (...) query
 EXPORT_SLACK_MS = 3  # our exporter moves a review by a millisecond or two when two share one
 EXAMPLES = 3
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+FLAG_FIELDS = ("suspended", "buried_until", "leech")
+WRITE_FIELDS = (*STATE_FIELDS, *FLAG_FIELDS, "updated_at")
+PROGRESS = Progress.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -153,21 +168,93 @@ def _known_anki_ids(session: Session, learner_id: int, ids: Sequence[int]) -> se
     return known
 
 
-def _local_history(session: Session, learner_id: int, pks: Sequence[int]
-                   ) -> tuple[set[tuple[int, int, int]], dict[int, datetime]]:
-    """Our own answers as (card pk, millisecond, rating), and each card's last answer, for the given cards."""
-    answers: set[tuple[int, int, int]] = set()
-    last: dict[int, datetime] = {}
+@dataclass(frozen=True)
+class _Entry:
+    """One row of a card's merged history as the replay sees it, in Anki's revlog terms."""
+
+    at: datetime
+    order: tuple[int, int]  # within one moment: stored rows by id, then this import's rows, then package markers
+    rating: int  # 1-4; 0 for a package row that is not an answer (manual or rescheduled)
+    kind: int  # Anki's revlog type
+    interval: int  # days (learning steps: 0 when stored here, negative seconds in Anki)
+    factor: int | None = None  # Anki's factor, kept for package rows that are not answers; None for answers
+
+    @property
+    def cramming(self) -> bool:
+        return self.kind == REVLOG_FILTERED and self.factor == 0
+
+    @property
+    def reset(self) -> bool:
+        return self.kind == REVLOG_MANUAL and self.factor == 0
+
+
+def replay_window(entries: Sequence[_Entry]) -> list[_Entry] | None:
+    """The answers Anki's FSRS replays for a card's memory state, oldest first; None when there are none.
+
+    Mirrors rslib ``reviews_for_fsrs`` (not training, nothing ignored by date), given the history sorted by time.
+    Working back from the newest row, cramming aside: a reset ends the history, and so does any other row once
+    an answer of the learning kind has been seen (older Anki reset cards without logging it). The replay starts
+    at the first answer of the last group of learning answers; without one, at the first answer here whose
+    interval is a day or more (Anki then starts from a state inferred from SM-2, which this log does not have;
+    here the card starts as new). A card reset and not answered since has no history.
+    """
+    first_learn: int | None = None
+    first_grade: int | None = None
+    for index in range(len(entries) - 1, -1, -1):
+        entry = entries[index]
+        if entry.cramming:
+            continue
+        graded = entry.rating > 0
+        if graded and (entry.interval >= 1 or entry.interval <= -86_400):
+            first_grade = index
+        if graded and entry.kind == REVLOG_LEARN:
+            first_learn = index
+        elif entry.reset:
+            if first_learn is None and first_grade is None:
+                return None
+            break
+        elif first_learn is not None:
+            break
+    start = first_learn if first_learn is not None else first_grade
+    if start is None:
+        return None
+    return [entry for entry in entries[start:] if entry.rating > 0 and not entry.cramming]
+
+
+@dataclass
+class _History:
+    """What the merge knows about the matched cards' history here, read in a few chunked queries."""
+
+    answers: set[tuple[int, int, int]] = field(default_factory=set)  # our own answers: (pk, ms, rating)
+    last: dict[int, datetime] = field(default_factory=dict)  # each card's last answer before this import
+    entries: dict[int, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
+    resets: set[int] = field(default_factory=set)  # cards with a reset in the package
+
+    def add_new(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        for seq, row in enumerate(rows):
+            self.entries[row["card_pk"]].append(_Entry(row["reviewed_at"], (1, seq), row["rating"], row["kind"],
+                                                       row["interval_days"]))
+
+    def sorted(self, pk: int) -> list[_Entry]:
+        return sorted(self.entries.get(pk, ()), key=lambda e: (e.at, e.order))
+
+
+def _local_history(session: Session, learner_id: int, pks: Sequence[int]) -> _History:
+    """The learner's reviews of the given cards: our own answers, each card's last answer, and the replay rows."""
+    history = _History()
     for part in _chunks(sorted(set(pks))):
-        rows = session.execute(select(col(Review.card_pk), col(Review.reviewed_at), col(Review.rating),
+        rows = session.execute(select(col(Review.card_pk), col(Review.id), col(Review.reviewed_at),
+                                      col(Review.rating), col(Review.kind), col(Review.interval_days),
                                       col(Review.anki_id)).where(
             col(Review.learner_id) == learner_id, col(Review.card_pk).in_(part)))
-        for pk, at, rating, anki_id in rows.all():
+        for pk, rid, at, rating, kind, interval, anki_id in rows.all():
+            pk = int(pk)
             if anki_id is None:
-                answers.add((int(pk), _ms(at), int(rating)))
-            if pk not in last or at > last[pk]:
-                last[int(pk)] = at
-    return answers, last
+                history.answers.add((pk, _ms(at), int(rating)))
+            if pk not in history.last or at > history.last[pk]:
+                history.last[pk] = at
+            history.entries[pk].append(_Entry(at, (0, int(rid)), int(rating), int(kind), int(interval)))
+    return history
 
 
 def _came_from_here(answers: set[tuple[int, int, int]], pk: int, review: AnkiReview) -> bool:
@@ -201,17 +288,19 @@ def _select_cards(package: AnkiPackage, own: Mapping[str, int], now_ms: int, ski
 
 
 def _new_reviews(session: Session, learner_id: int, package: AnkiPackage, by_anki: Mapping[int, int],
-                 now_ms: int, skips: _Skips, summary: MergeSummary) -> tuple[list[dict[str, Any]], dict[int, datetime]]:
-    """The review rows to insert, and our last answer per card before this import."""
+                 now_ms: int, skips: _Skips, summary: MergeSummary) -> tuple[list[dict[str, Any]], _History]:
+    """The review rows to insert, and the matched cards' history here (with the package's resets and other
+    rows that are not answers, which the replay needs to know where Anki's history starts)."""
     counts = Counter(review.id for review in package.reviews)
     candidates = [r for r in package.reviews if r.card_id in by_anki]
     for review in package.reviews:
         if review.card_id not in by_anki:
             skips.add("review(s) of cards not merged (notes of other types start as new cards)", review.id)
     known = _known_anki_ids(session, learner_id, [r.id for r in candidates])
-    answers, last = _local_history(session, learner_id, list(by_anki.values()))
+    history = _local_history(session, learner_id, list(by_anki.values()))
+    answers = history.answers
     rows: list[dict[str, Any]] = []
-    for review in candidates:
+    for seq, review in enumerate(candidates):
         pk = by_anki[review.card_id]
         if counts[review.id] > 1:
             skips.add("review(s) whose id appears more than once in the package", review.id)
@@ -221,6 +310,10 @@ def _new_reviews(session: Session, learner_id: int, package: AnkiPackage, by_ank
             skips.add("review(s) with an impossible id", review.id)
         elif not _is_answer(review):
             skips.add("review-log row(s) that are not answers (manual rescheduling, cramming)", review.id)
+            marker = _Entry(_from_ms(review.id), (2, seq), 0, review.type, review.interval, review.factor)
+            history.entries[pk].append(marker)
+            if marker.reset:
+                history.resets.add(pk)
         elif review.id in known or _came_from_here(answers, pk, review):
             summary.reviews_known += 1
         else:
@@ -230,7 +323,7 @@ def _new_reviews(session: Session, learner_id: int, package: AnkiPackage, by_ank
                          "kind": REVLOG_REVIEW if review.type == REVLOG_FILTERED else review.type,
                          "interval_days": max(0, review.interval), "prev_interval_days": max(0, review.last_interval),
                          "origin": "anki", "anki_id": review.id})
-    return rows, last
+    return rows, history
 
 
 def _anki_flags(card: AnkiCard, now: datetime, tz: str, rollover: int) -> tuple[bool, datetime | None]:
@@ -245,40 +338,80 @@ def _anki_flags(card: AnkiCard, now: datetime, tz: str, rollover: int) -> tuple[
     return suspended, buried_until
 
 
-def _update_progress(session: Session, learner_id: int, pks: Iterable[int], replayed: set[int],
-                     card_of: Mapping[int, AnkiCard], last: Mapping[int, datetime], now: datetime,
-                     notes_leech: set[int], summary: MergeSummary) -> None:
+def _progress_rows(session: Session, learner_id: int, pks: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The learner's progress rows of the given cards (pk → id, version and the fields the merge writes)."""
+    columns = [PROGRESS.c.card_pk, PROGRESS.c.id, PROGRESS.c.version, *(PROGRESS.c[name] for name in WRITE_FIELDS)]
+    found: dict[int, dict[str, Any]] = {}
+    for part in _chunks(sorted(set(pks))):
+        rows = session.execute(select(*columns).where(PROGRESS.c.learner_id == learner_id,
+                                                      PROGRESS.c.card_pk.in_(part)))
+        for row in rows.mappings():
+            found[int(row["card_pk"])] = dict(row)
+    return found
+
+
+def _state_values(state: CardState) -> dict[str, Any]:
+    return {name: int(getattr(state, name)) if name == "state" else getattr(state, name) for name in STATE_FIELDS}
+
+
+NEW_CARD = _state_values(CardState()) | {"suspended": False, "buried_until": None, "leech": False, "updated_at": None}
+
+
+def _replayed(pk: int, history: _History, settings: SchedulerSettings) -> dict[str, Any]:
+    window = replay_window(history.sorted(pk))
+    if window is None:  # reset in Anki and not answered since: a new card
+        return _state_values(CardState())
+    return _state_values(schedule_replay(pk, [(Rating(e.rating), e.at) for e in window], settings))
+
+
+def _update_progress(session: Session, learner_id: int, card_of: Mapping[int, AnkiCard], replay: set[int],
+                     history: _History, now: datetime, notes_leech: set[int], summary: MergeSummary) -> None:
+    """Recompute the replayed cards, take Anki's flags where Anki is newer, and write what changed: one batch
+    of inserts and one batch of compare-and-set updates."""
     settings = load_settings(session, learner_id)
-    for pk in sorted(set(pks)):
-        progress = get_progress(session, learner_id, pk)
-        values: dict[str, Any] = {}
-        if pk in replayed:
-            state = rebuild_state(session, learner_id, pk, settings)
-            values = {name: int(getattr(state, name)) if name == "state" else getattr(state, name)
-                      for name in STATE_FIELDS}
+    current = _progress_rows(session, learner_id, list(card_of))
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for pk in sorted(card_of):
+        row = current.get(pk)
+        values = {name: (row or NEW_CARD)[name] for name in WRITE_FIELDS}
+        state_changed = flags_changed = False
+        if pk in replay:
+            state = _replayed(pk, history, settings)
+            state_changed = any(values[name] != value for name, value in state.items())
+            values.update(state)
         card = card_of[pk]
-        ours = last.get(pk)
-        anki_newer = ours is None or card.mtime >= math.floor(ours.timestamp())
-        flags_changed = False
-        if anki_newer:
+        ours = (row["updated_at"] if row else None) or history.last.get(pk)
+        if ours is None or card.mtime >= math.floor(ours.timestamp()):  # Anki changed the card last
             suspended, buried = _anki_flags(card, now, settings.timezone, settings.rollover_hour)
-            current = (progress.suspended, progress.buried_until) if progress else (False, None)
-            if (suspended, buried) != current:
+            if (suspended, buried) != (values["suspended"], values["buried_until"]):
                 values.update(suspended=suspended, buried_until=buried)
                 flags_changed = True
-        if pk in notes_leech and not (progress and progress.leech):
-            values["leech"] = True
-        if not values:
+        leech = pk in notes_leech and not values["leech"]
+        if not (state_changed or flags_changed or leech):
             continue
-        if progress is None:
-            progress = Progress(learner_id=learner_id, card_pk=pk, version=0)
-            session.add(progress)
-        for name, value in values.items():
-            setattr(progress, name, value)
-        progress.version += 1
-        summary.cards_updated += pk in replayed
+        values.update(leech=values["leech"] or leech, updated_at=now)
+        if row is None:
+            inserts.append({"learner_id": learner_id, "card_pk": pk, "version": 1, **values})
+        else:
+            updates.append({"b_id": row["id"], "b_version": row["version"],
+                            **{f"v_{name}": value for name, value in values.items()}})
+        summary.cards_updated += state_changed
         summary.flags_changed += flags_changed
-    session.flush()
+    conflict = "a card's progress changed in another session during the import; nothing was imported, run it again"
+    if inserts:
+        try:
+            session.execute(insert(PROGRESS), inserts)
+        except IntegrityError:
+            raise ConflictError(conflict) from None
+    if updates:
+        statement = (update(PROGRESS)
+                     .where(PROGRESS.c.id == bindparam("b_id"), PROGRESS.c.version == bindparam("b_version"))
+                     .values(version=PROGRESS.c.version + 1,
+                             **{name: bindparam(f"v_{name}", type_=PROGRESS.c[name].type) for name in WRITE_FIELDS}))
+        changed = session.execute(statement, updates).rowcount  # type: ignore[attr-defined]
+        if changed != len(updates):
+            raise ConflictError(conflict)
 
 
 def _import_other_notes(session: Session, package: AnkiPackage, own: Mapping[str, int], now: datetime,
@@ -346,14 +479,15 @@ def merge_anki(session: Session, learner_id: int, package: AnkiPackage, now: dat
     own = _own_cards(session, [note.guid for note in package.notes])
     summary.own_notes = sum(1 for note in package.notes if note.guid in own)
     by_anki, card_of = _select_cards(package, own, now_ms, skips)
-    rows, last = _new_reviews(session, learner_id, package, by_anki, now_ms, skips, summary)
+    rows, history = _new_reviews(session, learner_id, package, by_anki, now_ms, skips, summary)
     if rows:
         session.execute(insert(Review), rows)
-        session.flush()
+        history.add_new(rows)
     summary.reviews_merged = len(rows)
     leech_pks = {own[n.guid] for n in package.notes if n.guid in own and "leech" in (t.lower() for t in n.tags)}
-    _update_progress(session, learner_id, card_of, {row["card_pk"] for row in rows}, card_of, last, now,
-                     leech_pks & set(card_of), summary)
+    replay = {row["card_pk"] for row in rows} | history.resets
+    _update_progress(session, learner_id, card_of, replay, history, now, leech_pks & set(card_of), summary)
+    session.flush()
     _import_other_notes(session, package, own, now, now_ms, mapping, deck_id, skips, summary)
     summary.skipped = skips.lines() + summary.skipped
     return summary

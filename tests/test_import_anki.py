@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -92,10 +93,18 @@ class Phone:
     answers: dict[str, list[tuple[int, int]]]  # card id -> Anki's answers (revlog id, ease)
     memory: dict[str, tuple[float, float]]  # card id -> Anki's compute_memory_state
     mtime: dict[str, int]  # card id -> Anki card mod
+    collection: Path  # the Anki collection (closed), for tests that study on in it
+    cards: dict[str, int]  # card id -> Anki card id
 
 
-def engine_session() -> Session:
-    return Session(make_engine(database_url(None)))
+@contextmanager
+def engine_session() -> Iterator[Session]:
+    engine = make_engine(database_url(None))
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def row_counts() -> dict[str, int]:
@@ -194,8 +203,10 @@ def phone(runner: CliRunner, tmp_path: Path) -> Phone:
         col.export_anki_package(out_path=str(path), limit=None, options=ExportAnkiPackageOptions(
             with_scheduling=True, with_deck_configs=True, with_media=False, legacy=is_legacy))
     col.export_collection_package(str(colpkg), include_media=False, legacy=False)
+    col.close()
     now = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=2)
-    return Phone(apkg, legacy, colpkg, now.isoformat(), answers, memory, mtime)
+    return Phone(apkg, legacy, colpkg, now.isoformat(), answers, memory, mtime, tmp_path / "anki" / "collection.anki2",
+                 cards)
 
 
 def import_anki(runner: CliRunner, phone: Phone, path: Path, *extra: str) -> Any:
@@ -213,7 +224,14 @@ def our_log() -> dict[str, list[tuple[int, int]]]:
     return log
 
 
-def test_phone_reviews_merge_once_and_states_equal_ankis(runner: CliRunner, phone: Phone) -> None:
+@pytest.fixture
+def on_any_db(any_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test on SQLite and on PostgreSQL: the CLI and the helpers here read ``SRS_DATABASE_URL``."""
+    monkeypatch.setenv("SRS_DATABASE_URL", any_db_url)
+    return any_db_url
+
+
+def test_phone_reviews_merge_once_and_states_equal_ankis(on_any_db: str, runner: CliRunner, phone: Phone) -> None:
     assert len(phone.answers["c"]) >= 4 and len(phone.answers["b"]) >= 5  # studied on the phone too
     terminal = row_counts()["review"]
     result = import_anki(runner, phone, phone.apkg)
@@ -300,3 +318,151 @@ def test_other_notes_become_a_new_deck_with_map(runner: CliRunner, phone: Phone)
     with engine_session() as session:
         assert session.execute(select(func.count()).select_from(Card).where(Card.deck_id == "anki-phone")
                                ).scalar_one() == 1
+
+
+# -- the newer side, resets ------------------------------------------------------------------------------------------
+
+
+def export_again(col: Collection, path: Path) -> str:
+    """Export the collection as a modern .apkg; returns our clock for importing it (just after Anki's changes)."""
+    col.export_anki_package(out_path=str(path), limit=None, options=ExportAnkiPackageOptions(
+        with_scheduling=True, with_deck_configs=True, with_media=False, legacy=False))
+    return (datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=2)).isoformat()
+
+
+def past_second(moment: float) -> None:
+    """Wait until the wall clock is at least a second past ``moment`` (Anki's card mod is in whole seconds)."""
+    while time.time() < moment + 1.01:
+        time.sleep(0.05)
+
+
+def test_flags_follow_the_newer_side_both_ways(runner: CliRunner, phone: Phone, tmp_path: Path) -> None:
+    import_anki(runner, phone, phone.apkg)
+    ids = pks()
+    from srs.study import suspend
+
+    # Here, after Anki suspended e: resume it. Here, before Anki touches a again: suspend a.
+    past_second(phone.mtime["e"])
+    with engine_session() as session:
+        suspend(session, 1, ids["e"], False)
+        suspend(session, 1, ids["a"], True)
+        session.commit()
+        touched = get_progress(session, 1, ids["a"])
+        assert touched is not None and touched.updated_at is not None
+    # Then on the phone a is answered (so changed there last, and not suspended there); e stays suspended.
+    past_second(touched.updated_at.timestamp())
+    col = Collection(str(phone.collection))
+    card = col.get_card(phone.cards["a"])
+    card.start_timer()
+    col.sched.answerCard(card, 3)
+    assert col.get_card(phone.cards["e"]).queue == -1
+    a_memory = col.compute_memory_state(phone.cards["a"])
+    a_answers = anki_answers(col, phone.cards["a"])
+    now = export_again(col, tmp_path / "later.apkg")
+    col.close()
+
+    result = runner.invoke(cli, ["import", "anki", str(tmp_path / "later.apkg")], env={"SRS_NOW": now})
+    assert result.exit_code == 0, result.output
+    assert "suspended/buried changed: 1)" in result.stdout  # a only
+    with engine_session() as session:
+        a, e = get_progress(session, 1, ids["a"]), get_progress(session, 1, ids["e"])
+        assert a is not None and not a.suspended  # Anki's change was newer
+        assert e is not None and not e.suspended  # ours was newer: Anki's older suspension is not taken again
+        assert a.stability == pytest.approx(a_memory.stability, rel=REL)
+        assert a.difficulty == pytest.approx(a_memory.difficulty, rel=REL)
+        assert a.updated_at == datetime.fromisoformat(now)  # the import is a write too
+    assert our_log()["a"] == a_answers
+
+
+def test_writes_to_progress_set_updated_at(runner: CliRunner, phone: Phone) -> None:
+    """Answer and bury stamp the row with their clock, suspend with now; undo restores the row as it was before
+    the answer, its updated_at included (the answer never happened)."""
+    from srs.scheduling import SchedulerSettings
+    from srs.study import bury_until_tomorrow, suspend, undo_last
+
+    ids = pks()
+    at = datetime.fromisoformat(phone.now)
+    with engine_session() as session:
+        answer_card(session, 1, ids["c"], 3, at, 1000, 0)
+        progress = get_progress(session, 1, ids["c"])
+        assert progress is not None and progress.updated_at == at
+        answered = answer_card(session, 1, ids["c"], 3, at + MINUTE, 1000, progress.version)
+        session.expire_all()
+        progress = get_progress(session, 1, ids["c"])
+        assert progress is not None and progress.updated_at == at + MINUTE
+        assert undo_last(session, 1, answered.review_id) == ids["c"]
+        session.expire_all()
+        progress = get_progress(session, 1, ids["c"])
+        assert progress is not None and progress.updated_at == at
+
+        bury_until_tomorrow(session, 1, ids["c"], at + 2 * MINUTE, SchedulerSettings(timezone="UTC"))
+        session.commit()
+        session.expire_all()
+        progress = get_progress(session, 1, ids["c"])
+        assert progress is not None and progress.updated_at == at + 2 * MINUTE
+        before = datetime.now(timezone.utc)
+        suspend(session, 1, ids["d"], True)  # a card with no row yet
+        session.commit()
+        progress = get_progress(session, 1, ids["d"])
+        assert progress is not None and progress.updated_at is not None and progress.updated_at >= before
+        suspend(session, 1, ids["c"], True)  # a card with a row
+        session.commit()
+        session.expire_all()
+        progress = get_progress(session, 1, ids["c"])
+        assert progress is not None and progress.updated_at is not None and progress.updated_at >= before
+
+
+def test_reset_in_anki_replays_only_what_came_after_it(runner: CliRunner, phone: Phone, tmp_path: Path) -> None:
+    import_anki(runner, phone, phone.apkg)
+    ids = pks()
+    col = Collection(str(phone.collection))
+    a, b = phone.cards["a"], phone.cards["b"]
+    # "Reset" in the browser (Forget): a is studied again from scratch, b is left new.
+    col.sched.schedule_cards_as_new([a, b], restore_position=True, reset_counts=False)
+    resets = col.db.all("SELECT cid, type, ease, factor FROM revlog WHERE type = 4 AND ease = 0 AND factor = 0")
+    assert sorted(cid for cid, *_ in resets) == sorted([a, b])  # what Anki writes for a reset
+    for rating in (3, 3, 1, 3, 4):
+        card = col.get_card(a)
+        card.start_timer()
+        col.sched.answerCard(card, rating)
+    a_memory = col.compute_memory_state(a)
+    b_memory = col.compute_memory_state(b)
+    assert a_memory.stability is not None and b_memory.stability is None
+    a_answers = anki_answers(col, a)
+    now = export_again(col, tmp_path / "reset.apkg")
+    col.close()
+
+    def run() -> Any:
+        result = runner.invoke(cli, ["import", "anki", str(tmp_path / "reset.apkg")], env={"SRS_NOW": now})
+        assert result.exit_code == 0, result.output
+        return result
+
+    first = run()
+    assert "reviews merged: 5 " in first.stdout
+    with engine_session() as session:
+        pa, pb = get_progress(session, 1, ids["a"]), get_progress(session, 1, ids["b"])
+        assert pa is not None and pb is not None
+        # a: Anki's memory state, which ignores everything before the reset; the older answers stay in the log.
+        assert pa.stability == pytest.approx(a_memory.stability, rel=REL)
+        assert pa.difficulty == pytest.approx(a_memory.difficulty, rel=REL)
+        assert pa.reps == 5 and pa.state != 0
+        # b: reset and not answered since, in Anki or here: a new card again.
+        assert (pb.state, pb.stability, pb.difficulty, pb.due, pb.reps) == (0, None, None, None, 0)
+    assert our_log()["a"] == a_answers and len(a_answers) == len(phone.answers["a"]) + 5
+    assert our_log()["b"] == phone.answers["b"]
+
+    again = run()
+    assert "reviews merged: 0 " in again.stdout and "cards updated: 0 (suspended/buried changed: 0)" in again.stdout
+
+    # b is answered here after the reset: the import keeps that (the reset is older than this answer).
+    at = datetime.fromisoformat(now) + MINUTE
+    with engine_session() as session:
+        answer_card(session, 1, ids["b"], 3, at, 1000, pb.version)
+        after_answer = get_progress(session, 1, ids["b"])
+        assert after_answer is not None
+        state = (after_answer.state, after_answer.stability, after_answer.reps)
+    third = runner.invoke(cli, ["import", "anki", str(tmp_path / "reset.apkg")], env={"SRS_NOW": at.isoformat()})
+    assert "cards updated: 0 (suspended/buried changed: 0)" in third.stdout, third.output
+    with engine_session() as session:
+        pb = get_progress(session, 1, ids["b"])
+        assert pb is not None and (pb.state, pb.stability, pb.reps) == state and state[2] == 1
