@@ -15,8 +15,12 @@ from srs.cli import cli
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    # list_commands/get_command, not group.commands: the root group loads its commands lazily.
+    ctx = click.Context(group)
     found = []
-    for name, command in group.commands.items():
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         found.append(prefix + (name,))
         if isinstance(command, click.Group):
             found.extend(_commands(command, prefix + (name,)))
@@ -56,9 +60,11 @@ def test_help_and_completion_do_not_import_heavy_libraries() -> None:
         "    pass\n"
         "heavy = [m for m in ('sqlmodel', 'sqlalchemy', 'genanki', 'fsrs_rs_python', 'pydantic') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
+        "print('COMMAND MODULES', sorted(m for m in sys.modules if m.endswith('_cmds')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in out.stdout
+    assert "COMMAND MODULES []" in out.stdout  # the command list comes from srs.cli.COMMANDS
     env = {"_SRS_COMPLETE": "bash_complete", "COMP_WORDS": "srs de", "COMP_CWORD": "1"}
     code2 = code.replace("cli(['--help'], prog_name='srs')", "cli([], prog_name='srs')")
     import os
@@ -66,6 +72,28 @@ def test_help_and_completion_do_not_import_heavy_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", code2], capture_output=True, text=True, check=True,
                          env={**os.environ, **env})
     assert "deck" in out.stdout and "HEAVY []" in out.stdout
+    assert "COMMAND MODULES []" in out.stdout
+    env["COMP_WORDS"], env["COMP_CWORD"] = "srs deck a", "2"  # a subcommand's own commands load its module only
+    out = subprocess.run([sys.executable, "-c", code2], capture_output=True, text=True, check=True,
+                         env={**os.environ, **env})
+    assert "add" in out.stdout and "HEAVY []" in out.stdout
+    assert "COMMAND MODULES ['srs.cli.deck_cmds']" in out.stdout
+
+
+def test_the_command_table_matches_the_commands() -> None:
+    """`srs --help` lists commands from srs.cli.COMMANDS without importing them; it must say what they say."""
+    from srs.cli import COMMANDS
+
+    ctx = click.Context(cli)
+    for name, (_, _, short_help) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.name == name
+        assert command.get_short_help_str(1000) == short_help
+
+
+def test_unknown_command_suggests_close_names() -> None:
+    result = CliRunner().invoke(cli, ["stat"])
+    assert result.exit_code == 2 and "status" in result.output
 
 
 def test_status_on_a_current_database_does_not_import_fsrs_genanki_or_alembic(tmp_path: Path) -> None:

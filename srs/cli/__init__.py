@@ -1,7 +1,12 @@
-"""The ``srs`` command line. Commands are thin: parse, call one service, print."""
+"""The ``srs`` command line. Commands are thin: parse, call one service, print.
+
+The root group is lazy: it knows its commands by name (:data:`COMMANDS`) and imports a command's module only
+when that command runs, so ``srs --help`` and shell completion load click and this file, nothing more.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -9,9 +14,75 @@ import click
 from srs import __version__
 from srs.cli.common import AppContext, translate
 
+# name -> (module in srs.cli, attribute, one-line help). The help lines are the commands' own summaries (the
+# first sentence of their docstrings); a test keeps the two equal, so `srs --help` lists the commands without
+# importing them.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "card": ("card_cmds", "card", "List cards and show one card with your progress on it."),
+    "config": ("config_cmds", "config",
+               "Show or change your settings: retention, daily limits, steps, day rollover, time zone."),
+    "db": ("db_cmds", "db", "Show, upgrade and check the database schema."),
+    "deck": ("deck_cmds", "deck", "Check, add, list, show, export and remove decks."),
+    "export": ("export_cmds", "export", "Export decks for Anki on your phone, or as text for other tools."),
+    "import": ("import_cmds", "import_", "Bring progress made elsewhere back: reviews from Anki or AnkiDroid."),
+    "learner": ("learner_cmds", "learner", "Add, list and remove learners (each keeps their own progress)."),
+    "optimize": ("config_cmds", "optimize",
+                 "Fit FSRS to your review history; adopt the result only if it predicts better."),
+    "review": ("review_cmds", "review", "Review today's cards: read the situation, answer aloud, reveal, grade."),
+    "stats": ("review_cmds", "stats",
+              "Pictures of your progress: due forecast, review calendar, retention, cards by state, time per card."),
+    "status": ("review_cmds", "status",
+               "Today at a glance: cards left per deck, reviews done, next due, streak, retention."),
+}
+
 
 class SRSGroup(click.Group):
-    """The root group: turns domain errors into clean messages and exit code 1, never a traceback."""
+    """The root group: loads a command's module on first use, and turns domain errors into clean messages and
+    exit code 1, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            module, attribute, _ = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"srs.cli.{module}"), attribute)
+            self.commands[cmd_name] = command
+        return command
+
+    def _short_help(self, name: str, limit: int) -> str:
+        if name in self.commands or name not in COMMANDS:
+            command = self.get_command(click.get_current_context(), name)
+            return command.get_short_help_str(limit) if command is not None else ""
+        return click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, self._short_help(name, limit)) for name in names])
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        results: list[Any] = [CompletionItem(name, help=self._short_help(name, 45))
+                              for name in self.list_commands(ctx) if name.startswith(incomplete)]
+        # Options of the root group (--db, --learner, ...), as click.Command completes them.
+        results.extend(click.Command.shell_complete(self, ctx, incomplete))
+        return results
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                            list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            # An unknown name: click suggests close ones from self.commands, so load them all (an error path).
+            for name in COMMANDS:
+                self.get_command(ctx, name)
+            return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -50,21 +121,6 @@ def cli(ctx: click.Context, db: str | None, learner: str) -> None:
         else:
             deck_list = cli.get_command(ctx, "deck").get_command(ctx, "list")  # type: ignore[union-attr]
             ctx.invoke(deck_list)
-
-
-def _register() -> None:
-    from srs.cli import (card_cmds, config_cmds, db_cmds, deck_cmds, export_cmds, learner_cmds,
-                         review_cmds)
-
-    for command in (review_cmds.review, review_cmds.status, review_cmds.stats, deck_cmds.deck, card_cmds.card,
-                    export_cmds.export, config_cmds.config, config_cmds.optimize, learner_cmds.learner,
-                    db_cmds.db):
-        cli.add_command(command)
-    from srs.cli.import_cmds import import_
-    cli.add_command(import_)
-
-
-_register()
 
 
 def main() -> None:
