@@ -286,7 +286,7 @@ def test_other_formats_give_the_same_result(runner: CliRunner, phone: Phone, whi
             assert progress.difficulty == pytest.approx(difficulty, rel=REL), name
 
 
-def test_dry_run_writes_nothing_and_prints_the_same_summary(runner: CliRunner, phone: Phone) -> None:
+def test_dry_run_writes_nothing_and_prints_the_same_summary(on_any_db: str, runner: CliRunner, phone: Phone) -> None:
     before = row_counts()
     dry = import_anki(runner, phone, phone.apkg, "--dry-run", "--map", "Front=situation,Back=response")
     assert "dry run: nothing was written" in dry.stderr
@@ -412,7 +412,8 @@ def test_writes_to_progress_set_updated_at(runner: CliRunner, phone: Phone) -> N
         assert progress is not None and progress.updated_at is not None and progress.updated_at >= before
 
 
-def test_reset_in_anki_replays_only_what_came_after_it(runner: CliRunner, phone: Phone, tmp_path: Path) -> None:
+def test_reset_in_anki_replays_only_what_came_after_it(on_any_db: str, runner: CliRunner, phone: Phone,
+                                                       tmp_path: Path) -> None:
     import_anki(runner, phone, phone.apkg)
     ids = pks()
     col = Collection(str(phone.collection))

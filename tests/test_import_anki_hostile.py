@@ -37,6 +37,13 @@ DAY_MS = 86_400_000
 GiB = 1 << 30
 
 
+@pytest.fixture
+def on_any_db(any_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test on SQLite and on PostgreSQL: the CLI and :func:`row_counts` read ``SRS_DATABASE_URL``."""
+    monkeypatch.setenv("SRS_DATABASE_URL", any_db_url)
+    return any_db_url
+
+
 def row_counts() -> dict[str, int]:
     engine = make_engine(database_url(None))
     with Session(engine) as session:
@@ -222,8 +229,8 @@ REFUSED: dict[str, tuple[Builder, str]] = {
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
-def test_hostile_package_is_refused_and_nothing_changes(case: str, runner: CliRunner, export: Path,
-                                                        tmp_path: Path) -> None:
+def test_hostile_package_is_refused_and_nothing_changes(on_any_db: str, case: str, runner: CliRunner,
+                                                        export: Path, tmp_path: Path) -> None:
     build, message = REFUSED[case]
     path = build(export, tmp_path)
     assert path.stat().st_size < 2_000_000  # small on disk, whatever it claims to hold
@@ -277,7 +284,7 @@ def _revlog(card_sql: str, review_id: int, ease: int = 3) -> str:
             f"SELECT {review_id}, id, -1, {ease}, 0, 0, 0, 5000, 0 FROM cards {card_sql}")
 
 
-def test_future_and_duplicate_reviews_are_skipped_and_reported(runner: CliRunner, export: Path,
+def test_future_and_duplicate_reviews_are_skipped_and_reported(on_any_db: str, runner: CliRunner, export: Path,
                                                                tmp_path: Path) -> None:
     past = NOW_MS - 3 * DAY_MS
     path = tampered(
@@ -303,7 +310,8 @@ def test_future_and_duplicate_reviews_are_skipped_and_reported(runner: CliRunner
     assert row_counts() == before
 
 
-def test_good_reviews_merge_beside_skipped_ones(runner: CliRunner, export: Path, tmp_path: Path) -> None:
+def test_good_reviews_merge_beside_skipped_ones(on_any_db: str, runner: CliRunner, export: Path,
+                                                tmp_path: Path) -> None:
     path = tampered(export, tmp_path, _revlog("ORDER BY id LIMIT 1", NOW_MS - DAY_MS),
                     _revlog("ORDER BY id LIMIT 1", NOW_MS + DAY_MS))
     before = row_counts()
@@ -322,3 +330,36 @@ def test_bad_mapping_is_a_usage_error(runner: CliRunner, export: Path) -> None:
     result = import_anki(runner, export, "--map", "Front=title")
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert "'title' is not one of situation, response, reasoning" in result.output  # type: ignore[attr-defined]
+
+
+def test_progress_changed_during_the_import_fails_it_whole(on_any_db: str, runner: CliRunner, export: Path,
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The progress rows are written with compare-and-set: if another session wrote one after the import read it,
+    the import stops with a message and nothing (reviews included) is written."""
+    from srs import anki_merge
+    from srs.study import answer_card
+
+    engine = make_engine(database_url(None))
+    with Session(engine) as session:
+        pk = session.execute(select(Card.id).where(Card.card_id == "first")).scalar_one()
+        answer_card(session, 1, pk, 3, datetime.fromisoformat(NOW) - timedelta(days=5), 1000, 0)
+    engine.dispose()
+    path = tampered(export, tmp_path, *(_revlog(f"ORDER BY id LIMIT 1 OFFSET {n}", NOW_MS - 2 * DAY_MS + n)
+                                        for n in range(3)))
+    read = anki_merge._progress_rows
+
+    def stale(*args: object) -> dict[int, dict[str, object]]:
+        rows = read(*args)  # type: ignore[arg-type]
+        for row in rows.values():
+            row["version"] = int(row["version"]) - 1  # type: ignore[call-overload]  # as read before that write
+        return rows
+
+    monkeypatch.setattr(anki_merge, "_progress_rows", stale)
+    before = row_counts()
+    result = import_anki(runner, path)
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
+    assert "changed in another session during the import" in result.stderr  # type: ignore[attr-defined]
+    assert row_counts() == before
+    monkeypatch.setattr(anki_merge, "_progress_rows", read)
+    assert "reviews merged: 3 (already here: 0)" in import_anki(runner, path).stdout  # type: ignore[attr-defined]
+    assert row_counts()["review"] == before["review"] + 3
