@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
+from sqlalchemy import and_, bindparam, select
+from sqlmodel import Session, col
 
 from srs import study
-from srs.cards import card_view
+from srs.cards import build_view
 from srs.edits import parse_edit, save_edit
 from srs.errors import ConflictError
-from srs.models import Card
+from srs.models import Card, Deck, LocalEdit
 from srs.review import Counts, QueuedCard
 from srs.scheduling import SchedulerSettings, State, format_interval
 
@@ -28,6 +29,16 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 _QUEUE = {State.NEW: "new", State.LEARNING: "learning", State.RELEARNING: "learning", State.REVIEW: "due"}
+
+# A card to show, its deck and the learner's edit of it: one statement, built once (SQLAlchemy reuses its
+# compiled form on every card).
+_SHOWN = (
+    select(Card, Deck, LocalEdit)
+    .join(Deck, col(Deck.id) == col(Card.deck_id))
+    .outerjoin(LocalEdit, and_(col(LocalEdit.card_pk) == col(Card.id),
+                               col(LocalEdit.learner_id) == bindparam("learner")))
+    .where(col(Card.id) == bindparam("card_pk"))
+)
 
 
 @dataclass
@@ -64,12 +75,9 @@ class DbReviewService:
         return cls(engine, learner_id, now, settings, deck_id, label)
 
     def _queued(self, session: Session, card_pk: int) -> QueuedCard:
-        card = session.get(Card, card_pk)
-        assert card is not None
-        view = card_view(session, self.learner_id, card)
-        outcomes, version = study.preview_card(session, self.learner_id, card_pk, self.now(), self.settings)
-        progress = study.get_progress(session, self.learner_id, card_pk)
-        state = State(progress.state) if progress is not None else State.NEW
+        card, deck, edit = session.execute(_SHOWN, {"learner": self.learner_id, "card_pk": card_pk}).one()
+        view = build_view(card, deck, edit)
+        outcomes, version, state = study._preview(session, self.learner_id, card_pk, self.now(), self.settings)
         previews = {int(rating): format_interval(outcome.interval) for rating, outcome in outcomes.items()}
         return QueuedCard(view=view, queue=_QUEUE[state], previews=previews, token=version)
 
@@ -91,7 +99,7 @@ class DbReviewService:
     def grade(self, card: QueuedCard, rating: int, duration_ms: int) -> str | None:
         with Session(self.engine) as session:
             result = study.answer_card(session, self.learner_id, card.view.pk, rating, self.now(), duration_ms,
-                                       expected_version=int(card.token or 0))
+                                       expected_version=int(card.token or 0), settings=self.settings)
         self.answered.append(result.review_id)
         if result.answer.leech:
             return (f"{card.view.ref} is a leech: forgotten {result.answer.state.lapses} times. "

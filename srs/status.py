@@ -1,7 +1,7 @@
 """Today at a glance, for ``srs`` and ``srs status``: what is left per deck, what was done, what comes next.
 
-The per-deck counts are the study queue's own (:func:`srs.study.queue_counts`), so the status and the review
-header never disagree; the rest are aggregates from :mod:`srs.stats`. Each figure is one or two indexed
+The per-deck counts are the study queue's own (:func:`srs.study.queue_counts_by_deck`, which equals
+:func:`srs.study.queue_counts` deck by deck), so the status and the review header never disagree; the rest are aggregates from :mod:`srs.stats`. Each figure is one or two indexed
 queries, whatever the size of the collection.
 """
 
@@ -89,21 +89,20 @@ def _as_utc(value: datetime | str) -> datetime:
 
 def collect_status(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings) -> Status:
     """Today's status for one learner: the study queue's counts per deck and in total, and the day's figures."""
-    from srs.study import queue_counts
+    from srs.study import queue_counts_by_deck
 
-    def counts_for(deck_id: str | None) -> Counts:
-        c = queue_counts(session, learner_id, now, settings, deck_id)
+    deck_rows = session.execute(select(col(Deck.id), col(Deck.name)).order_by(col(Deck.name))).all()
+    per_deck, total = queue_counts_by_deck(session, learner_id, now, settings, [deck_id for deck_id, _ in deck_rows])
+
+    def as_counts(c: Any) -> Counts:
         return Counts(new=c.new, learning=c.learning, due=c.due)
 
-    decks = tuple(
-        DeckStatus(id=deck.id, name=deck.name, counts=counts_for(deck.id))
-        for deck in session.execute(select(Deck).order_by(col(Deck.name))).scalars()
-    )
+    decks = tuple(DeckStatus(id=deck_id, name=name, counts=as_counts(per_deck[deck_id])) for deck_id, name in deck_rows)
     today_start, tomorrow_start = day_bounds(now, settings.timezone, settings.rollover_hour)
     ret = retention(session, learner_id, today_start - timedelta(days=29), tomorrow_start)["all"]
     return Status(
         decks=decks,
-        total=counts_for(None),
+        total=as_counts(total),
         reviewed_today=reviewed_between(session, learner_id, today_start, tomorrow_start),
         next_due=next_due(session, learner_id, now),
         streak=day_streak(session, learner_id, now, settings),

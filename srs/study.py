@@ -4,9 +4,13 @@ Functions take an open SQLModel ``Session`` from the caller. Reads never commit;
 :func:`undo_last` are one transaction each and commit before returning, so a grade is durable the moment it is
 given. :func:`suspend` and :func:`bury_until_tomorrow` leave the commit to the caller.
 
-Everything is selected in SQL with the indexes in :mod:`srs.models` (``ix_progress_learner_due``,
+Everything is selected in SQL with the indexes in :mod:`srs.models` (``ix_progress_learner_state_due``,
 ``ix_review_learner_time``, ``ix_card_deck_position``), so the cost depends on what is due today, not on how
 many cards or reviews a learner has. A card without a progress row is a new card.
+
+The queue and the answer run once per keypress, so their statements are Core statements built once, at import
+(or once per deck/exclusion variant), with every value a bound parameter: SQLAlchemy then reuses their compiled
+form instead of building each statement and its cache key again, and rows come back as tuples, not ORM objects.
 
 The queue follows Anki's v3 defaults: learning cards that are due come first, then due reviews (oldest due
 first), then new cards in deck order; learning cards due within the learn-ahead limit are shown only when
@@ -18,16 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, delete, exists, false, func, insert, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from srs.errors import ConflictError, NotFoundError
-from srs.models import Card, Progress, Review, Setting
+from srs.models import Card, Progress, Review, Setting, UTCDateTime
 from srs.scheduling import Answer, CardState, Rating, SchedulerSettings, State, day_bounds, require_utc
 from srs.scheduling import answer as schedule_answer
 from srs.scheduling import preview as schedule_preview
@@ -54,13 +59,143 @@ class Answered(NamedTuple):
     review_id: int
 
 
+# -- tables and prebuilt statements -------------------------------------------------------------------------------
+
+_PROGRESS = SQLModel.metadata.tables["progress"]
+_CARD = SQLModel.metadata.tables["card"]
+_REVIEW = SQLModel.metadata.tables["review"]
+_SETTING = SQLModel.metadata.tables["setting"]
+_P, _C, _R = _PROGRESS.c, _CARD.c, _REVIEW.c
+
+
+def _at(name: str) -> Any:
+    """A bound time parameter (aware UTC in, naive UTC on SQLite, as the columns store it)."""
+    return bindparam(name, type_=UTCDateTime())
+
+
+_LEARNER = bindparam("learner", type_=Integer())
+_NOW = _at("now")
+_PROGRESS_JOIN_CARD = _PROGRESS.join(_CARD, _C.id == _P.card_pk)
+
+_SETTINGS = select(_SETTING.c.key, _SETTING.c.value).where(_SETTING.c.learner_id == _LEARNER)
+
+# The card (it must exist) and the learner's progress row on it, if any: what an answer and a preview read.
+_CARD_PROGRESS = (
+    select(_C.id, _P.id, _P.version, *(_P[name] for name in ROW_FIELDS))
+    .select_from(_CARD.outerjoin(_PROGRESS, and_(_P.card_pk == _C.id, _P.learner_id == _LEARNER)))
+    .where(_C.id == bindparam("card_pk", type_=Integer()))
+)
+
+# Bound as "new_<column>": a bound parameter may not share its column's name in an UPDATE or INSERT.
+_STATE_VALUES = {name: (_at(f"new_{name}") if name in _TIME_FIELDS else bindparam(f"new_{name}"))
+                 for name in STATE_FIELDS}
+_ANSWER_UPDATE = (
+    update(_PROGRESS)
+    .where(_P.id == bindparam("progress_id"), _P.version == bindparam("expected_version"))
+    .values(version=bindparam("new_version"), leech=bindparam("leech_flag"), updated_at=_at("changed_at"),
+            **_STATE_VALUES)
+)
+_ANSWER_INSERT = insert(_PROGRESS).values(
+    learner_id=_LEARNER, card_pk=bindparam("card_pk"), version=1, suspended=False, buried_until=None,
+    leech=bindparam("leech_flag"), updated_at=_at("changed_at"), **_STATE_VALUES,
+)
+_REVIEW_INSERT = insert(_REVIEW)
+
+# Reviews answered today, and new cards introduced today (answered today, never before): one statement. A card
+# counts as new today when its first review ever is today; that is asked per card through
+# ix_review_learner_card, which SQLite's planner picks with or without statistics. ("No review of this card
+# before today", asked with NOT EXISTS, made SQLite without statistics walk ix_review_learner_time through every
+# earlier review of the learner for each new card: seconds per card at 1M reviews.)
+_TODAY = and_(_R.learner_id == _LEARNER, _R.reviewed_at >= _at("start"), _R.reviewed_at < _at("end"))
+_OLDER = _REVIEW.alias("older")
+_FIRST_ANSWERED_TODAY = (
+    select(_OLDER.c.card_pk)
+    .where(_OLDER.c.learner_id == _LEARNER, _OLDER.c.card_pk.in_(select(_R.card_pk).where(_TODAY, _R.kind == 0)))
+    .group_by(_OLDER.c.card_pk)
+    .having(func.min(_OLDER.c.reviewed_at) >= _at("start"))
+)
+_DONE_TODAY = select(
+    select(func.count()).select_from(_FIRST_ANSWERED_TODAY.subquery()).scalar_subquery(),
+    select(func.count()).select_from(_REVIEW).where(_TODAY, _R.kind == 1).scalar_subquery(),
+)
+
+
+def _grouped_by_deck(*where: ColumnElement[bool]) -> Select[Any]:
+    available = [_P.learner_id == _LEARNER, _P.suspended == false(),
+                 or_(_P.buried_until.is_(None), _P.buried_until <= _NOW), _C.retired == false()]
+    return (select(_C.deck_id, func.count()).select_from(_PROGRESS_JOIN_CARD).where(*available, *where)
+            .group_by(_C.deck_id))
+
+
+# Due reviews and learning cards of every deck at once: one pass over each range of ix_progress_learner_state_due.
+# (Counting one deck at a time cost a walk over every due review of the learner for each deck without due cards.)
+_DUE_BY_DECK = _grouped_by_deck(_P.state == int(State.REVIEW), _P.due < _at("end"))
+_LEARNING_BY_DECK = _grouped_by_deck(_P.state.in_((int(State.LEARNING), int(State.RELEARNING))),
+                                     _P.due <= _at("until"))
+
+
+class _QueueStatements(NamedTuple):
+    """The queue's statements for one variant (a deck filter or not, excluded cards or not)."""
+
+    learning_head: Select[Any]  # the first learning card of one state due by :until
+    learning_count: Select[Any]
+    due_count: Select[Any]  # reviews due today, counted up to :cap
+    due_first: Select[Any]
+    new_count: Select[Any]  # new cards, counted up to :cap
+    new_first: Select[Any]
+
+
+@lru_cache(maxsize=None)
+def _queue_statements(deck: bool, exclude: bool) -> _QueueStatements:
+    def available(*where: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+        conditions = [
+            _P.learner_id == _LEARNER,
+            _P.suspended == false(),
+            or_(_P.buried_until.is_(None), _P.buried_until <= _NOW),
+            _C.retired == false(),
+            *where,
+        ]
+        if deck:
+            conditions.append(_C.deck_id == bindparam("deck_id"))
+        if exclude:
+            conditions.append(_P.card_pk.not_in(bindparam("exclude", expanding=True)))
+        return conditions
+
+    def progress(*columns: Any) -> Select[Any]:
+        return select(*columns).select_from(_PROGRESS_JOIN_CARD)
+
+    cap = bindparam("cap", type_=Integer())
+    learning = available(_P.state == bindparam("state", type_=Integer()), _P.due <= _at("until"))
+    learning_states = available(_P.state.in_((int(State.LEARNING), int(State.RELEARNING))), _P.due <= _at("until"))
+    due = available(_P.state == int(State.REVIEW), _P.due < _at("end"))
+
+    touched = select(_P.id).where(
+        _P.learner_id == _LEARNER,
+        _P.card_pk == _C.id,
+        or_(_P.state != 0, _P.suspended == true(), and_(_P.buried_until.is_not(None), _P.buried_until > _NOW)),
+    )
+    new = [_C.retired == false(), ~exists(touched)]
+    if deck:
+        new.append(_C.deck_id == bindparam("deck_id"))
+    if exclude:
+        new.append(_C.id.not_in(bindparam("exclude", expanding=True)))
+
+    return _QueueStatements(
+        learning_head=progress(_P.card_pk, _P.due).where(*learning).order_by(_P.due, _P.card_pk).limit(1),
+        learning_count=progress(func.count()).where(*learning_states),
+        due_count=select(func.count()).select_from(progress(_P.card_pk).where(*due).limit(cap).subquery()),
+        due_first=progress(_P.card_pk).where(*due).order_by(_P.due, _P.card_pk).limit(1),
+        new_count=select(func.count()).select_from(select(_C.id).where(*new).limit(cap).subquery()),
+        new_first=select(_C.id).where(*new).order_by(_C.deck_id, _C.position, _C.id).limit(1),
+    )
+
+
 # -- settings and conversions ------------------------------------------------------------------------------------
 
 
 def load_settings(session: Session, learner_id: int) -> SchedulerSettings:
     """The learner's scheduler settings: stored values over Anki's defaults."""
-    query = select(col(Setting.key), col(Setting.value)).where(col(Setting.learner_id) == learner_id)
-    rows = session.execute(query).all()
+    rows = session.execute(_SETTINGS, {"learner": learner_id}).all()
     return SchedulerSettings.from_values({key: value for key, value in rows})
 
 
@@ -81,17 +216,30 @@ def card_state(progress: Progress | None) -> CardState:
     )
 
 
+def _row_state(row: tuple[Any, ...]) -> CardState:
+    """The scheduling state in a :data:`_CARD_PROGRESS` row (a new card when it has no progress row)."""
+    if row[1] is None:
+        return CardState()
+    values = dict(zip(STATE_FIELDS, row[3:3 + len(STATE_FIELDS)]))
+    return CardState(**{**values, "state": State(values["state"])})
+
+
 def _state_values(state: CardState) -> dict[str, Any]:
     return {name: (int(getattr(state, name)) if name == "state" else getattr(state, name)) for name in STATE_FIELDS}
 
 
-def _snapshot(progress: Progress | None) -> dict[str, Any]:
-    """JSON-safe copy of a progress row (or of "no row yet"), kept on the review row for undo."""
-    if progress is None:
+def _state_params(state: CardState) -> dict[str, Any]:
+    """Values for :data:`_STATE_VALUES`."""
+    return {f"new_{name}": value for name, value in _state_values(state).items()}
+
+
+def _snapshot(row: tuple[Any, ...]) -> dict[str, Any]:
+    """JSON-safe copy of a :data:`_CARD_PROGRESS` row's progress (or of "no row yet"), kept on the review row for
+    undo."""
+    if row[1] is None:
         return {"row": False}
-    data: dict[str, Any] = {"row": True, "version": progress.version}
-    for name in ROW_FIELDS:
-        value = getattr(progress, name)
+    data: dict[str, Any] = {"row": True, "version": row[2]}
+    for name, value in zip(ROW_FIELDS, row[3:]):
         data[name] = value.isoformat() if isinstance(value, datetime) else value
     return data
 
@@ -117,77 +265,33 @@ def get_progress(session: Session, learner_id: int, card_pk: int) -> Progress | 
     ).scalar_one_or_none()
 
 
+def _card_and_progress(session: Session, learner_id: int, card_pk: int) -> tuple[Any, ...]:
+    row = session.execute(_CARD_PROGRESS, {"learner": learner_id, "card_pk": card_pk}).first()
+    if row is None:
+        raise NotFoundError(f"no card with pk {card_pk}")
+    return tuple(row)
+
+
 # -- the queue ---------------------------------------------------------------------------------------------------
 
 
 def _done_today(session: Session, learner_id: int, start: datetime, end: datetime) -> tuple[int, int]:
-    """(new cards introduced, reviews answered) in ``[start, end)``: one ranged scan of ix_review_learner_time."""
-    today = and_(col(Review.learner_id) == learner_id, col(Review.reviewed_at) >= start, col(Review.reviewed_at) < end)
-    reviews = session.execute(select(func.count()).select_from(Review).where(today, col(Review.kind) == 1)).scalar_one()
-    older = aliased(Review)
-    earlier = select(col(older.id)).where(
-        col(older.learner_id) == learner_id, col(older.card_pk) == col(Review.card_pk), col(older.reviewed_at) < start
-    )
-    new = session.execute(
-        select(func.count(func.distinct(col(Review.card_pk)))).where(today, col(Review.kind) == 0, ~exists(earlier))
-    ).scalar_one()
+    """(new cards introduced, reviews answered) in ``[start, end)``."""
+    new, reviews = session.execute(_DONE_TODAY, {"learner": learner_id, "start": start, "end": end}).one()
     return int(new), int(reviews)
 
 
-def _available(learner_id: int, now: datetime) -> list[ColumnElement[bool]]:
-    return [
-        col(Progress.learner_id) == learner_id,
-        col(Progress.suspended) == False,  # noqa: E712
-        or_(col(Progress.buried_until).is_(None), col(Progress.buried_until) <= now),
-        col(Card.retired) == False,  # noqa: E712
-    ]
-
-
-def _progress_query(
-    learner_id: int, now: datetime, deck_id: str | None, exclude: Collection[int], *where: ColumnElement[bool]
-) -> Any:
-    query = (
-        select(col(Progress.card_pk))
-        .join(Card, col(Card.id) == col(Progress.card_pk))
-        .where(*_available(learner_id, now), *where)
-    )
+def _params(learner_id: int, now: datetime, deck_id: str | None, exclude: Collection[int]) -> dict[str, Any]:
+    params: dict[str, Any] = {"learner": learner_id, "now": now}
     if deck_id is not None:
-        query = query.where(col(Card.deck_id) == deck_id)
+        params["deck_id"] = deck_id
     if exclude:
-        query = query.where(col(Progress.card_pk).not_in(list(exclude)))
-    return query
+        params["exclude"] = list(exclude)
+    return params
 
 
-def _new_query(learner_id: int, now: datetime, deck_id: str | None, exclude: Collection[int]) -> Any:
-    """New cards: no progress row, or a row still in the new state that is neither suspended nor buried."""
-    touched = select(col(Progress.id)).where(
-        col(Progress.learner_id) == learner_id,
-        col(Progress.card_pk) == col(Card.id),
-        or_(
-            col(Progress.state) != 0,
-            col(Progress.suspended) == True,  # noqa: E712
-            and_(col(Progress.buried_until).is_not(None), col(Progress.buried_until) > now),
-        ),
-    )
-    query = select(col(Card.id)).where(col(Card.retired) == False, ~exists(touched))  # noqa: E712
-    if deck_id is not None:
-        query = query.where(col(Card.deck_id) == deck_id)
-    if exclude:
-        query = query.where(col(Card.id).not_in(list(exclude)))
-    return query
-
-
-_LEARNING_STATES = col(Progress.state).in_((int(State.LEARNING), int(State.RELEARNING)))
-
-
-def _due_reviews(end: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    return col(Progress.state) == int(State.REVIEW), col(Progress.due) < end
-
-
-def _count(session: Session, query: Any, cap: int) -> int:
-    if cap <= 0:
-        return 0
-    return int(session.execute(select(func.count()).select_from(query.limit(cap).subquery())).scalar_one())
+def _scalar(session: Session, statement: Select[Any], params: dict[str, Any], **more: Any) -> Any:
+    return session.execute(statement, {**params, **more}).scalar()
 
 
 class _Limits(NamedTuple):
@@ -198,18 +302,16 @@ class _Limits(NamedTuple):
 
 def _limits(
     session: Session,
-    learner_id: int,
-    now: datetime,
+    statements: _QueueStatements,
+    params: dict[str, Any],
     settings: SchedulerSettings,
-    deck_id: str | None,
+    start: datetime,
+    end: datetime,
     new_limit: int | None,
-    exclude: Collection[int],
 ) -> _Limits:
-    start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    new_done, reviews_done = _done_today(session, learner_id, start, end)
+    new_done, reviews_done = _done_today(session, params["learner"], start, end)
     reviews_left = max(0, settings.reviews_per_day - reviews_done)
-    due_query = _progress_query(learner_id, now, deck_id, exclude, *_due_reviews(end))
-    due = _count(session, due_query, reviews_left)
+    due = int(_scalar(session, statements.due_count, params, end=end, cap=reviews_left)) if reviews_left > 0 else 0
     daily_new = settings.new_per_day if new_limit is None else min(new_limit, settings.new_per_day)
     new_left = min(max(0, daily_new - new_done), max(0, reviews_left - due))
     return _Limits(reviews_left, new_left, due)
@@ -228,14 +330,47 @@ def queue_counts(
         deck_id: Count only this deck's cards.
     """
     now = require_utc(now)
-    limits = _limits(session, learner_id, now, settings, deck_id, None, ())
+    statements = _queue_statements(deck_id is not None, False)
+    params = _params(learner_id, now, deck_id, ())
+    start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    limits = _limits(session, statements, params, settings, start, end, None)
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
-    learning_query = _progress_query(
-        learner_id, now, deck_id, (), _LEARNING_STATES, col(Progress.due) <= ahead
-    )
-    learning = int(session.execute(select(func.count()).select_from(learning_query.subquery())).scalar_one())
-    new = _count(session, _new_query(learner_id, now, deck_id, ()), limits.new_left)
+    learning = int(_scalar(session, statements.learning_count, params, until=ahead))
+    new = int(_scalar(session, statements.new_count, params, cap=limits.new_left)) if limits.new_left > 0 else 0
     return QueueCounts(new=new, learning=learning, due=limits.due_reviews)
+
+
+def queue_counts_by_deck(
+    session: Session, learner_id: int, now: datetime, settings: SchedulerSettings, deck_ids: Collection[str]
+) -> tuple[dict[str, QueueCounts], QueueCounts]:
+    """:func:`queue_counts` for each of ``deck_ids`` and for all decks together, with the same limits, in a few
+    statements: due and learning cards are counted for every deck in one grouped pass each.
+
+    Returns:
+        ``(counts per deck, counts over all decks)``; each equals :func:`queue_counts` for that deck (or None).
+    """
+    now = require_utc(now)
+    start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
+    new_done, reviews_done = _done_today(session, learner_id, start, end)
+    reviews_left = max(0, settings.reviews_per_day - reviews_done)
+    new_allowed = max(0, settings.new_per_day - new_done)
+    params: dict[str, Any] = {"learner": learner_id, "now": now}
+    due_by_deck = {deck: int(n) for deck, n in session.execute(_DUE_BY_DECK, {**params, "end": end}).all()}
+    learning_by_deck = {deck: int(n) for deck, n in session.execute(_LEARNING_BY_DECK, {**params, "until": ahead})}
+
+    def counts(deck_id: str | None, due_all: int, learning: int) -> QueueCounts:
+        due = min(due_all, reviews_left)
+        new_left = min(new_allowed, max(0, reviews_left - due))
+        new = 0
+        if new_left > 0:
+            statements = _queue_statements(deck_id is not None, False)
+            new = int(_scalar(session, statements.new_count, _params(learner_id, now, deck_id, ()), cap=new_left))
+        return QueueCounts(new=new, learning=learning, due=due)
+
+    per_deck = {deck: counts(deck, due_by_deck.get(deck, 0), learning_by_deck.get(deck, 0)) for deck in deck_ids}
+    total = counts(None, sum(due_by_deck.values()), sum(learning_by_deck.values()))
+    return per_deck, total
 
 
 def next_card(
@@ -263,19 +398,15 @@ def next_card(
         exclude: Card pks not to return (e.g. already shown in this session).
     """
     now = require_utc(now)
-
-    def first(query: Any) -> int | None:
-        found = session.execute(query.limit(1)).scalar_one_or_none()
-        return None if found is None else int(found)
+    statements = _queue_statements(deck_id is not None, bool(exclude))
+    params = _params(learner_id, now, deck_id, exclude)
 
     def first_learning(until: datetime) -> int | None:
         # One ordered lookup per learning state: each is a short range of ix_progress_learner_state_due, where
         # "state IN (1, 3) ORDER BY due" made SQLite walk every overdue review card in due order instead.
         heads = []
         for state in (State.LEARNING, State.RELEARNING):
-            query = _progress_query(learner_id, now, deck_id, exclude, col(Progress.state) == int(state),
-                                    col(Progress.due) <= until).add_columns(col(Progress.due))
-            row = session.execute(query.order_by(col(Progress.due), col(Progress.card_pk)).limit(1)).first()
+            row = session.execute(statements.learning_head, {**params, "state": int(state), "until": until}).first()
             if row is not None:
                 heads.append((row[1], int(row[0])))
         return min(heads)[1] if heads else None
@@ -283,18 +414,16 @@ def next_card(
     found = first_learning(now)
     if found is not None:
         return found
-    limits = _limits(session, learner_id, now, settings, deck_id, new_limit, exclude)
+    start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    limits = _limits(session, statements, params, settings, start, end, new_limit)
     if limits.reviews_left > 0:
-        end = day_bounds(now, settings.timezone, settings.rollover_hour)[1]
-        due = _progress_query(learner_id, now, deck_id, exclude, *_due_reviews(end))
-        found = first(due.order_by(col(Progress.due), col(Progress.card_pk)))
+        found = _scalar(session, statements.due_first, params, end=end)
         if found is not None:
-            return found
+            return int(found)
     if limits.new_left > 0:
-        new = _new_query(learner_id, now, deck_id, exclude)
-        found = first(new.order_by(col(Card.deck_id), col(Card.position), col(Card.id)))
+        found = _scalar(session, statements.new_first, params)
         if found is not None:
-            return found
+            return int(found)
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
     return first_learning(ahead)
 
@@ -311,9 +440,18 @@ def preview_card(
     session: Session, learner_id: int, card_pk: int, now: datetime, settings: SchedulerSettings
 ) -> tuple[dict[Rating, Answer], int]:
     """The four possible outcomes for a card now, and the progress version to pass to :func:`answer_card`."""
-    progress = get_progress(session, learner_id, card_pk)
-    version = progress.version if progress is not None else 0
-    return schedule_preview(card_state(progress), require_utc(now), settings, card_pk), version
+    outcomes, version, _ = _preview(session, learner_id, card_pk, now, settings)
+    return outcomes, version
+
+
+def _preview(
+    session: Session, learner_id: int, card_pk: int, now: datetime, settings: SchedulerSettings
+) -> tuple[dict[Rating, Answer], int, State]:
+    """:func:`preview_card`, and the card's current state (one read of the progress row)."""
+    row = _card_and_progress(session, learner_id, card_pk)
+    state = _row_state(row)
+    version = row[2] if row[1] is not None else 0
+    return schedule_preview(state, require_utc(now), settings, card_pk), version, state.state
 
 
 def answer_card(
@@ -324,6 +462,7 @@ def answer_card(
     now: datetime,
     duration_ms: int,
     expected_version: int,
+    settings: SchedulerSettings | None = None,
 ) -> Answered:
     """Grade a card: write its new state and one review row, and commit (one transaction).
 
@@ -339,6 +478,8 @@ def answer_card(
         now: When the grade was given (aware UTC).
         duration_ms: Time spent on the card; capped at 60 s as Anki does.
         expected_version: The progress version the caller saw (0 for a card never touched).
+        settings: The learner's settings, when the caller already has them (a review session reads them once,
+            and shows the intervals they give); read from the database when None.
 
     Raises:
         ConflictError: the card's progress changed since ``expected_version``.
@@ -347,47 +488,39 @@ def answer_card(
     """
     now = require_utc(now)
     rating = Rating(rating)
-    _require_card(session, card_pk)
-    settings = load_settings(session, learner_id)
-    progress = get_progress(session, learner_id, card_pk)
-    current_version = progress.version if progress is not None else 0
+    row = _card_and_progress(session, learner_id, card_pk)
+    if settings is None:
+        settings = load_settings(session, learner_id)
+    current_version = row[2] if row[1] is not None else 0
     if current_version != expected_version:
         session.rollback()
         raise ConflictError("this card was answered elsewhere in the meantime; showing it again")
-    result = schedule_answer(card_state(progress), rating, now, settings, card_pk)
-    values = _state_values(result.state)
-    values["updated_at"] = now
-    if result.leech:
-        values["leech"] = True
-    snapshot = _snapshot(progress)
+    result = schedule_answer(_row_state(row), rating, now, settings, card_pk)
+    values = _state_params(result.state)
+    leech = bool(result.leech or (row[1] is not None and row[-1]))
     try:
-        if progress is None:
-            session.add(Progress(learner_id=learner_id, card_pk=card_pk, version=1, **values))
-            session.flush()
+        if row[1] is None:
+            session.execute(_ANSWER_INSERT, {"learner": learner_id, "card_pk": card_pk, "leech_flag": leech,
+                                             "changed_at": now, **values})
         else:
-            changed = session.execute(
-                update(Progress)
-                .where(col(Progress.id) == progress.id, col(Progress.version) == expected_version)
-                .values(version=expected_version + 1, **values)
-                .execution_options(synchronize_session=False)
-            )
+            changed = session.execute(_ANSWER_UPDATE, {
+                "progress_id": row[1], "expected_version": expected_version, "new_version": expected_version + 1,
+                "leech_flag": leech, "changed_at": now, **values})
             if changed.rowcount != 1:  # type: ignore[attr-defined]
                 raise ConflictError("this card was answered elsewhere in the meantime; showing it again")
-        review = Review(
-            learner_id=learner_id,
-            card_pk=card_pk,
-            rating=int(rating),
-            reviewed_at=now,
-            duration_ms=max(0, min(int(duration_ms), MAX_DURATION_MS)),
-            kind=result.kind,
-            interval_days=result.interval_days,
-            prev_interval_days=result.prev_interval_days,
-            origin="terminal",
-            prev_state=snapshot,
-        )
-        session.add(review)
-        session.flush()
-        review_id = review.id
+        inserted = session.execute(_REVIEW_INSERT, {
+            "learner_id": learner_id,
+            "card_pk": card_pk,
+            "rating": int(rating),
+            "reviewed_at": now,
+            "duration_ms": max(0, min(int(duration_ms), MAX_DURATION_MS)),
+            "kind": result.kind,
+            "interval_days": result.interval_days,
+            "prev_interval_days": result.prev_interval_days,
+            "origin": "terminal",
+            "prev_state": _snapshot(row),
+        })
+        review_id = inserted.inserted_primary_key[0]  # type: ignore[attr-defined]
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -396,7 +529,7 @@ def answer_card(
         session.rollback()
         raise
     assert review_id is not None
-    return Answered(result, review_id)
+    return Answered(result, int(review_id))
 
 
 def undo_last(session: Session, learner_id: int, review_id: int | None = None) -> int | None:

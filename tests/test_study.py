@@ -285,3 +285,24 @@ def test_replaying_the_log_rebuilds_the_stored_state(session: Session, learner: 
     for card in cards:
         stored = study.card_state(study.get_progress(session, learner, card))
         assert study.rebuild_state(session, learner, card, s) == stored
+
+
+def test_counts_by_deck_equal_the_queue_counts_of_each_deck(session: Session, learner: int) -> None:
+    """The status screen counts every deck at once; each deck's numbers must be the review queue's own."""
+    a, b, c = add_deck(session, "a", 30), add_deck(session, "b", 12), add_deck(session, "c", 3)
+    session.add(Setting(learner_id=learner, key="reviews_per_day", value=6))
+    session.commit()
+    s = settings(session, learner)
+    for card in a[:5] + b[:4]:
+        grade(session, learner, card, Rating.EASY, T0)  # review cards, due in a few days
+    grade(session, learner, a[5], Rating.GOOD, T0)  # learning
+    grade(session, learner, c[0], Rating.AGAIN, T0)  # learning
+    study.suspend(session, learner, b[5])
+    session.commit()
+    for now in (T0 + timedelta(minutes=1), T0 + timedelta(minutes=30), T0 + timedelta(days=6), T0 + timedelta(days=60)):
+        per_deck, total = study.queue_counts_by_deck(session, learner, now, s, ["a", "b", "c"])
+        assert total == study.queue_counts(session, learner, now, s), now
+        for deck_id in ("a", "b", "c"):
+            assert per_deck[deck_id] == study.queue_counts(session, learner, now, s, deck_id), (now, deck_id)
+    # The review limit caps due cards (6 of 9 due) and leaves no room for new ones.
+    assert total.due == 6 and total.new == 0
