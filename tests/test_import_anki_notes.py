@@ -85,3 +85,56 @@ def test_importing_our_own_export_with_progress_changes_nothing(on_any_db: str, 
         assert session.execute(select(func.count()).select_from(Review)).scalar_one() == 3
         assert session.execute(select(func.count()).select_from(Progress)).scalar_one() == 1
     engine.dispose()
+
+
+def test_a_large_import_costs_a_bounded_number_of_statements(runner: CliRunner, tmp_path: Path) -> None:
+    """Progress and history are read in chunks and written in batches: 40 or 400 studied cards, about the same
+    number of SQL statements (it was several per card)."""
+    import sqlite3
+    import zipfile
+
+    from sqlalchemy import event
+
+    from exporters.anki_reader import read_package
+    from srs.anki_merge import merge_anki
+
+    def statements(cards: int) -> int:
+        data = tmp_path / str(cards)
+        deck = [f'[deck]\nid = "big{cards}"\nname = "Big"\nversion = "1.0.0"\n\n[[sources]]\nid = "s"\ntitle = "S"\n']
+        deck += [f'[[cards]]\nid = "c{i}"\nsituation = "S {i}."\nresponse = "R {i}."\nreasoning = "W {i}."\n'
+                 f'sources = ["s"]\n' for i in range(cards)]
+        (data / "deck.toml").parent.mkdir()
+        (data / "deck.toml").write_text("\n".join(deck), encoding="utf-8")
+        env = {"SRS_NOW": "2026-02-01T00:00:00+00:00", "SRS_DATA_DIR": str(data)}
+        assert runner.invoke(cli, ["deck", "add", str(data / "deck.toml")], env=env).exit_code == 0
+        out = data / "out.apkg"
+        result = runner.invoke(cli, ["export", "anki", "--deck", f"big{cards}", "-o", str(out), "--timestamp",
+                                     "1769904000"], env=env)
+        assert result.exit_code == 0, result.output
+        with zipfile.ZipFile(out) as archive:
+            entries = {info.filename: archive.read(info) for info in archive.infolist()}
+        (data / "col.sqlite").write_bytes(entries["collection.anki2"])
+        con = sqlite3.connect(data / "col.sqlite")
+        for n, (cid,) in enumerate(con.execute("SELECT id FROM cards ORDER BY id").fetchall()):
+            for k, (ease, kind) in enumerate([(3, 0), (3, 0), (3, 1)]):
+                con.execute("INSERT INTO revlog VALUES (?, ?, -1, ?, 0, 0, 0, 5000, ?)",
+                            (1769990400000 + k * 86_400_000 + n, cid, ease, kind))
+        con.commit()
+        con.close()
+        entries["collection.anki2"] = (data / "col.sqlite").read_bytes()
+        with zipfile.ZipFile(data / "phone.apkg", "w") as archive:
+            for name, blob in entries.items():
+                archive.writestr(name, blob)
+        engine = make_engine(f"sqlite:///{data / 'srs.db'}")
+        count = [0]
+        event.listen(engine, "before_cursor_execute", lambda *args: count.__setitem__(0, count[0] + 1))
+        with Session(engine) as session:
+            summary = merge_anki(session, 1, read_package(data / "phone.apkg"),
+                                 datetime(2026, 3, 1, tzinfo=timezone.utc))
+            session.commit()
+        engine.dispose()
+        assert (summary.reviews_merged, summary.cards_updated) == (3 * cards, cards)
+        return count[0]
+
+    small, large = statements(40), statements(400)
+    assert large <= small + 12, (small, large)  # a few more IN (...) chunks of 500 ids
