@@ -68,6 +68,15 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def confirm_or_refuse(question: str, yes: bool) -> None:
+    """Ask ``question`` on a terminal; without one, refuse (exit 2) unless ``--yes`` was given."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"refusing without confirmation ({question}); pass --yes")
+    click.confirm(question, abort=True, err=True)
+
+
 def note(message: str) -> None:
     """A message for the person (not data): to stderr."""
     click.echo(message, err=True)

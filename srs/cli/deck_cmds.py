@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from srs.cli.common import AppContext, SRSClickError, echo_json, note, pass_app
+from srs.cli.common import AppContext, SRSClickError, confirm_or_refuse, echo_json, note, pass_app
 
 
 @click.group()
@@ -195,10 +195,7 @@ def remove(app: AppContext, deck_id: str, yes: bool) -> None:
 
     with app.session() as session:
         name = get_deck(session, deck_id).name
-        if not yes:
-            if not sys.stdin.isatty():
-                raise click.UsageError("refusing to remove a deck without confirmation; pass --yes")
-            click.confirm(f"Remove deck {name!r} ({deck_id}) and all progress on it?", abort=True, err=True)
+        confirm_or_refuse(f"Remove deck {name!r} ({deck_id}) and all progress on it?", yes)
         count = remove_deck(session, deck_id)
         session.commit()
     note(f"removed deck {deck_id!r} ({count} cards)")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from srs.cli.common import AppContext, echo_json, note, pass_app
+from srs.cli.common import AppContext, confirm_or_refuse, echo_json, note, pass_app
 
 
 @click.group()
@@ -71,10 +69,7 @@ def remove(app: AppContext, name: str, yes: bool) -> None:
     """
     from srs.learners import remove_learner
 
-    if not yes:
-        if not sys.stdin.isatty():
-            raise click.UsageError("refusing to remove a learner without confirmation; pass --yes")
-        click.confirm(f"Remove learner {name!r} and all their progress?", abort=True, err=True)
+    confirm_or_refuse(f"Remove learner {name!r} and all their progress?", yes)
     with app.session() as session:
         remove_learner(session, name)
         session.commit()
