@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from srs.db import database_url, get_or_create_learner, init_schema, make_engine
+from srs.bundled import bundled_unchanged, ensure_bundled
+from srs.db import database_url, find_learner, get_or_create_learner, init_schema, make_engine
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -29,18 +30,22 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
     A current schema costs one query (no Alembic import); an older one is upgraded first, after a backup copy
     beside a SQLite file (see :mod:`srs.migrations`).
     """
-    from sqlmodel import Session
-
     url = database_url(db)
     engine = make_engine(url)
     init_schema(engine)
-    with Session(engine) as session:
-        learner_id = get_or_create_learner(session, learner, now)
-        if install_bundled:
-            from srs.bundled import ensure_bundled
+    # The usual start-up: the learner exists and the bundled decks are current. Checked with two Core reads, so
+    # read-only commands (`srs status`, `srs stats`) never load SQLModel or the ORM.
+    with engine.connect() as conn:
+        learner_id = find_learner(conn, learner)
+        current = not install_bundled or bundled_unchanged(conn)
+    if learner_id is None or not current:
+        from sqlmodel import Session
 
-            ensure_bundled(session, now)
-        session.commit()
+        with Session(engine) as session:
+            learner_id = get_or_create_learner(session, learner, now)
+            if install_bundled:
+                ensure_bundled(session, now)
+            session.commit()
     return Store(engine=engine, url=url, learner_id=learner_id, learner=learner)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlmodel import Session, col
 
-from srs.deckfile import parse_deck_text
-from srs.decks import add_deck
-from srs.models import Deck, Meta
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from srs.sqltypes import Executor
 
 
 def bundled_dir() -> Path:
@@ -34,9 +35,27 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def ensure_bundled(session: Session, now: datetime) -> list[str]:
+def _known_hashes(session: "Executor") -> set[str]:
+    from srs.tables import deck
+
+    return set(session.execute(select(deck.c.bundled_hash)).scalars())
+
+
+def bundled_unchanged(conn: "Executor") -> bool:
+    """True when every bundled file is installed as it is (its hash is on a deck): the usual start-up, which then
+    needs neither the deck parser nor the ORM. False also when a bundled deck was removed or the user has a newer
+    copy; :func:`ensure_bundled` sorts those out."""
+    known = _known_hashes(conn)
+    return all(hashlib.sha256(path.read_bytes()).hexdigest() in known for path in bundled_files())
+
+
+def ensure_bundled(session: "Session", now: datetime) -> list[str]:
     """Install or update bundled decks. Returns the ids of decks that changed. Flushes; the caller commits."""
-    known = set(session.execute(select(col(Deck.bundled_hash))).scalars())
+    from srs.deckfile import parse_deck_text
+    from srs.decks import add_deck
+    from srs.models import Deck, Meta
+
+    known = _known_hashes(session)
     changed = []
     for path in bundled_files():
         data = path.read_bytes()

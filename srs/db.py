@@ -120,6 +120,16 @@ def init_schema(engine: "Engine") -> None:
     upgrade(engine)
 
 
+def find_learner(conn: "Connection", name: str) -> int | None:
+    """The id of learner ``name``, or None; a Core read, for the start-up path that does without the ORM."""
+    from sqlalchemy import select
+
+    from srs.tables import learner
+
+    found = conn.execute(select(learner.c.id).where(learner.c.name == name)).scalar()
+    return None if found is None else int(found)
+
+
 def get_or_create_learner(session: "Session", name: str, now: datetime) -> int:
     """Return the id of learner ``name``, creating the default learner on first use."""
     from sqlmodel import select

@@ -17,45 +17,15 @@ PostgreSQL alike. Only portable column types are used.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, DateTime, ForeignKey, Index, Text, UniqueConstraint
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from srs.sqltypes import BigId, UTCDateTime
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """A datetime column that only accepts aware datetimes and always returns aware UTC datetimes.
-
-    SQLite has no time zone support, so values are stored as naive UTC there; PostgreSQL uses
-    ``timestamp with time zone``.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: store timezone-aware datetimes only")
-        value = value.astimezone(timezone.utc)
-        if dialect.name == "sqlite":
-            return value.replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-
-
-# 64-bit ids on PostgreSQL; on SQLite only INTEGER PRIMARY KEY is the auto-incrementing rowid.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+__all__ = ["BigId", "Card", "Deck", "Learner", "LocalEdit", "Meta", "Progress", "Review", "Setting", "UTCDateTime"]
 
 
 def utc_column(nullable: bool = True, index: bool = False) -> Any:

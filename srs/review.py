@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from srs.cards import CardView
 from srs.errors import SRSError
+
+if TYPE_CHECKING:  # annotations only: srs.cards loads the ORM, which `srs status` (it uses Counts) does without
+    from srs.cards import CardView
 
 MAX_ANSWER_MS = 60_000
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}

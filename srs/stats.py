@@ -13,14 +13,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, case, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col
 
-from srs.models import Card, Progress, Review, UTCDateTime
+from srs.errors import NotFoundError
 from srs.scheduling import SchedulerSettings, day_start, learner_day
+from srs.sqltypes import UTCDateTime
+from srs.tables import card as _CARD
+from srs.tables import deck as _DECK
+from srs.tables import progress as _PROGRESS
+from srs.tables import review as _REVIEW
+
+if TYPE_CHECKING:
+    from srs.sqltypes import Executor
 
 MATURE_DAYS = 21  # Anki: a review card with an interval of 21 days or more is mature
 RANGES_PER_QUERY = 200
@@ -41,7 +48,7 @@ def _day_ranges(first: date, last: date, settings: SchedulerSettings) -> list[Da
     return ranges
 
 
-def _per_range(session: Session, ranges: list[DayRange], scalar: str, params: dict[str, Any]) -> list[Any]:
+def _per_range(session: Executor, ranges: list[DayRange], scalar: str, params: dict[str, Any]) -> list[Any]:
     """Evaluate one of :data:`_SCALARS` for every range, many ranges per statement. The statements are built
     once per shape and cached (:func:`_range_statement`), so a long streak or forecast costs index seeks."""
     values: list[Any] = []
@@ -95,10 +102,18 @@ _SCALARS = {
 }
 
 
+def require_deck(session: Executor, deck_id: str) -> None:
+    """Raise :class:`~srs.errors.NotFoundError` naming the known decks when ``deck_id`` is not one of them (the
+    same message as :func:`srs.decks.get_deck`, without loading the ORM)."""
+    ids = list(session.execute(select(_DECK.c.id).order_by(_DECK.c.id)).scalars())
+    if deck_id not in ids:
+        raise NotFoundError(f"no deck with id {deck_id!r} (decks: {', '.join(ids) or 'none'})")
+
+
 def _deck_filter(deck_id: str | None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [col(Card.retired).is_(False)]
+    conditions: list[ColumnElement[bool]] = [_CARD.c.retired.is_(False)]
     if deck_id is not None:
-        conditions.append(col(Card.deck_id) == deck_id)
+        conditions.append(_CARD.c.deck_id == deck_id)
     return conditions
 
 
@@ -106,7 +121,7 @@ def _params(learner_id: int, deck_id: str | None) -> dict[str, Any]:
     return {"learner": learner_id} if deck_id is None else {"learner": learner_id, "deck_id": deck_id}
 
 
-def reviews_per_day(session: Session, learner_id: int, start: datetime, end: datetime,
+def reviews_per_day(session: Executor, learner_id: int, start: datetime, end: datetime,
                     settings: SchedulerSettings, deck_id: str | None = None) -> dict[date, int]:
     """Number of reviews on each learner-day that has any, for reviews in ``[start, end)``."""
     if end <= start:
@@ -120,7 +135,7 @@ def reviews_per_day(session: Session, learner_id: int, start: datetime, end: dat
     return {day: int(n) for (day, _, _), n in zip(ranges, counts) if n}
 
 
-def day_streak(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings) -> int:
+def day_streak(session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings) -> int:
     """Consecutive learner-days with at least one review, ending today — or yesterday, if today has none yet.
 
     Each day costs one index seek (does a review exist in it?), asked 64 days at a time going back.
@@ -142,11 +157,11 @@ def day_streak(session: Session, learner_id: int, now: datetime, settings: Sched
         newest = ranges[-1][0] - timedelta(days=1)
 
 
-def reviewed_between(session: Session, learner_id: int, start: datetime, end: datetime) -> int:
+def reviewed_between(session: Executor, learner_id: int, start: datetime, end: datetime) -> int:
     """Number of reviews given in ``[start, end)``."""
     return int(session.execute(
-        select(func.count()).select_from(Review)
-        .where(col(Review.learner_id) == learner_id, col(Review.reviewed_at) >= start, col(Review.reviewed_at) < end)
+        select(func.count()).select_from(_REVIEW)
+        .where(_REVIEW.c.learner_id == learner_id, _REVIEW.c.reviewed_at >= start, _REVIEW.c.reviewed_at < end)
     ).scalar_one())
 
 
@@ -165,15 +180,15 @@ class Retention:
         return {**asdict(self), "rate": None if self.rate is None else round(self.rate, 4)}
 
 
-def retention(session: Session, learner_id: int, start: datetime, end: datetime,
+def retention(session: Executor, learner_id: int, start: datetime, end: datetime,
               deck_id: str | None = None) -> dict[str, Retention]:
     """Retention of review cards answered in ``[start, end)``: ``young``, ``mature`` and ``all``.
 
     Young and mature are split by the interval the card had when it was answered (mature: 21 days or more).
     Learning and relearning steps are not counted, as in Anki.
     """
-    mature = col(Review.prev_interval_days) >= MATURE_DAYS
-    passed = col(Review.rating) > 1
+    mature = _REVIEW.c.prev_interval_days >= MATURE_DAYS
+    passed = _REVIEW.c.rating > 1
     query = (
         select(
             func.count(),
@@ -181,12 +196,12 @@ def retention(session: Session, learner_id: int, start: datetime, end: datetime,
             func.coalesce(func.sum(case((mature, 1), else_=0)), 0),
             func.coalesce(func.sum(case((and_(mature, passed), 1), else_=0)), 0),
         )
-        .select_from(Review)
-        .where(col(Review.learner_id) == learner_id, col(Review.reviewed_at) >= start, col(Review.reviewed_at) < end,
-               col(Review.kind) == 1)
+        .select_from(_REVIEW)
+        .where(_REVIEW.c.learner_id == learner_id, _REVIEW.c.reviewed_at >= start, _REVIEW.c.reviewed_at < end,
+               _REVIEW.c.kind == 1)
     )
     if deck_id is not None:
-        query = query.join(Card, col(Card.id) == col(Review.card_pk)).where(col(Card.deck_id) == deck_id)
+        query = query.join(_CARD, _CARD.c.id == _REVIEW.c.card_pk).where(_CARD.c.deck_id == deck_id)
     total, total_passed, mature_total, mature_passed = (int(v) for v in session.execute(query).one())
     return {
         "young": Retention(total - mature_total, total_passed - mature_passed),
@@ -195,7 +210,7 @@ def retention(session: Session, learner_id: int, start: datetime, end: datetime,
     }
 
 
-def due_forecast(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings, days: int,
+def due_forecast(session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings, days: int,
                  deck_id: str | None = None) -> list[int]:
     """Cards falling due on each of the next ``days`` learner-days; index 0 is today, overdue cards included.
 
@@ -209,13 +224,13 @@ def due_forecast(session: Session, learner_id: int, now: datetime, settings: Sch
     return [int(n) for n in _per_range(session, ranges, scalar, _params(learner_id, deck_id))]
 
 
-def cards_by_state(session: Session, learner_id: int, deck_id: str | None = None) -> dict[str, int]:
+def cards_by_state(session: Executor, learner_id: int, deck_id: str | None = None) -> dict[str, int]:
     """Counts of the deck's (or all decks') current cards: new, learning, relearning, young, mature, suspended.
 
     Each card is counted once; a suspended card counts only as suspended.
     """
-    state = col(Progress.state)
-    active = col(Progress.suspended).is_(False)
+    state = _PROGRESS.c.state
+    active = _PROGRESS.c.suspended.is_(False)
 
     def count_when(*conditions: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
@@ -223,14 +238,14 @@ def cards_by_state(session: Session, learner_id: int, deck_id: str | None = None
     query = (
         select(
             func.count(),
-            count_when(col(Progress.suspended).is_(True)),
+            count_when(_PROGRESS.c.suspended.is_(True)),
             count_when(active, state == 1),
             count_when(active, state == 3),
-            count_when(active, state == 2, col(Progress.scheduled_days) < MATURE_DAYS),
-            count_when(active, state == 2, col(Progress.scheduled_days) >= MATURE_DAYS),
+            count_when(active, state == 2, _PROGRESS.c.scheduled_days < MATURE_DAYS),
+            count_when(active, state == 2, _PROGRESS.c.scheduled_days >= MATURE_DAYS),
         )
-        .select_from(Card)
-        .outerjoin(Progress, and_(col(Progress.card_pk) == col(Card.id), col(Progress.learner_id) == learner_id))
+        .select_from(_CARD)
+        .outerjoin(_PROGRESS, and_(_PROGRESS.c.card_pk == _CARD.c.id, _PROGRESS.c.learner_id == learner_id))
         .where(*_deck_filter(deck_id))
     )
     total, suspended, learning, relearning, young, mature = (int(v) for v in session.execute(query).one())
@@ -239,22 +254,22 @@ def cards_by_state(session: Session, learner_id: int, deck_id: str | None = None
             "suspended": suspended, "total": total}
 
 
-def answer_time(session: Session, learner_id: int, start: datetime, end: datetime,
+def answer_time(session: Executor, learner_id: int, start: datetime, end: datetime,
                 deck_id: str | None = None) -> dict[str, Any]:
     """Reviews given in ``[start, end)``, the total time on them, and the average seconds per answer."""
     query = (
-        select(func.count(), func.coalesce(func.sum(col(Review.duration_ms)), 0))
-        .select_from(Review)
-        .where(col(Review.learner_id) == learner_id, col(Review.reviewed_at) >= start, col(Review.reviewed_at) < end)
+        select(func.count(), func.coalesce(func.sum(_REVIEW.c.duration_ms), 0))
+        .select_from(_REVIEW)
+        .where(_REVIEW.c.learner_id == learner_id, _REVIEW.c.reviewed_at >= start, _REVIEW.c.reviewed_at < end)
     )
     if deck_id is not None:
-        query = query.join(Card, col(Card.id) == col(Review.card_pk)).where(col(Card.deck_id) == deck_id)
+        query = query.join(_CARD, _CARD.c.id == _REVIEW.c.card_pk).where(_CARD.c.deck_id == deck_id)
     count, total_ms = (int(v) for v in session.execute(query).one())
     return {"reviews": count, "total_seconds": round(total_ms / 1000, 1),
             "average_seconds": round(total_ms / count / 1000, 1) if count else None}
 
 
-def collect_stats(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings, days: int = 30,
+def collect_stats(session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings, days: int = 30,
                   deck_id: str | None = None, heatmap_days: int = 183) -> dict[str, Any]:
     """Everything ``srs stats`` shows, as plain data: forecast for the next ``days`` days; retention and answer
     time over the last ``days`` days; reviews per day over the last ``heatmap_days`` days; cards by state."""

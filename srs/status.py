@@ -1,23 +1,28 @@
 """Today at a glance, for ``srs`` and ``srs status``: what is left per deck, what was done, what comes next.
 
-The per-deck counts are the study queue's own (:func:`srs.study.queue_counts_by_deck`, which equals
-:func:`srs.study.queue_counts` deck by deck), so the status and the review header never disagree; the rest are aggregates from :mod:`srs.stats`. Each figure is one or two indexed
-queries, whatever the size of the collection.
+The per-deck counts are the study queue's own (:func:`srs.queue.queue_counts_by_deck`, which equals
+:func:`srs.queue.queue_counts` deck by deck), so the status and the review header never disagree; the rest are aggregates from :mod:`srs.stats`. Each figure is one or two indexed
+queries, whatever the size of the collection. Everything here is SQLAlchemy Core on :mod:`srs.tables`, so
+``srs status`` runs without loading SQLModel or the ORM.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlmodel import Session, col
 
-from srs.models import Card, Deck, Progress
 from srs.review import Counts
 from srs.scheduling import SchedulerSettings, day_bounds
 from srs.stats import day_streak, retention, reviewed_between
+from srs.tables import card as _CARD
+from srs.tables import deck as _DECK
+from srs.tables import progress as _PROGRESS
+
+if TYPE_CHECKING:
+    from srs.sqltypes import Executor
 
 @dataclass(frozen=True)
 class DeckStatus:
@@ -57,23 +62,23 @@ class Status:
         }
 
 
-def next_due(session: Session, learner_id: int, now: datetime, deck_id: str | None = None) -> datetime | None:
+def next_due(session: Executor, learner_id: int, now: datetime, deck_id: str | None = None) -> datetime | None:
     """When the learner's next scheduled card falls due (it may be now or past); None if nothing is scheduled.
 
     Suspended and never-studied cards have no due time; a buried card counts from when it comes back.
     """
-    not_buried = or_(col(Progress.buried_until).is_(None), col(Progress.buried_until) <= now)
-    base = [col(Progress.learner_id) == learner_id, col(Progress.state) != 0,
-            col(Progress.suspended).is_(False), col(Card.retired).is_(False)]
+    not_buried = or_(_PROGRESS.c.buried_until.is_(None), _PROGRESS.c.buried_until <= now)
+    base = [_PROGRESS.c.learner_id == learner_id, _PROGRESS.c.state != 0,
+            _PROGRESS.c.suspended.is_(False), _CARD.c.retired.is_(False)]
     if deck_id is not None:
-        base.append(col(Card.deck_id) == deck_id)
+        base.append(_CARD.c.deck_id == deck_id)
     earliest = session.execute(
-        select(func.min(col(Progress.due))).join(Card, col(Card.id) == col(Progress.card_pk)).where(*base, not_buried)
+        select(func.min(_PROGRESS.c.due)).join(_CARD, _CARD.c.id == _PROGRESS.c.card_pk).where(*base, not_buried)
     ).scalar_one_or_none()
     buried = session.execute(
-        select(func.min(func.coalesce(col(Progress.buried_until), col(Progress.due))))
-        .join(Card, col(Card.id) == col(Progress.card_pk))
-        .where(*base, and_(col(Progress.buried_until).is_not(None), col(Progress.buried_until) > now))
+        select(func.min(func.coalesce(_PROGRESS.c.buried_until, _PROGRESS.c.due)))
+        .join(_CARD, _CARD.c.id == _PROGRESS.c.card_pk)
+        .where(*base, and_(_PROGRESS.c.buried_until.is_not(None), _PROGRESS.c.buried_until > now))
     ).scalar_one_or_none()
     found = [moment for moment in (earliest, buried) if moment is not None]
     if not found:
@@ -87,11 +92,11 @@ def _as_utc(value: datetime | str) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def collect_status(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings) -> Status:
+def collect_status(session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings) -> Status:
     """Today's status for one learner: the study queue's counts per deck and in total, and the day's figures."""
-    from srs.study import queue_counts_by_deck
+    from srs.queue import queue_counts_by_deck
 
-    deck_rows = session.execute(select(col(Deck.id), col(Deck.name)).order_by(col(Deck.name))).all()
+    deck_rows = session.execute(select(_DECK.c.id, _DECK.c.name).order_by(_DECK.c.name)).all()
     per_deck, total = queue_counts_by_deck(session, learner_id, now, settings, [deck_id for deck_id, _ in deck_rows])
 
     def as_counts(c: Any) -> Counts:

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from conftest import GOOD_DECK
-from srs import bundled
+from srs import bundled, deckfile
 from srs.app import open_store
 from srs.models import Card, Deck, Progress
 
@@ -44,7 +44,8 @@ def test_newer_bundled_version_updates_content_and_keeps_progress(shipped: Path)
 def test_unchanged_bundled_file_is_not_parsed_again(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     open_store(None, "default", NOW)
     calls = []
-    monkeypatch.setattr(bundled, "parse_deck_text", lambda *a: calls.append(a))
+    # ensure_bundled imports the parser when it needs it (start-up does without): patch it where it lives.
+    monkeypatch.setattr(deckfile, "parse_deck_text", lambda *a: calls.append(a))
     open_store(None, "default", NOW)
     assert calls == []
 

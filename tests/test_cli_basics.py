@@ -116,3 +116,28 @@ def test_status_on_a_current_database_does_not_import_fsrs_genanki_or_alembic(tm
     env.pop("SRS_DATABASE_URL", None)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert "HEAVY []" in out.stdout
+
+
+@pytest.mark.parametrize("args", [["status"], ["stats"], ["stats", "--deck", "interview-closing"], []])
+def test_status_and_stats_on_a_current_database_do_not_load_sqlmodel_or_the_orm(tmp_path: Path,
+                                                                              args: list[str]) -> None:
+    """The read-only daily commands run on Core statements (srs.tables): SQLModel, pydantic and the ORM are
+    about half of `import sqlmodel`, the start-up these commands are measured against."""
+    import os
+
+    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path), "SRS_NOW": "2026-11-01T08:00:00+00:00"}
+    env.pop("SRS_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "srs", "status"], capture_output=True, check=True, env=env)  # creates it
+    code = (
+        "import sys\n"
+        "from srs.cli import cli\n"
+        "try:\n"
+        f"    cli({args!r}, prog_name='srs')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = [m for m in ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'srs.models') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "HEAVY []" in out.stdout
+    assert "Interview Closing" in out.stdout or "Due in the next" in out.stdout

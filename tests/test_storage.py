@@ -60,3 +60,21 @@ def test_database_url_resolution(monkeypatch: pytest.MonkeyPatch, isolated_data:
     monkeypatch.setenv("SRS_DATABASE_URL", "sqlite:///env.db")
     assert database_url() == "sqlite:///env.db"
     assert database_url("cli.db") == "sqlite:///cli.db"
+
+
+def test_core_tables_match_the_models() -> None:
+    """srs.tables (the ORM-free clauses of the start-up path) names real columns, with the models' types."""
+    from sqlalchemy.types import TypeDecorator
+    from sqlmodel import SQLModel
+
+    from srs import tables
+    from srs.sqltypes import UTCDateTime
+
+    for clause in tables.ALL:
+        model = SQLModel.metadata.tables[clause.name]
+        for column in clause.c:
+            assert column.name in model.c, f"{clause.name}.{column.name} is not in srs.models"
+            expected = model.c[column.name].type
+            if isinstance(expected, TypeDecorator) and not isinstance(expected, UTCDateTime):
+                expected = expected.impl  # SQLModel's AutoString is a String
+            assert isinstance(expected, type(column.type)), f"{clause.name}.{column.name}: {expected!r} is not a {column.type!r}"

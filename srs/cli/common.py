@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 import click
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
     from srs.app import Store
@@ -52,6 +53,13 @@ class AppContext:
 
         with Session(self.store.engine) as session:
             yield session
+
+    @contextmanager
+    def connection(self) -> Iterator["Connection"]:
+        """A plain connection, for commands that only read with Core statements (no ORM, no SQLModel import).
+        Anything not committed is rolled back."""
+        with self.store.engine.connect() as conn:
+            yield conn
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -135,13 +135,13 @@ def status(app: AppContext, as_json: bool) -> None:
     Example:
       srs status --json
     """
+    from srs.queue import load_settings
     from srs.status import collect_status
-    from srs.study import load_settings
 
     now = app.now()
-    with app.session() as session:
-        settings = load_settings(session, app.learner_id)
-        data = collect_status(session, app.learner_id, now, settings)
+    with app.connection() as conn:
+        settings = load_settings(conn, app.learner_id)
+        data = collect_status(conn, app.learner_id, now, settings)
     if as_json:
         echo_json({"learner": app.learner, **data.as_dict()})
         return
@@ -166,16 +166,15 @@ def stats(app: AppContext, deck_id: str | None, days: int, as_json: bool) -> Non
     Example:
       srs stats --deck interview-closing --days 60
     """
-    from srs.decks import get_deck
-    from srs.stats import collect_stats
-    from srs.study import load_settings
+    from srs.queue import load_settings
+    from srs.stats import collect_stats, require_deck
 
     now = app.now()
-    with app.session() as session:
+    with app.connection() as conn:
         if deck_id is not None:
-            get_deck(session, deck_id)  # a clear "no deck with id" error
-        settings = load_settings(session, app.learner_id)
-        data = collect_stats(session, app.learner_id, now, settings, days=days, deck_id=deck_id)
+            require_deck(conn, deck_id)  # a clear "no deck with id" error
+        settings = load_settings(conn, app.learner_id)
+        data = collect_stats(conn, app.learner_id, now, settings, days=days, deck_id=deck_id)
     if as_json:
         echo_json({"learner": app.learner, **data})
         return

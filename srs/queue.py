@@ -1,0 +1,318 @@
+"""The study queue: what is left today and which card comes next, on a learner's progress rows.
+
+Functions take an open ``Session`` or ``Connection`` from the caller and only read. Everything is selected in
+SQL with the indexes in :mod:`srs.models` (``ix_progress_learner_state_due``, ``ix_review_learner_time``,
+``ix_card_deck_position``), so the cost depends on what is due today, not on how many cards or reviews a
+learner has. A card without a progress row is a new card.
+
+The queue runs once per keypress and on every ``srs status``, so its statements are Core statements on the
+lightweight tables of :mod:`srs.tables` (no SQLModel import), built once, at import (or once per deck/exclusion
+variant), with every value a bound parameter: SQLAlchemy then reuses their compiled form instead of building
+each statement and its cache key again, and rows come back as tuples, not ORM objects.
+
+The queue follows Anki's v3 defaults: learning cards that are due come first, then due reviews (oldest due
+first), then new cards in deck order; learning cards due within the learn-ahead limit are shown only when
+nothing else is left. Daily limits count what the learner already did that learner-day, and the review limit
+also caps new cards (``reviews_per_day`` minus reviews done minus reviews still due), as in Anki.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sqlalchemy import Integer, and_, bindparam, exists, false, func, or_, select, true
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement
+
+from srs import tables
+from srs.scheduling import SchedulerSettings, State, day_bounds, require_utc
+from srs.sqltypes import UTCDateTime
+
+if TYPE_CHECKING:
+    from srs.sqltypes import Executor
+
+class QueueCounts(NamedTuple):
+    """Cards left today: new, in learning, and due reviews."""
+
+    new: int
+    learning: int
+    due: int
+
+
+
+# -- tables and prebuilt statements -------------------------------------------------------------------------------
+
+_PROGRESS = tables.progress
+_CARD = tables.card
+_REVIEW = tables.review
+_SETTING = tables.setting
+_P, _C, _R = _PROGRESS.c, _CARD.c, _REVIEW.c
+
+
+def _at(name: str) -> Any:
+    """A bound time parameter (aware UTC in, naive UTC on SQLite, as the columns store it)."""
+    return bindparam(name, type_=UTCDateTime())
+
+
+_LEARNER = bindparam("learner", type_=Integer())
+_NOW = _at("now")
+_PROGRESS_JOIN_CARD = _PROGRESS.join(_CARD, _C.id == _P.card_pk)
+
+_SETTINGS = select(_SETTING.c.key, _SETTING.c.value).where(_SETTING.c.learner_id == _LEARNER)
+
+# Reviews answered today, and new cards introduced today (answered today, never before): one statement. A card
+# counts as new today when its first review ever is today; that is asked per card through
+# ix_review_learner_card, which SQLite's planner picks with or without statistics. ("No review of this card
+# before today", asked with NOT EXISTS, made SQLite without statistics walk ix_review_learner_time through every
+# earlier review of the learner for each new card: seconds per card at 1M reviews.)
+_TODAY = and_(_R.learner_id == _LEARNER, _R.reviewed_at >= _at("start"), _R.reviewed_at < _at("end"))
+_OLDER = _REVIEW.alias("older")
+_FIRST_ANSWERED_TODAY = (
+    select(_OLDER.c.card_pk)
+    .where(_OLDER.c.learner_id == _LEARNER, _OLDER.c.card_pk.in_(select(_R.card_pk).where(_TODAY, _R.kind == 0)))
+    .group_by(_OLDER.c.card_pk)
+    .having(func.min(_OLDER.c.reviewed_at) >= _at("start"))
+)
+_DONE_TODAY = select(
+    select(func.count()).select_from(_FIRST_ANSWERED_TODAY.subquery()).scalar_subquery(),
+    select(func.count()).select_from(_REVIEW).where(_TODAY, _R.kind == 1).scalar_subquery(),
+)
+
+
+def _grouped_by_deck(*where: ColumnElement[bool]) -> Select[Any]:
+    available = [_P.learner_id == _LEARNER, _P.suspended == false(),
+                 or_(_P.buried_until.is_(None), _P.buried_until <= _NOW), _C.retired == false()]
+    return (select(_C.deck_id, func.count()).select_from(_PROGRESS_JOIN_CARD).where(*available, *where)
+            .group_by(_C.deck_id))
+
+
+# Due reviews and learning cards of every deck at once: one pass over each range of ix_progress_learner_state_due.
+# (Counting one deck at a time cost a walk over every due review of the learner for each deck without due cards.)
+_DUE_BY_DECK = _grouped_by_deck(_P.state == int(State.REVIEW), _P.due < _at("end"))
+_LEARNING_BY_DECK = _grouped_by_deck(_P.state.in_((int(State.LEARNING), int(State.RELEARNING))),
+                                     _P.due <= _at("until"))
+
+
+class _QueueStatements(NamedTuple):
+    """The queue's statements for one variant (a deck filter or not, excluded cards or not)."""
+
+    learning_head: Select[Any]  # the first learning card of one state due by :until
+    learning_count: Select[Any]
+    due_count: Select[Any]  # reviews due today, counted up to :cap
+    due_first: Select[Any]
+    new_count: Select[Any]  # new cards, counted up to :cap
+    new_first: Select[Any]
+
+
+@lru_cache(maxsize=None)
+def _queue_statements(deck: bool, exclude: bool) -> _QueueStatements:
+    def available(*where: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+        conditions = [
+            _P.learner_id == _LEARNER,
+            _P.suspended == false(),
+            or_(_P.buried_until.is_(None), _P.buried_until <= _NOW),
+            _C.retired == false(),
+            *where,
+        ]
+        if deck:
+            conditions.append(_C.deck_id == bindparam("deck_id"))
+        if exclude:
+            conditions.append(_P.card_pk.not_in(bindparam("exclude", expanding=True)))
+        return conditions
+
+    def progress(*columns: Any) -> Select[Any]:
+        return select(*columns).select_from(_PROGRESS_JOIN_CARD)
+
+    cap = bindparam("cap", type_=Integer())
+    learning = available(_P.state == bindparam("state", type_=Integer()), _P.due <= _at("until"))
+    learning_states = available(_P.state.in_((int(State.LEARNING), int(State.RELEARNING))), _P.due <= _at("until"))
+    due = available(_P.state == int(State.REVIEW), _P.due < _at("end"))
+
+    touched = select(_P.id).where(
+        _P.learner_id == _LEARNER,
+        _P.card_pk == _C.id,
+        or_(_P.state != 0, _P.suspended == true(), and_(_P.buried_until.is_not(None), _P.buried_until > _NOW)),
+    )
+    new = [_C.retired == false(), ~exists(touched)]
+    if deck:
+        new.append(_C.deck_id == bindparam("deck_id"))
+    if exclude:
+        new.append(_C.id.not_in(bindparam("exclude", expanding=True)))
+
+    return _QueueStatements(
+        learning_head=progress(_P.card_pk, _P.due).where(*learning).order_by(_P.due, _P.card_pk).limit(1),
+        learning_count=progress(func.count()).where(*learning_states),
+        due_count=select(func.count()).select_from(progress(_P.card_pk).where(*due).limit(cap).subquery()),
+        due_first=progress(_P.card_pk).where(*due).order_by(_P.due, _P.card_pk).limit(1),
+        new_count=select(func.count()).select_from(select(_C.id).where(*new).limit(cap).subquery()),
+        new_first=select(_C.id).where(*new).order_by(_C.deck_id, _C.position, _C.id).limit(1),
+    )
+
+
+
+# -- settings --------------------------------------------------------------------------------------------------
+
+
+def load_settings(session: Executor, learner_id: int) -> SchedulerSettings:
+    """The learner's scheduler settings: stored values over Anki's defaults."""
+    rows = session.execute(_SETTINGS, {"learner": learner_id}).all()
+    return SchedulerSettings.from_values({key: value for key, value in rows})
+
+
+# -- the queue ---------------------------------------------------------------------------------------------------
+
+
+def _done_today(session: Executor, learner_id: int, start: datetime, end: datetime) -> tuple[int, int]:
+    """(new cards introduced, reviews answered) in ``[start, end)``."""
+    new, reviews = session.execute(_DONE_TODAY, {"learner": learner_id, "start": start, "end": end}).one()
+    return int(new), int(reviews)
+
+
+def _params(learner_id: int, now: datetime, deck_id: str | None, exclude: Collection[int]) -> dict[str, Any]:
+    params: dict[str, Any] = {"learner": learner_id, "now": now}
+    if deck_id is not None:
+        params["deck_id"] = deck_id
+    if exclude:
+        params["exclude"] = list(exclude)
+    return params
+
+
+def _scalar(session: Executor, statement: Select[Any], params: dict[str, Any], **more: Any) -> Any:
+    return session.execute(statement, {**params, **more}).scalar()
+
+
+class _Limits(NamedTuple):
+    reviews_left: int
+    new_left: int
+    due_reviews: int
+
+
+def _limits(
+    session: Executor,
+    statements: _QueueStatements,
+    params: dict[str, Any],
+    settings: SchedulerSettings,
+    start: datetime,
+    end: datetime,
+    new_limit: int | None,
+) -> _Limits:
+    new_done, reviews_done = _done_today(session, params["learner"], start, end)
+    reviews_left = max(0, settings.reviews_per_day - reviews_done)
+    due = int(_scalar(session, statements.due_count, params, end=end, cap=reviews_left)) if reviews_left > 0 else 0
+    daily_new = settings.new_per_day if new_limit is None else min(new_limit, settings.new_per_day)
+    new_left = min(max(0, daily_new - new_done), max(0, reviews_left - due))
+    return _Limits(reviews_left, new_left, due)
+
+
+def queue_counts(
+    session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings, deck_id: str | None = None
+) -> QueueCounts:
+    """Cards left for today: new (within the daily limits), learning (due within learn-ahead), and due reviews.
+
+    Args:
+        session: An open session.
+        learner_id: Whose progress.
+        now: The current time (aware UTC).
+        settings: The learner's settings (see :func:`load_settings`).
+        deck_id: Count only this deck's cards.
+    """
+    now = require_utc(now)
+    statements = _queue_statements(deck_id is not None, False)
+    params = _params(learner_id, now, deck_id, ())
+    start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    limits = _limits(session, statements, params, settings, start, end, None)
+    ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
+    learning = int(_scalar(session, statements.learning_count, params, until=ahead))
+    new = int(_scalar(session, statements.new_count, params, cap=limits.new_left)) if limits.new_left > 0 else 0
+    return QueueCounts(new=new, learning=learning, due=limits.due_reviews)
+
+
+def queue_counts_by_deck(
+    session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings, deck_ids: Collection[str]
+) -> tuple[dict[str, QueueCounts], QueueCounts]:
+    """:func:`queue_counts` for each of ``deck_ids`` and for all decks together, with the same limits, in a few
+    statements: due and learning cards are counted for every deck in one grouped pass each.
+
+    Returns:
+        ``(counts per deck, counts over all decks)``; each equals :func:`queue_counts` for that deck (or None).
+    """
+    now = require_utc(now)
+    start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
+    new_done, reviews_done = _done_today(session, learner_id, start, end)
+    reviews_left = max(0, settings.reviews_per_day - reviews_done)
+    new_allowed = max(0, settings.new_per_day - new_done)
+    params: dict[str, Any] = {"learner": learner_id, "now": now}
+    due_by_deck = {deck: int(n) for deck, n in session.execute(_DUE_BY_DECK, {**params, "end": end}).all()}
+    learning_by_deck = {deck: int(n) for deck, n in session.execute(_LEARNING_BY_DECK, {**params, "until": ahead})}
+
+    def counts(deck_id: str | None, due_all: int, learning: int) -> QueueCounts:
+        due = min(due_all, reviews_left)
+        new_left = min(new_allowed, max(0, reviews_left - due))
+        new = 0
+        if new_left > 0:
+            statements = _queue_statements(deck_id is not None, False)
+            new = int(_scalar(session, statements.new_count, _params(learner_id, now, deck_id, ()), cap=new_left))
+        return QueueCounts(new=new, learning=learning, due=due)
+
+    per_deck = {deck: counts(deck, due_by_deck.get(deck, 0), learning_by_deck.get(deck, 0)) for deck in deck_ids}
+    total = counts(None, sum(due_by_deck.values()), sum(learning_by_deck.values()))
+    return per_deck, total
+
+
+def next_card(
+    session: Executor,
+    learner_id: int,
+    now: datetime,
+    settings: SchedulerSettings,
+    deck_id: str | None = None,
+    new_limit: int | None = None,
+    exclude: Collection[int] = (),
+) -> int | None:
+    """The pk of the card to show next, or None when nothing is left for now.
+
+    Order: learning cards due now; reviews due today (within the review limit); new cards in deck order
+    (within the new-card limit, also capped by the review limit); then learning cards due within the
+    learn-ahead limit. Suspended, buried and retired cards are skipped.
+
+    Args:
+        session: An open session.
+        learner_id: Whose queue.
+        now: The current time (aware UTC).
+        settings: The learner's settings.
+        deck_id: Only this deck's cards.
+        new_limit: At most this many new cards today (never more than the daily limit).
+        exclude: Card pks not to return (e.g. already shown in this session).
+    """
+    now = require_utc(now)
+    statements = _queue_statements(deck_id is not None, bool(exclude))
+    params = _params(learner_id, now, deck_id, exclude)
+
+    def first_learning(until: datetime) -> int | None:
+        # One ordered lookup per learning state: each is a short range of ix_progress_learner_state_due, where
+        # "state IN (1, 3) ORDER BY due" made SQLite walk every overdue review card in due order instead.
+        heads = []
+        for state in (State.LEARNING, State.RELEARNING):
+            row = session.execute(statements.learning_head, {**params, "state": int(state), "until": until}).first()
+            if row is not None:
+                heads.append((row[1], int(row[0])))
+        return min(heads)[1] if heads else None
+
+    found = first_learning(now)
+    if found is not None:
+        return found
+    start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    limits = _limits(session, statements, params, settings, start, end, new_limit)
+    if limits.reviews_left > 0:
+        found = _scalar(session, statements.due_first, params, end=end)
+        if found is not None:
+            return int(found)
+    if limits.new_left > 0:
+        found = _scalar(session, statements.new_first, params)
+        if found is not None:
+            return int(found)
+    ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
+    return first_learning(ahead)

@@ -1,0 +1,56 @@
+"""Column types shared by the table classes (:mod:`srs.models`) and the Core tables (:mod:`srs.tables`).
+
+Only SQLAlchemy Core is imported here, so the read-only start-up path (``srs status``, ``srs stats``) can bind
+and read datetimes without loading SQLModel.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Optional, Union
+
+from sqlalchemy import BigInteger, DateTime, Integer
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
+
+    # What read-only services run their Core statements on: a Connection (the start-up path, without the ORM)
+    # or a Session (commands and tests that also use the ORM).
+    Executor: TypeAlias = Union[Connection, Session]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime column that only accepts aware datetimes and always returns aware UTC datetimes.
+
+    SQLite has no time zone support, so values are stored as naive UTC there; PostgreSQL uses
+    ``timestamp with time zone``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: store timezone-aware datetimes only")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+# 64-bit ids on PostgreSQL; on SQLite only INTEGER PRIMARY KEY is the auto-incrementing rowid.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
