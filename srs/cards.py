@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,10 +46,6 @@ class CardView:
         return f"{self.deck_id}/{self.card_id}"
 
 
-def _sources_by_id(deck: Deck) -> dict[str, SourceRef]:
-    return {s["id"]: SourceRef(**s) for s in deck.sources}
-
-
 def card_view(session: Session, learner_id: int, card: Card, deck: Deck | None = None) -> CardView:
     """Build the learner's view of ``card``."""
     deck = deck or session.get(Deck, card.deck_id)
@@ -62,19 +59,40 @@ def card_view(session: Session, learner_id: int, card: Card, deck: Deck | None =
 def build_view(card: Card, deck: Deck, edit: LocalEdit | None) -> CardView:
     """The view of ``card`` with the learner's edit (if any) already fetched: lets callers read in bulk."""
     assert card.id is not None
-    sources = _sources_by_id(deck)
+    return view_of(
+        (card.id, card.deck_id, card.card_id, card.situation, card.response, card.reasoning, card.sources,
+         card.tags, card.counterpoints, card.anki_guid, card.updated_at, card.retired),
+        deck.name, deck.sources,
+        None if edit is None else (edit.situation, edit.response, edit.reasoning, edit.updated_at),
+    )
+
+
+def view_of(
+    card: Sequence[Any], deck_name: str, deck_sources: list[dict[str, str]], edit: Sequence[Any] | None
+) -> CardView:
+    """:func:`build_view` from plain values, as a Core row gives them (the review session reads one row per card).
+
+    Args:
+        card: The card's ``(id, deck_id, card_id, situation, response, reasoning, sources, tags, counterpoints,
+            anki_guid, updated_at, retired)``.
+        deck_name: Its deck's name.
+        deck_sources: Its deck's source records.
+        edit: The learner's ``(situation, response, reasoning, updated_at)``, or None without an edit.
+    """
+    (pk, deck_id, card_id, situation, response, reasoning, card_sources, tags, counterpoints, anki_guid,
+     updated_at, retired) = card
+    sources = {s["id"]: SourceRef(**s) for s in deck_sources}
     unknown = SourceRef(id="?", title="unknown source")
+    if edit is not None:
+        situation, response, reasoning = edit[0], edit[1], edit[2]
+        updated_at = max(updated_at, edit[3])
     return CardView(
-        pk=card.id, deck_id=card.deck_id, deck_name=deck.name, card_id=card.card_id,
-        situation=edit.situation if edit else card.situation,
-        response=edit.response if edit else card.response,
-        reasoning=edit.reasoning if edit else card.reasoning,
-        sources=tuple(sources.get(s, unknown) for s in card.sources),
-        tags=tuple(card.tags),
-        counterpoints=tuple((sources.get(cp["source"], unknown), cp["view"]) for cp in card.counterpoints),
-        anki_guid=card.anki_guid,
-        updated_at=max(card.updated_at, edit.updated_at) if edit else card.updated_at,
-        retired=card.retired, edited=edit is not None,
+        pk=pk, deck_id=deck_id, deck_name=deck_name, card_id=card_id,
+        situation=situation, response=response, reasoning=reasoning,
+        sources=tuple(sources.get(s, unknown) for s in card_sources),
+        tags=tuple(tags),
+        counterpoints=tuple((sources.get(cp["source"], unknown), cp["view"]) for cp in counterpoints),
+        anki_guid=anki_guid, updated_at=updated_at, retired=bool(retired), edited=edit is not None,
     )
 
 

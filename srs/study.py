@@ -12,7 +12,8 @@ cache key again, and rows come back as tuples, not ORM objects.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Integer, and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,9 @@ from srs.scheduling import Answer, CardState, Rating, SchedulerSettings, State, 
 from srs.scheduling import answer as schedule_answer
 from srs.scheduling import preview as schedule_preview
 from srs.scheduling import replay as schedule_replay
+
+if TYPE_CHECKING:
+    from srs.sqltypes import Executor
 
 __all__ = [
     "MAX_DURATION_MS", "ROW_FIELDS", "STATE_FIELDS", "Answered", "QueueCounts", "answer_card", "bury_until_tomorrow",
@@ -54,11 +58,15 @@ _REVIEW = SQLModel.metadata.tables["review"]
 _P, _C = _PROGRESS.c, _CARD.c
 
 # The card (it must exist) and the learner's progress row on it, if any: what an answer and a preview read.
+# Other statements (the review session's read of the card it shows) start with the same columns and join, so
+# :func:`_row_state`, :func:`_snapshot` and :func:`preview_row` read their rows too.
+CARD_PROGRESS_COLUMNS = (_C.id, _P.id, _P.version, *(_P[name] for name in ROW_FIELDS))
+CARD_PROGRESS_JOIN = _CARD.outerjoin(_PROGRESS, and_(_P.card_pk == _C.id, _P.learner_id == _LEARNER))
 _CARD_PROGRESS = (
-    select(_C.id, _P.id, _P.version, *(_P[name] for name in ROW_FIELDS))
-    .select_from(_CARD.outerjoin(_PROGRESS, and_(_P.card_pk == _C.id, _P.learner_id == _LEARNER)))
+    select(*CARD_PROGRESS_COLUMNS).select_from(CARD_PROGRESS_JOIN)
     .where(_C.id == bindparam("card_pk", type_=Integer()))
 )
+_LEECH = 2 + len(ROW_FIELDS)  # the leech flag's index in a _CARD_PROGRESS row
 
 # Bound as "new_<column>": a bound parameter may not share its column's name in an UPDATE or INSERT.
 _STATE_VALUES = {name: (_at(f"new_{name}") if name in _TIME_FIELDS else bindparam(f"new_{name}"))
@@ -96,7 +104,7 @@ def card_state(progress: Progress | None) -> CardState:
     )
 
 
-def _row_state(row: tuple[Any, ...]) -> CardState:
+def _row_state(row: Sequence[Any]) -> CardState:
     """The scheduling state in a :data:`_CARD_PROGRESS` row (a new card when it has no progress row)."""
     if row[1] is None:
         return CardState()
@@ -113,7 +121,7 @@ def _state_params(state: CardState) -> dict[str, Any]:
     return {f"new_{name}": value for name, value in _state_values(state).items()}
 
 
-def _snapshot(row: tuple[Any, ...]) -> dict[str, Any]:
+def _snapshot(row: Sequence[Any]) -> dict[str, Any]:
     """JSON-safe copy of a :data:`_CARD_PROGRESS` row's progress (or of "no row yet"), kept on the review row for
     undo."""
     if row[1] is None:
@@ -145,7 +153,7 @@ def get_progress(session: Session, learner_id: int, card_pk: int) -> Progress | 
     ).scalar_one_or_none()
 
 
-def _card_and_progress(session: Session, learner_id: int, card_pk: int) -> tuple[Any, ...]:
+def _card_and_progress(session: Executor, learner_id: int, card_pk: int) -> tuple[Any, ...]:
     row = session.execute(_CARD_PROGRESS, {"learner": learner_id, "card_pk": card_pk}).first()
     if row is None:
         raise NotFoundError(f"no card with pk {card_pk}")
@@ -161,7 +169,7 @@ def _require_card(session: Session, card_pk: int) -> None:
 
 
 def preview_card(
-    session: Session, learner_id: int, card_pk: int, now: datetime, settings: SchedulerSettings
+    session: Executor, learner_id: int, card_pk: int, now: datetime, settings: SchedulerSettings
 ) -> tuple[dict[Rating, Answer], int]:
     """The four possible outcomes for a card now, and the progress version to pass to :func:`answer_card`."""
     outcomes, version, _ = _preview(session, learner_id, card_pk, now, settings)
@@ -169,17 +177,24 @@ def preview_card(
 
 
 def _preview(
-    session: Session, learner_id: int, card_pk: int, now: datetime, settings: SchedulerSettings
+    session: Executor, learner_id: int, card_pk: int, now: datetime, settings: SchedulerSettings
 ) -> tuple[dict[Rating, Answer], int, State]:
     """:func:`preview_card`, and the card's current state (one read of the progress row)."""
-    row = _card_and_progress(session, learner_id, card_pk)
+    return preview_row(_card_and_progress(session, learner_id, card_pk), now, settings)
+
+
+def preview_row(
+    row: Sequence[Any], now: datetime, settings: SchedulerSettings
+) -> tuple[dict[Rating, Answer], int, State]:
+    """:func:`preview_card` on a row that starts with :data:`CARD_PROGRESS_COLUMNS` (already read), and the
+    card's current state."""
     state = _row_state(row)
     version = row[2] if row[1] is not None else 0
-    return schedule_preview(state, require_utc(now), settings, card_pk), version, state.state
+    return schedule_preview(state, require_utc(now), settings, int(row[0])), version, state.state
 
 
 def answer_card(
-    session: Session,
+    session: Executor,
     learner_id: int,
     card_pk: int,
     rating: Rating | int,
@@ -187,6 +202,7 @@ def answer_card(
     duration_ms: int,
     expected_version: int,
     settings: SchedulerSettings | None = None,
+    seen: Sequence[Any] | None = None,
 ) -> Answered:
     """Grade a card: write its new state and one review row, and commit (one transaction).
 
@@ -195,7 +211,8 @@ def answer_card(
     Reaching the leech threshold tags the card (``leech``) and sets ``answer.leech`` so the caller can warn.
 
     Args:
-        session: An open session with no pending changes of its own (it is committed or rolled back).
+        session: An open session, or a Core ``Connection``, with no pending changes of its own (it is committed
+            or rolled back).
         learner_id: Whose progress.
         card_pk: The card's primary key.
         rating: 1 Again, 2 Hard, 3 Good, 4 Easy.
@@ -204,6 +221,10 @@ def answer_card(
         expected_version: The progress version the caller saw (0 for a card never touched).
         settings: The learner's settings, when the caller already has them (a review session reads them once,
             and shows the intervals they give); read from the database when None.
+        seen: The row the caller read when it showed the card (it starts with :data:`CARD_PROGRESS_COLUMNS`,
+            as :func:`preview_row` takes), so the answer need not read it again: one statement less per
+            keypress. Its version must be ``expected_version``; the compare-and-set still refuses it if the
+            card changed since.
 
     Raises:
         ConflictError: the card's progress changed since ``expected_version``.
@@ -212,7 +233,12 @@ def answer_card(
     """
     now = require_utc(now)
     rating = Rating(rating)
-    row = _card_and_progress(session, learner_id, card_pk)
+    if seen is None:
+        row = tuple(_card_and_progress(session, learner_id, card_pk))
+    else:
+        row = tuple(seen[:len(CARD_PROGRESS_COLUMNS)])
+        if row[0] != card_pk:
+            raise ValueError(f"the row seen is card {row[0]}'s, not card {card_pk}'s")
     if settings is None:
         settings = load_settings(session, learner_id)
     current_version = row[2] if row[1] is not None else 0
@@ -221,7 +247,7 @@ def answer_card(
         raise ConflictError("this card was answered elsewhere in the meantime; showing it again")
     result = schedule_answer(_row_state(row), rating, now, settings, card_pk)
     values = _state_params(result.state)
-    leech = bool(result.leech or (row[1] is not None and row[-1]))
+    leech = bool(result.leech or (row[1] is not None and row[_LEECH]))
     try:
         if row[1] is None:
             session.execute(_ANSWER_INSERT, {"learner": learner_id, "card_pk": card_pk, "leech_flag": leech,
@@ -246,8 +272,10 @@ def answer_card(
         })
         review_id = inserted.inserted_primary_key[0]  # type: ignore[attr-defined]
         session.commit()
-    except IntegrityError:
+    except (IntegrityError, ConflictError):
         session.rollback()
+        if seen is not None:
+            _card_and_progress(session, learner_id, card_pk)  # NotFoundError if the card is gone, as unseen
         raise ConflictError("this card was answered elsewhere in the meantime; showing it again") from None
     except BaseException:
         session.rollback()
