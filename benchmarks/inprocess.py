@@ -121,7 +121,8 @@ def grade(db: str, repeat: int) -> dict[str, Any]:
 # -- building today's queue --------------------------------------------------------------------------------------
 
 def queue(db: str, repeat: int) -> dict[str, Any]:
-    """``study.queue_counts`` + ``study.next_card`` in a fresh session, against the same statements in sqlite3."""
+    """``study.queue_counts`` + ``study.next_card`` on a fresh connection (as ``srs status`` and ``srs review`` run
+    them), against the same statements in sqlite3."""
     from sqlalchemy import event
     from sqlmodel import Session
 
@@ -134,9 +135,9 @@ def queue(db: str, repeat: int) -> dict[str, Any]:
     captured: list[tuple[str, Any]] = []
 
     def ours() -> None:
-        with Session(engine) as session:
-            study.queue_counts(session, 1, synth.NOW, settings)
-            study.next_card(session, 1, synth.NOW, settings)
+        with engine.connect() as conn:
+            study.queue_counts(conn, 1, synth.NOW, settings)
+            study.next_card(conn, 1, synth.NOW, settings)
 
     ours_median, _ = _median(ours, repeat)
 

@@ -7,7 +7,8 @@ and read datetimes without loading SQLModel.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Optional, Union
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.engine import Dialect
@@ -43,6 +44,33 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
+
+    def bind_processor(self, dialect: Dialect) -> Optional[Callable[[Any], Any]]:
+        """On SQLite, aware datetime straight to the stored text, and the last one remembered.
+
+        The queue's statements bind the same three or four moments at up to 17 places each (SQLite's
+        positional parameters repeat a name once per use); each went through :meth:`process_bind_param` and
+        then the dialect's own formatting, ~3 us a time. Same text as that path:
+        ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC.
+        """
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        utc = timezone.utc
+        last: list[tuple[Any, Any]] = [(None, None)]
+
+        def process(value: Any) -> Any:
+            if value is None:
+                return None
+            seen, text = last[0]
+            if value is seen:
+                return text
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise ValueError(f"naive datetime {value!r}: store timezone-aware datetimes only")
+            text = value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+            last[0] = (value, text)
+            return text
+
+        return process
 
     def process_result_value(self, value: Optional[datetime], dialect: Dialect) -> Optional[datetime]:
         if value is None:
