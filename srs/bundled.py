@@ -35,16 +35,43 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def _known_hashes(session: "Executor") -> set[str]:
-    from srs.tables import deck
+# A bundled file that ensure_bundled chose not to install (the user removed that deck, or keeps a newer copy of
+# it) is recorded as meta row "bundled-refused:<first 32 hex digits of its sha256>" = full sha256, so the next
+# start-up knows it without parsing the file, and takes the Core path. Any change to the set of decks clears
+# these rows (forget_refused_bundled), and the next start-up decides again.
+REFUSED_PREFIX = "bundled-refused:"
 
-    return set(session.execute(select(deck.c.bundled_hash)).scalars())
+
+def _known_hashes(session: "Executor") -> set[str]:
+    """Hashes of the bundled files installed as they are, and of those refused on purpose: one statement."""
+    from srs.tables import deck, meta
+
+    installed = select(deck.c.bundled_hash)
+    refused = select(meta.c.value).where(meta.c.key.startswith(REFUSED_PREFIX, autoescape=True))
+    return set(session.execute(installed.union_all(refused)).scalars())
+
+
+def forget_refused_bundled(session: "Session") -> None:
+    """Drop the record of refused bundled files: called whenever a deck is added, updated or removed, since that
+    can change what :func:`ensure_bundled` would do with them. The caller commits."""
+    from sqlalchemy import delete
+
+    from srs.tables import meta
+
+    session.execute(delete(meta).where(meta.c.key.startswith(REFUSED_PREFIX, autoescape=True)))
+
+
+def record_refused_bundled(session: "Session", digest: str) -> None:
+    """Remember that the bundled file with this sha256 is not to be installed (see :data:`REFUSED_PREFIX`)."""
+    from srs.models import Meta
+
+    session.merge(Meta(key=REFUSED_PREFIX + digest[:32], value=digest))
 
 
 def bundled_unchanged(conn: "Executor") -> bool:
-    """True when every bundled file is installed as it is (its hash is on a deck): the usual start-up, which then
-    needs neither the deck parser nor the ORM. False also when a bundled deck was removed or the user has a newer
-    copy; :func:`ensure_bundled` sorts those out."""
+    """True when every bundled file is installed as it is (its hash is on a deck) or was refused on purpose (a
+    removed deck, a newer copy; recorded by :func:`ensure_bundled`): the usual start-up, which then needs neither
+    the deck parser nor the ORM. False when a bundled file is new or changed; :func:`ensure_bundled` sorts it out."""
     known = _known_hashes(conn)
     return all(hashlib.sha256(path.read_bytes()).hexdigest() in known for path in bundled_files())
 
@@ -54,21 +81,34 @@ def ensure_bundled(session: "Session", now: datetime) -> list[str]:
     from srs.deckfile import parse_deck_text
     from srs.decks import add_deck
     from srs.models import Deck, Meta
+    from srs.tables import meta
 
     known = _known_hashes(session)
+    refused_before = set(session.execute(
+        select(meta.c.value).where(meta.c.key.startswith(REFUSED_PREFIX, autoescape=True))).scalars())
     changed = []
+    refused = []
     for path in bundled_files():
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
+        if digest in refused_before:
+            refused.append(digest)
+            continue
         if digest in known:
             continue
         spec = parse_deck_text(data.decode("utf-8"), str(path))
         if session.get(Meta, f"removed-bundled:{spec.id}") is not None:
+            refused.append(digest)
             continue
         deck = session.get(Deck, spec.id)
         if deck is not None and _version_key(deck.version) > _version_key(spec.version):
+            refused.append(digest)
             continue  # the user has a newer copy of this deck than the one we ship
         result = add_deck(session, spec, now, bundled_hash=digest)
         if result.changed:
             changed.append(spec.id)
+    # add_deck above forgot earlier refusals; record this run's (after it, so they stay).
+    for digest in refused:
+        record_refused_bundled(session, digest)
+    session.flush()
     return changed

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlmodel import Session, col
 
+from srs.bundled import forget_refused_bundled, record_refused_bundled
 from srs.deckfile import CardSpec, CounterpointSpec, DeckSpec, SourceSpec, anki_guid
 from srs.errors import NotFoundError
 from srs.models import Card, Deck, Meta
@@ -69,6 +70,7 @@ def _card_row(deck_id: str, position: int, card: CardSpec, now: datetime) -> dic
 
 def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str = "") -> AddResult:
     """Import ``spec`` or update the deck with the same id. Flushes; the caller commits."""
+    forget_refused_bundled(session)
     deck = session.get(Deck, spec.id)
     created = deck is None
     sources: list[dict[str, str]] = [dict(vars(s)) for s in spec.sources]
@@ -182,12 +184,15 @@ def deck_spec(session: Session, deck_id: str) -> DeckSpec:
 def remove_deck(session: Session, deck_id: str) -> int:
     """Delete a deck, its cards and every learner's progress and history on them. Returns the card count."""
     deck = get_deck(session, deck_id)
+    forget_refused_bundled(session)
     count = session.execute(select(func.count()).select_from(Card).where(col(Card.deck_id) == deck_id)).scalar_one()
     if deck.bundled_hash:
         # Remember the removal so the bundled copy is not silently installed again on the next run.
         key = f"removed-bundled:{deck_id}"
         if session.get(Meta, key) is None:
             session.add(Meta(key=key, value="1"))
+        # ... and that its file is refused, so start-up need not parse it to find that out.
+        record_refused_bundled(session, deck.bundled_hash)
     from srs.models import LocalEdit, Progress, Review
 
     card_ids = select(col(Card.id)).where(col(Card.deck_id) == deck_id)
@@ -202,6 +207,7 @@ def remove_deck(session: Session, deck_id: str) -> int:
 
 def forget_removal(session: Session, deck_id: str) -> None:
     """Adding a deck by hand undoes an earlier removal of its bundled copy."""
+    forget_refused_bundled(session)
     row = session.get(Meta, f"removed-bundled:{deck_id}")
     if row is not None:
         session.delete(row)

@@ -63,3 +63,66 @@ def test_older_bundled_version_does_not_overwrite_a_newer_deck(shipped: Path, tm
     store = open_store(None, "default", NOW)
     with Session(store.engine) as s:
         assert s.exec(select(Card.response).where(Card.card_id == "second")).one() == "Mine."
+
+
+def test_a_newer_copy_of_a_bundled_deck_is_not_parsed_on_every_start_up(shipped: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from srs.deckfile import parse_deck_text
+    from srs.decks import add_deck
+
+    store = open_store(None, "default", NOW)
+    with Session(store.engine) as s:
+        add_deck(s, parse_deck_text(GOOD_DECK.replace('version = "1.0.0"', 'version = "2.0.0"')), NOW)
+        s.commit()
+    open_store(None, "default", NOW)  # finds the shipped 1.0.0 older than the user's copy, and records that
+    with store.engine.connect() as conn:
+        assert bundled.bundled_unchanged(conn)
+    calls = []
+    monkeypatch.setattr(deckfile, "parse_deck_text", lambda *a: calls.append(a))
+    open_store(None, "default", NOW)
+    assert calls == []
+
+
+def test_removing_a_newer_copy_installs_the_bundled_deck_again(shipped: Path) -> None:
+    from srs.deckfile import parse_deck_text
+    from srs.decks import add_deck, remove_deck
+
+    store = open_store(None, "default", NOW)
+    with Session(store.engine) as s:
+        add_deck(s, parse_deck_text(GOOD_DECK.replace('version = "1.0.0"', 'version = "2.0.0"')), NOW)
+        s.commit()
+    open_store(None, "default", NOW)  # the shipped copy is refused while the user's newer one is there
+    with Session(store.engine) as s:
+        s.get(Deck, "demo").bundled_hash = ""  # type: ignore[union-attr]  # as a deck the user added by hand
+        remove_deck(s, "demo")
+        s.commit()
+    store = open_store(None, "default", NOW)
+    with Session(store.engine) as s:
+        assert s.get(Deck, "demo").version == "1.0.0"  # type: ignore[union-attr]
+
+
+def test_status_after_removing_the_bundled_deck_does_not_load_sqlmodel(tmp_path: Path) -> None:
+    """A removed bundled deck is recorded as refused, so later start-ups stay on the Core path (srs.tables)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path), "SRS_NOW": "2026-11-01T08:00:00+00:00"}
+    env.pop("SRS_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "srs", "status"], capture_output=True, check=True, env=env)
+    subprocess.run([sys.executable, "-m", "srs", "deck", "remove", "interview-closing", "--yes"],
+                   capture_output=True, check=True, env=env)
+    code = (
+        "import sys\n"
+        "from srs.cli import cli\n"
+        "try:\n"
+        "    cli(['status'], prog_name='srs')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('SQLMODEL', 'sqlmodel' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "SQLMODEL False" in out.stdout
+    out = subprocess.run([sys.executable, "-m", "srs", "deck", "list"], capture_output=True, text=True,
+                         check=True, env=env)
+    assert "interview-closing" not in out.stdout
