@@ -29,7 +29,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from srs import tables
 from srs.scheduling import SchedulerSettings, State, day_bounds, require_utc
-from srs.sqltypes import UTCDateTime
+from srs.sqltypes import UTCDateTime, run_hot
 
 if TYPE_CHECKING:
     from srs.sqltypes import Executor
@@ -183,7 +183,7 @@ def load_settings(session: Executor, learner_id: int) -> SchedulerSettings:
 
 def _done_today(session: Executor, learner_id: int, start: datetime, end: datetime) -> tuple[int, int]:
     """(new cards introduced, reviews answered) in ``[start, end)``."""
-    new, reviews = session.execute(_DONE_TODAY, {"learner": learner_id, "start": start, "end": end}).one()
+    new, reviews = run_hot(session, _DONE_TODAY, {"learner": learner_id, "start": start, "end": end}).one()
     return int(new), int(reviews)
 
 
@@ -197,7 +197,7 @@ def _params(learner_id: int, now: datetime, deck_id: str | None, exclude: Collec
 
 
 def _scalar(session: Executor, statement: Select[Any], params: dict[str, Any], **more: Any) -> Any:
-    return session.execute(statement, {**params, **more}).scalar()
+    return run_hot(session, statement, {**params, **more}).scalar()
 
 
 def _new_left(settings: SchedulerSettings, new_done: int, reviews_left: int, due: int, new_limit: int | None) -> int:
@@ -226,7 +226,7 @@ def queue_counts(
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
     # Due reviews are counted up to the daily review limit; min() with what is left of it gives the same number
     # as counting up to that remainder, without a second statement.
-    new_done, reviews_done, due_all, learning = (int(v) for v in session.execute(statements.counts_step, {
+    new_done, reviews_done, due_all, learning = (int(v) for v in run_hot(session, statements.counts_step, {
         **params, "start": start, "end": end, "until": ahead, "cap": settings.reviews_per_day}).one())
     reviews_left = max(0, settings.reviews_per_day - reviews_done)
     due = min(due_all, reviews_left)
@@ -296,7 +296,7 @@ def next_card(
     statements = _queue_statements(deck_id is not None, bool(exclude))
     params = _params(learner_id, now, deck_id, exclude)
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    row = session.execute(statements.next_step, {**params, "until": now, "start": start, "end": end,
+    row = run_hot(session, statements.next_step, {**params, "until": now, "start": start, "end": end,
                                                  "cap": settings.reviews_per_day}).one()
     # One ordered lookup per learning state: each is a short range of ix_progress_learner_state_due, where
     # "state IN (1, 3) ORDER BY due" made SQLite walk every overdue review card in due order instead.
@@ -315,7 +315,7 @@ def next_card(
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
     heads = []
     for state in (State.LEARNING, State.RELEARNING):
-        head = session.execute(statements.learning_head, {**params, "state": int(state), "until": ahead}).first()
+        head = run_hot(session, statements.learning_head, {**params, "state": int(state), "until": ahead}).first()
         if head is not None:
             heads.append((head[1], int(head[0])))
     return min(heads)[1] if heads else None

@@ -26,6 +26,7 @@ from srs.scheduling import Answer, CardState, Rating, SchedulerSettings, State, 
 from srs.scheduling import answer as schedule_answer
 from srs.scheduling import preview as schedule_preview
 from srs.scheduling import replay as schedule_replay
+from srs.sqltypes import run_hot
 
 if TYPE_CHECKING:
     from srs.sqltypes import Executor
@@ -253,10 +254,10 @@ def answer_card(
             session.execute(_ANSWER_INSERT, {"learner": learner_id, "card_pk": card_pk, "leech_flag": leech,
                                              "changed_at": now, **values})
         else:
-            changed = session.execute(_ANSWER_UPDATE, {
+            changed = run_hot(session, _ANSWER_UPDATE, {
                 "progress_id": row[1], "expected_version": expected_version, "new_version": expected_version + 1,
                 "leech_flag": leech, "changed_at": now, **values})
-            if changed.rowcount != 1:  # type: ignore[attr-defined]
+            if changed.rowcount != 1:
                 raise ConflictError("this card was answered elsewhere in the meantime; showing it again")
         inserted = session.execute(_REVIEW_INSERT, {
             "learner_id": learner_id,
