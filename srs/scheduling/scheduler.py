@@ -238,25 +238,36 @@ def _graduate_or_repeat(ctx: _Context, rating: Rating, state: State) -> Answer:
     return _stepping(ctx, rating, state, 0, secs, **extra)
 
 
-def _learning(ctx: _Context) -> dict[Rating, Answer]:
-    steps = _Steps(ctx.settings.learning_steps)
+def _learning(ctx: _Context, only: Rating | None = None) -> dict[Rating, Answer]:
+    return _stepped(ctx, _Steps(ctx.settings.learning_steps), State.LEARNING, {}, only)
+
+
+def _stepped(
+    ctx: _Context, steps: _Steps, state: State, again_extra: dict[str, Any], only: Rating | None
+) -> dict[Rating, Answer]:
+    """The four outcomes of a new, learning or relearning card (``state``: the learning state it stays in), or
+    only ``only``'s: each one is computed on its own."""
     index = 0 if ctx.card.state == State.NEW else steps.index(ctx.card.step)
     out: dict[Rating, Answer] = {}
-    if steps:
-        out[Rating.AGAIN] = _stepping(ctx, Rating.AGAIN, State.LEARNING, 0, steps.secs[0])
-        hard = steps.hard_secs(index)
-        assert hard is not None
-        out[Rating.HARD] = _stepping(ctx, Rating.HARD, State.LEARNING, index, hard)
-    else:
-        out[Rating.AGAIN] = _graduate_or_repeat(ctx, Rating.AGAIN, State.LEARNING)
-        out[Rating.HARD] = _graduate_or_repeat(ctx, Rating.HARD, State.LEARNING)
-    if index + 1 < len(steps):
-        out[Rating.GOOD] = _stepping(ctx, Rating.GOOD, State.LEARNING, index + 1, steps.secs[index + 1])
-    elif steps:
-        out[Rating.GOOD] = _reviewing(ctx, Rating.GOOD, ctx.graduating(Rating.GOOD))
-    else:
-        out[Rating.GOOD] = _graduate_or_repeat(ctx, Rating.GOOD, State.LEARNING)
-    out[Rating.EASY] = _reviewing(ctx, Rating.EASY, ctx.graduating(Rating.EASY))
+    if only in (None, Rating.AGAIN):
+        out[Rating.AGAIN] = (_stepping(ctx, Rating.AGAIN, state, 0, steps.secs[0], **again_extra) if steps
+                             else _graduate_or_repeat(ctx, Rating.AGAIN, state))
+    if only in (None, Rating.HARD):
+        if steps:
+            hard = steps.hard_secs(index)
+            assert hard is not None
+            out[Rating.HARD] = _stepping(ctx, Rating.HARD, state, index, hard)
+        else:
+            out[Rating.HARD] = _graduate_or_repeat(ctx, Rating.HARD, state)
+    if only in (None, Rating.GOOD):
+        if index + 1 < len(steps):
+            out[Rating.GOOD] = _stepping(ctx, Rating.GOOD, state, index + 1, steps.secs[index + 1])
+        elif steps:
+            out[Rating.GOOD] = _reviewing(ctx, Rating.GOOD, ctx.graduating(Rating.GOOD))
+        else:
+            out[Rating.GOOD] = _graduate_or_repeat(ctx, Rating.GOOD, state)
+    if only in (None, Rating.EASY):
+        out[Rating.EASY] = _reviewing(ctx, Rating.EASY, ctx.graduating(Rating.EASY))
     return out
 
 
@@ -268,14 +279,16 @@ def leech_threshold_met(lapses: int, threshold: int) -> bool:
     return lapses >= threshold and (lapses - threshold) % half == 0
 
 
-def _review(ctx: _Context) -> dict[Rating, Answer]:
+def _review(ctx: _Context, only: Rating | None = None) -> dict[Rating, Answer]:
     card = ctx.card
     steps = _Steps(ctx.settings.relearning_steps)
     lapses = card.lapses + 1
     leech = leech_threshold_met(lapses, ctx.settings.leech_threshold)
     lapse_days = max(1, int(_fuzz.round_half_away(_fuzz.f32(ctx.fsrs.again.interval))))
     out: dict[Rating, Answer] = {}
-    if steps:
+    if only not in (None, Rating.AGAIN):
+        pass
+    elif steps:
         again = _stepping(
             ctx, Rating.AGAIN, State.RELEARNING, 0, steps.secs[0], scheduled_days=lapse_days, lapses=lapses
         )
@@ -284,41 +297,27 @@ def _review(ctx: _Context) -> dict[Rating, Answer]:
     else:
         # Anki leaves this one interval unclamped; we keep the maximum, so Again never waits longer than Hard.
         again = _reviewing(ctx, Rating.AGAIN, min(lapse_days, ctx.maximum), lapses=lapses)
-    out[Rating.AGAIN] = replace(again, leech=leech)
+    if only in (None, Rating.AGAIN):
+        out[Rating.AGAIN] = replace(again, leech=leech)
 
     previous = 0
     for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
+        if only is not None and rating > only:
+            break
+        # Each interval is at least a day beyond the one before it: Good needs Hard's days, Easy both.
         interval = ctx.item(rating).interval
         floor = _fuzz.minimum_review_interval(interval, card.scheduled_days, ctx.maximum)
         days = ctx.fuzzed(interval, max(floor, previous + 1))
-        out[rating] = _reviewing(ctx, rating, days)
+        if only in (None, rating):
+            out[rating] = _reviewing(ctx, rating, days)
         previous = days
     return out
 
 
-def _relearning(ctx: _Context) -> dict[Rating, Answer]:
-    steps = _Steps(ctx.settings.relearning_steps)
-    index = steps.index(ctx.card.step)
+def _relearning(ctx: _Context, only: Rating | None = None) -> dict[Rating, Answer]:
     lapse_days = max(1, int(_fuzz.round_half_away(_fuzz.f32(ctx.fsrs.again.interval))))
-    out: dict[Rating, Answer] = {}
-    if steps:
-        out[Rating.AGAIN] = _stepping(
-            ctx, Rating.AGAIN, State.RELEARNING, 0, steps.secs[0], scheduled_days=lapse_days
-        )
-        hard = steps.hard_secs(index)
-        assert hard is not None
-        out[Rating.HARD] = _stepping(ctx, Rating.HARD, State.RELEARNING, index, hard)
-    else:
-        out[Rating.AGAIN] = _graduate_or_repeat(ctx, Rating.AGAIN, State.RELEARNING)
-        out[Rating.HARD] = _graduate_or_repeat(ctx, Rating.HARD, State.RELEARNING)
-    if index + 1 < len(steps):
-        out[Rating.GOOD] = _stepping(ctx, Rating.GOOD, State.RELEARNING, index + 1, steps.secs[index + 1])
-    elif steps:
-        out[Rating.GOOD] = _reviewing(ctx, Rating.GOOD, ctx.graduating(Rating.GOOD))
-    else:
-        out[Rating.GOOD] = _graduate_or_repeat(ctx, Rating.GOOD, State.RELEARNING)
-    out[Rating.EASY] = _reviewing(ctx, Rating.EASY, ctx.graduating(Rating.EASY))
-    return out
+    return _stepped(ctx, _Steps(ctx.settings.relearning_steps), State.RELEARNING, {"scheduled_days": lapse_days},
+                    only)
 
 
 def preview(card: CardState, now: datetime, settings: SchedulerSettings, card_id: int) -> dict[Rating, Answer]:
@@ -336,13 +335,20 @@ def preview(card: CardState, now: datetime, settings: SchedulerSettings, card_id
     Raises:
         ValueError: ``now`` is naive or not UTC.
     """
+    return _outcomes(card, now, settings, card_id, None)
+
+
+def _outcomes(
+    card: CardState, now: datetime, settings: SchedulerSettings, card_id: int, only: Rating | None
+) -> dict[Rating, Answer]:
+    """:func:`preview`'s outcomes: all four, or only ``only``'s (what it depends on is computed, not kept)."""
     now = _days.require_utc(now)
     ctx = _Context(card, now, settings, card_id)
     if card.state in (State.NEW, State.LEARNING):
-        return _learning(ctx)
+        return _learning(ctx, only)
     if card.state == State.REVIEW:
-        return _review(ctx)
-    return _relearning(ctx)
+        return _review(ctx, only)
+    return _relearning(ctx, only)
 
 
 def answer(card: CardState, rating: Rating, now: datetime, settings: SchedulerSettings, card_id: int) -> Answer:
@@ -358,7 +364,10 @@ def answer(card: CardState, rating: Rating, now: datetime, settings: SchedulerSe
     Raises:
         ValueError: ``now`` is naive or not UTC, or ``rating`` is not 1-4.
     """
-    return preview(card, now, settings, card_id)[Rating(rating)]
+    rating = Rating(rating)
+    # Only the chosen rating's outcome (the buttons' preview is computed when the card is shown): the same
+    # Answer as ``preview(...)[rating]``, by the same code.
+    return _outcomes(card, now, settings, card_id, rating)[rating]
 
 
 def replay(card_id: int, reviews: Sequence[tuple[Rating, datetime]], settings: SchedulerSettings) -> CardState:
