@@ -132,15 +132,12 @@ def find_learner(conn: "Connection", name: str) -> int | None:
 
 def get_or_create_learner(session: "Session", name: str, now: datetime) -> int:
     """Return the id of learner ``name``, creating the default learner on first use."""
-    from sqlmodel import select
-
     from srs.errors import NotFoundError
     from srs.models import Learner
 
-    learner = session.exec(select(Learner).where(Learner.name == name)).first()
-    if learner is not None:
-        assert learner.id is not None
-        return learner.id
+    found = find_learner(session.connection(), name)
+    if found is not None:
+        return found
     if name != DEFAULT_LEARNER:
         raise NotFoundError(f"no learner named {name!r} (add one with: srs learner add {name})")
     learner = Learner(name=name, created_at=now)

@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 CARDS = 6

@@ -9,13 +9,12 @@ costs milliseconds, and the reader must stop at the cap without writing the deco
 
 from __future__ import annotations
 
-import io
 import sqlite3
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest

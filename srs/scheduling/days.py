@@ -110,7 +110,3 @@ def day_offsets(moments: Sequence[datetime], anchor: datetime) -> list[int]:
     base = _whole_seconds(anchor)
     return [max(0, base - _whole_seconds(m)) // SECONDS_PER_DAY for m in moments]
 
-
-def days_until(day: date, moment: datetime, tz_name: str, rollover_hour: int) -> int:
-    """Learner-days from the day containing ``moment`` to ``day`` (negative when ``day`` is past)."""
-    return (day - learner_day(moment, tz_name, rollover_hour)).days

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +76,6 @@ class SchedulerSettings:
             spec = SETTINGS[key]
             kwargs[key] = spec.from_json(value)
         return cls(**kwargs)
-
-    def with_values(self, **changes: Any) -> SchedulerSettings:
-        """A copy with some fields changed."""
-        return replace(self, **changes)
 
 
 # -- parsing helpers -------------------------------------------------------------------------------------------
