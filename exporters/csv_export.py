@@ -16,7 +16,7 @@ from exporters.anki_note import FIELDS, MODEL_NAME, anki_deck_name, note_fields,
 from srs.export_data import ExportDeck
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    from srs.sqltypes import Executor
 
 
 def _clean(value: str) -> str:
@@ -56,7 +56,7 @@ def write_csv(decks: Sequence[ExportDeck], out: TextIO) -> int:
     return rows
 
 
-def export_csv(session: "Session", learner_id: int, deck_ids: Sequence[str], out: TextIO) -> int:
+def export_csv(conn: "Executor", learner_id: int, deck_ids: Sequence[str], out: TextIO) -> int:
     """Read the named decks (all when none) as the learner sees them and write them to ``out``.
 
     Everything is read before anything is written, so a missing deck leaves ``out`` untouched.
@@ -66,5 +66,5 @@ def export_csv(session: "Session", learner_id: int, deck_ids: Sequence[str], out
     """
     from srs.export_data import decks_for_export
 
-    decks = decks_for_export(session, learner_id, deck_ids or None)
+    decks = decks_for_export(conn, learner_id, deck_ids or None)
     return write_csv(decks, out)

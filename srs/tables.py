@@ -1,9 +1,9 @@
 """The tables as plain SQLAlchemy Core clauses, for the statements that run on every start-up and keypress.
 
 :mod:`srs.models` (SQLModel classes) defines the schema and is what migrations and the ORM use; importing it
-loads SQLModel and pydantic, about half of ``srs status``'s start-up. The study queue, the status and the stats
-only need table and column names with their types, so they build their statements on these lightweight
-``table()`` clauses instead. Only the columns those statements use are listed; a test checks that each one
+loads SQLModel and pydantic, about half of ``srs status``'s start-up. The study queue, the status, the stats, the
+exports and ``srs config``/``srs optimize`` only need table and column names with their types, so they build
+their statements on these lightweight ``table()`` clauses instead. Only the columns those statements use are listed; a test checks that each one
 exists in :mod:`srs.models` with the same type.
 """
 
@@ -24,7 +24,9 @@ deck = table(
     "deck",
     column("id", String()),
     column("name", String()),
+    column("description", String()),
     column("version", String()),
+    column("sources", JSON()),
     column("bundled_hash", String()),
 )
 
@@ -32,8 +34,17 @@ card = table(
     "card",
     column("id", BigId),
     column("deck_id", String()),
+    column("card_id", String()),
     column("position", Integer()),
+    column("situation", String()),
+    column("response", String()),
+    column("reasoning", String()),
+    column("sources", JSON()),
+    column("tags", JSON()),
+    column("counterpoints", JSON()),
+    column("anki_guid", String()),
     column("retired", Boolean()),
+    column("updated_at", UTCDateTime()),
 )
 
 progress = table(
@@ -77,10 +88,20 @@ setting = table(
     column("value", JSON()),
 )
 
+local_edit = table(
+    "local_edit",
+    column("learner_id", Integer()),
+    column("card_pk", BigId),
+    column("situation", String()),
+    column("response", String()),
+    column("reasoning", String()),
+    column("updated_at", UTCDateTime()),
+)
+
 meta = table(
     "meta",
     column("key", String()),
     column("value", String()),
 )
 
-ALL = (learner, deck, card, progress, review, setting, meta)
+ALL = (learner, deck, card, progress, review, setting, local_edit, meta)

@@ -3,6 +3,7 @@ backend, as in AnkiDroid) into a temporary collection."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime, timezone
 from html.parser import HTMLParser
@@ -379,7 +380,7 @@ def test_export_reads_the_same_view_as_card_view(runner: CliRunner, deck_file: P
 
     from srs.cards import card_view
     from srs.db import database_url, make_engine
-    from srs.export_data import decks_for_export
+    from srs.export_data import ExportCard, decks_for_export
     from srs.models import Card, Learner
 
     add_deck(runner, deck_file)
@@ -392,8 +393,133 @@ def test_export_reads_the_same_view_as_card_view(runner: CliRunner, deck_file: P
         cards = session.exec(select(Card).where(Card.retired == False)).all()  # noqa: E712
         direct = {c.id: card_view(session, learner.id, c) for c in cards}
         assert len(exported) == len(direct) and any(v.edited for v in exported)
-        assert all(view == direct[view.pk] for view in exported)
+        names = [field.name for field in dataclasses.fields(ExportCard)]
+        for view in exported:
+            assert [getattr(view, n) for n in names] == [getattr(direct[view.pk], n) for n in names]
     engine.dispose()
+
+
+def _export_deck(deck_id: str, *cards: tuple[str, str, str, tuple[str, ...], int]) -> Any:
+    from srs.deckfile import SourceSpec
+    from srs.export_data import ExportCard, ExportDeck
+
+    source = SourceSpec(id="s", title="Title " + HOSTILE, author="Author & co")
+    return ExportDeck(id=deck_id, name=f"Deck {deck_id} " + HOSTILE, description="About\n" + HOSTILE, cards=tuple(
+        ExportCard(pk=i, deck_id=deck_id, card_id=f"c{i}", situation=situation, response=response,
+                   reasoning=reasoning, sources=(source,) if i % 2 else (), tags=tags,
+                   counterpoints=((source, "View " + HOSTILE),) if i % 3 == 0 else (),
+                   anki_guid=f"{deck_id}-{i}", updated_at=datetime.fromtimestamp(mtime, timezone.utc))
+        for i, (situation, response, reasoning, tags, mtime) in enumerate(cards)))
+
+
+def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    names = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    rows = {name: sorted(conn.execute(f"SELECT * FROM {name}"), key=repr) for name in names}
+    conn.close()
+    return rows
+
+
+def test_bulk_written_notes_are_the_rows_genanki_writes(tmp_path: Path) -> None:
+    """write_collection inserts notes and cards itself: its rows must stay the ones genanki's own per-note writer
+    produces for the same notes (this fails if a genanki release changes what it writes), and genanki's per-note
+    checks (invalid HTML tags in a field, field count) must find nothing to complain about."""
+    import itertools
+    import sqlite3
+    import warnings
+
+    import genanki
+
+    from exporters.anki import note_model, write_collection
+    from exporters.anki_note import anki_deck_id, anki_deck_name, note_fields, note_tags, text_html
+
+    stamp = 1767607200
+    decks = [
+        _export_deck("one", ("Situation " + HOSTILE, "Response\r\nline two", "Why " + HOSTILE, ("t", "one"), stamp),
+                     ("", "A note whose card Anki would not make", "", ("one",), stamp),
+                     ("a < b && c > d", "<br>", "", (), stamp), ("x", "y", "z", ("t",), stamp)),
+        _export_deck("two", ("Second deck", "R", "W", ("two",), stamp)),
+    ]
+    ours = tmp_path / "ours.anki2"
+    conn = sqlite3.connect(ours)
+    write_collection(conn, decks, float(stamp))
+    conn.commit()
+    conn.close()
+
+    model = note_model()
+    position = itertools.count(1)
+    anki_decks = []
+    for deck in decks:
+        anki_deck = genanki.Deck(anki_deck_id(deck.id), anki_deck_name(deck.name),
+                                 description=text_html(deck.description))
+        anki_deck.add_model(model)
+        for card in deck.cards:
+            anki_deck.add_note(genanki.Note(model=model, fields=note_fields(card), tags=note_tags(card),
+                                            guid=card.anki_guid, due=next(position)))
+        anki_decks.append(anki_deck)
+    theirs = tmp_path / "genanki.anki2"
+    conn = sqlite3.connect(theirs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # genanki warns about invalid HTML tags in a field
+        genanki.Package(anki_decks).write_to_db(conn.cursor(), float(stamp), itertools.count(stamp * 1000))
+    conn.commit()
+    conn.close()
+
+    expected = _rows(theirs)
+    assert len(expected["notes"]) == 5 and len(expected["cards"]) == 4  # the empty situation makes no card
+    assert _rows(ours) == expected
+
+
+def test_notes_and_cards_carry_their_cards_own_mtime(tmp_path: Path) -> None:
+    import sqlite3
+
+    from exporters.anki import write_collection
+
+    conn = sqlite3.connect(tmp_path / "c.anki2")
+    write_collection(conn, [_export_deck("d", ("S", "R", "W", (), 1700000000), ("S2", "R", "W", (), 1700000500))],
+                     1767607200.0)
+    assert conn.execute("SELECT guid, mod FROM notes ORDER BY guid").fetchall() == [("d-0", 1700000000),
+                                                                                   ("d-1", 1700000500)]
+    assert sorted(conn.execute("SELECT mod FROM cards")) == [(1700000000,), (1700000500,)]
+    conn.close()
+
+
+def test_a_tag_with_a_space_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    from exporters.anki import write_collection
+
+    conn = sqlite3.connect(tmp_path / "c.anki2")
+    with pytest.raises(ValueError, match="tag with a space"):
+        write_collection(conn, [_export_deck("d", ("S", "R", "W", ("two words",), 1700000000))], 1767607200.0)
+    conn.close()
+
+
+@pytest.mark.parametrize("args", [["export", "anki", "--deck", "demo"], ["export", "csv", "-o", "-"]])
+def test_exports_do_not_load_sqlmodel_or_the_orm(tmp_path: Path, deck_file: Path, args: list[str]) -> None:
+    """Exports read with Core statements (srs.export_data on srs.tables): SQLModel, pydantic and the ORM cost
+    more than the whole plain-genanki baseline the export is measured against."""
+    import os
+
+    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path), "SRS_NOW": T1}
+    env.pop("SRS_DATABASE_URL", None)
+    srs = [sys.executable, "-m", "srs"]
+    subprocess.run([*srs, "deck", "add", str(deck_file)], capture_output=True, check=True, env=env)
+    extra = ["-o", str(tmp_path / "x.apkg")] if args[1] == "anki" else []
+    code = (
+        "import sys\n"
+        "from srs.cli import cli\n"
+        "try:\n"
+        f"    cli({[*args, *extra]!r}, prog_name='srs')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = [m for m in ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'srs.models') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "HEAVY []" in out.stdout
 
 
 @pytest.mark.parametrize(("tty", "total", "shown"), [(True, 5000, True), (True, 10, False), (False, 5000, False)])

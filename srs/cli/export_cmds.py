@@ -94,10 +94,10 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
 
     path = output or _default_path(deck_ids, ".apkg")
     when = app.now().timestamp() if timestamp is None else timestamp
-    with app.session() as session:
-        total = count_cards(session, deck_ids)
+    with app.connection() as conn:
+        total = count_cards(conn, deck_ids)
         with _progress(total, "Exporting") as on_card:
-            result = export_anki(session, app.learner_id, deck_ids, path, when, with_progress=with_progress,
+            result = export_anki(conn, app.learner_id, deck_ids, path, when, with_progress=with_progress,
                                  on_card=on_card)
     decks = f"{result.decks} deck" + ("" if result.decks == 1 else "s")
     note(f"wrote {result.path}: {result.notes} notes in {decks} ({result.size:,} bytes)")
@@ -124,8 +124,8 @@ def csv(app: AppContext, deck_ids: tuple[str, ...], output: str | None) -> None:
 
     path = output or _default_path(deck_ids, ".txt")
     text = io.StringIO()
-    with app.session() as session:
-        count = export_csv(session, app.learner_id, deck_ids, text)
+    with app.connection() as conn:
+        count = export_csv(conn, app.learner_id, deck_ids, text)
     if path == "-":
         sys.stdout.write(text.getvalue())
         return
