@@ -23,13 +23,14 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Integer, and_, bindparam, exists, false, func, or_, select, true
+from sqlalchemy import Integer, and_, bindparam, exists, false, func, literal_column, or_, select, true
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from srs import tables
 from srs.scheduling import SchedulerSettings, State, day_bounds, require_utc
-from srs.sqltypes import UTCDateTime, run_hot
+from srs.hotsql import run_hot
+from srs.sqltypes import UTCDateTime
 
 if TYPE_CHECKING:
     from srs.sqltypes import Executor
@@ -59,6 +60,9 @@ def _at(name: str) -> Any:
 
 _LEARNER = bindparam("learner", type_=Integer())
 _NOW = _at("now")
+# Learning and relearning, written into the SQL: ``in_((1, 3))`` would be an expanding parameter, which keeps a
+# statement off the driver-SQL path (run_hot) and costs ~100 us of SQLAlchemy work per execution.
+_LEARNING_STATES = _P.state.in_([literal_column(str(int(s))) for s in (State.LEARNING, State.RELEARNING)])
 _PROGRESS_JOIN_CARD = _PROGRESS.join(_CARD, _C.id == _P.card_pk)
 
 _SETTINGS = select(_SETTING.c.key, _SETTING.c.value).where(_SETTING.c.learner_id == _LEARNER)
@@ -92,8 +96,7 @@ def _grouped_by_deck(*where: ColumnElement[bool]) -> Select[Any]:
 # Due reviews and learning cards of every deck at once: one pass over each range of ix_progress_learner_state_due.
 # (Counting one deck at a time cost a walk over every due review of the learner for each deck without due cards.)
 _DUE_BY_DECK = _grouped_by_deck(_P.state == int(State.REVIEW), _P.due < _at("end"))
-_LEARNING_BY_DECK = _grouped_by_deck(_P.state.in_((int(State.LEARNING), int(State.RELEARNING))),
-                                     _P.due <= _at("until"))
+_LEARNING_BY_DECK = _grouped_by_deck(_LEARNING_STATES, _P.due <= _at("until"))
 
 
 class _QueueStatements(NamedTuple):
@@ -104,9 +107,10 @@ class _QueueStatements(NamedTuple):
     new_first: Select[Any]
     # What the queue needs before new cards, in one statement (each part a scalar subquery, so still one index
     # range each): per learning state, the first card due by :until and its due time; new cards introduced and
-    # reviews answered in [:start, :end); reviews due today counted up to :cap; the first due review.
-    # SQLAlchemy costs ~40 us per statement, the SQL of each part a few, so one statement instead of five
-    # is most of the difference between a keypress and raw sqlite3.
+    # reviews answered in [:start, :end); the first due review. SQLAlchemy costs ~40 us per statement, the SQL
+    # of each part a few, so one statement instead of four is most of the difference between a keypress and
+    # raw sqlite3. (No count of due reviews: next_card never needs it, and counting up to the review limit
+    # was 87 of the statement's 120 us at 100k cards.)
     next_step: Select[Any]
     # queue_counts' figures except new cards: done today (2), reviews due up to :cap, learning cards by :until.
     counts_step: Select[Any]
@@ -133,7 +137,7 @@ def _queue_statements(deck: bool, exclude: bool) -> _QueueStatements:
 
     cap = bindparam("cap", type_=Integer())
     learning = available(_P.state == bindparam("state", type_=Integer()), _P.due <= _at("until"))
-    learning_states = available(_P.state.in_((int(State.LEARNING), int(State.RELEARNING))), _P.due <= _at("until"))
+    learning_states = available(_LEARNING_STATES, _P.due <= _at("until"))
     due = available(_P.state == int(State.REVIEW), _P.due < _at("end"))
 
     touched = select(_P.id).where(
@@ -160,7 +164,7 @@ def _queue_statements(deck: bool, exclude: bool) -> _QueueStatements:
         next_step=select(
             head(State.LEARNING, _P.card_pk), head(State.LEARNING, _P.due),
             head(State.RELEARNING, _P.card_pk), head(State.RELEARNING, _P.due),
-            new_today, reviews_today, due_count.scalar_subquery(), due_first.scalar_subquery(),
+            new_today, reviews_today, due_first.scalar_subquery(),
         ),
         counts_step=select(new_today, reviews_today, due_count.scalar_subquery(), learning_count.scalar_subquery()),
         new_count=select(func.count()).select_from(select(_C.id).where(*new).limit(cap).subquery()),
@@ -303,11 +307,13 @@ def next_card(
     heads = [(due, int(pk)) for pk, due in ((row[0], row[1]), (row[2], row[3])) if pk is not None]
     if heads:
         return min(heads)[1]
-    new_done, reviews_done, due_all, due_first = int(row[4]), int(row[5]), int(row[6]), row[7]
+    new_done, reviews_done, due_first = int(row[4]), int(row[5]), row[6]
     reviews_left = max(0, settings.reviews_per_day - reviews_done)
     if reviews_left > 0 and due_first is not None:
         return int(due_first)
-    new_left = _new_left(settings, new_done, reviews_left, min(due_all, reviews_left), new_limit)
+    # Here no due review is left to show (none is due, or the review limit is used up, when no new card is
+    # allowed either): they take nothing from the new cards' share of the review limit.
+    new_left = _new_left(settings, new_done, reviews_left, 0, new_limit)
     if new_left > 0:
         found = _scalar(session, statements.new_first, params)
         if found is not None:

@@ -21,6 +21,7 @@ from srs import study
 from srs.cards import view_of
 from srs.edits import parse_edit, save_edit
 from srs.errors import ConflictError, NotFoundError
+from srs.hotsql import run_hot
 from srs.review import Counts, QueuedCard
 from srs.scheduling import SchedulerSettings, State, format_interval
 
@@ -31,7 +32,7 @@ _QUEUE = {State.NEW: "new", State.LEARNING: "learning", State.RELEARNING: "learn
 
 # A card to show: the card and the learner's progress row on it (the columns study.answer_card reads, so the
 # preview comes from the same row), its deck's name and sources, and the learner's edit of it. One Core
-# statement, built once (SQLAlchemy reuses its compiled form on every card), read as a plain row: no ORM objects.
+# statement, built once and run as driver SQL (srs.hotsql), read as a plain row: no ORM objects.
 _DECK, _EDIT = SQLModel.metadata.tables["deck"], SQLModel.metadata.tables["local_edit"]
 _C, _E = SQLModel.metadata.tables["card"].c, _EDIT.c
 _VIEW_CARD = (_C.id, _C.deck_id, _C.card_id, _C.situation, _C.response, _C.reasoning, _C.sources, _C.tags,
@@ -80,7 +81,7 @@ class DbReviewService:
         return cls(engine, learner_id, now, settings, deck_id, label)
 
     def _queued(self, conn: "Connection", card_pk: int) -> QueuedCard:
-        row = conn.execute(_SHOWN, {"learner": self.learner_id, "card_pk": card_pk}).first()
+        row = run_hot(conn, _SHOWN, {"learner": self.learner_id, "card_pk": card_pk}).first()
         if row is None:
             raise NotFoundError(f"no card with pk {card_pk}")
         deck_name, deck_sources, edit_id = row[_VIEW_AT:_VIEW_AT + 3]

@@ -26,7 +26,7 @@ from srs.scheduling import Answer, CardState, Rating, SchedulerSettings, State, 
 from srs.scheduling import answer as schedule_answer
 from srs.scheduling import preview as schedule_preview
 from srs.scheduling import replay as schedule_replay
-from srs.sqltypes import run_hot
+from srs.hotsql import insert_hot, run_hot
 
 if TYPE_CHECKING:
     from srs.sqltypes import Executor
@@ -82,7 +82,12 @@ _ANSWER_INSERT = insert(_PROGRESS).values(
     learner_id=_LEARNER, card_pk=bindparam("card_pk"), version=1, suspended=False, buried_until=None,
     leech=bindparam("leech_flag"), updated_at=_at("changed_at"), **_STATE_VALUES,
 )
-_REVIEW_INSERT = insert(_REVIEW)
+_REVIEW_INSERT = insert(_REVIEW).values(
+    learner_id=_LEARNER, card_pk=bindparam("card_pk"), rating=bindparam("rating_value"),
+    reviewed_at=_at("changed_at"), duration_ms=bindparam("duration"), kind=bindparam("review_kind"),
+    interval_days=bindparam("interval"), prev_interval_days=bindparam("prev_interval"), origin="terminal",
+    prev_state=bindparam("snapshot", type_=_REVIEW.c.prev_state.type),
+)
 
 
 # -- conversions ------------------------------------------------------------------------------------
@@ -155,7 +160,7 @@ def get_progress(session: Session, learner_id: int, card_pk: int) -> Progress | 
 
 
 def _card_and_progress(session: Executor, learner_id: int, card_pk: int) -> tuple[Any, ...]:
-    row = session.execute(_CARD_PROGRESS, {"learner": learner_id, "card_pk": card_pk}).first()
+    row = run_hot(session, _CARD_PROGRESS, {"learner": learner_id, "card_pk": card_pk}).first()
     if row is None:
         raise NotFoundError(f"no card with pk {card_pk}")
     return tuple(row)
@@ -251,7 +256,7 @@ def answer_card(
     leech = bool(result.leech or (row[1] is not None and row[_LEECH]))
     try:
         if row[1] is None:
-            session.execute(_ANSWER_INSERT, {"learner": learner_id, "card_pk": card_pk, "leech_flag": leech,
+            run_hot(session, _ANSWER_INSERT, {"learner": learner_id, "card_pk": card_pk, "leech_flag": leech,
                                              "changed_at": now, **values})
         else:
             changed = run_hot(session, _ANSWER_UPDATE, {
@@ -259,19 +264,17 @@ def answer_card(
                 "leech_flag": leech, "changed_at": now, **values})
             if changed.rowcount != 1:
                 raise ConflictError("this card was answered elsewhere in the meantime; showing it again")
-        inserted = session.execute(_REVIEW_INSERT, {
-            "learner_id": learner_id,
+        review_id = insert_hot(session, _REVIEW_INSERT, {
+            "learner": learner_id,
             "card_pk": card_pk,
-            "rating": int(rating),
-            "reviewed_at": now,
-            "duration_ms": max(0, min(int(duration_ms), MAX_DURATION_MS)),
-            "kind": result.kind,
-            "interval_days": result.interval_days,
-            "prev_interval_days": result.prev_interval_days,
-            "origin": "terminal",
-            "prev_state": _snapshot(row),
+            "rating_value": int(rating),
+            "changed_at": now,
+            "duration": max(0, min(int(duration_ms), MAX_DURATION_MS)),
+            "review_kind": result.kind,
+            "interval": result.interval_days,
+            "prev_interval": result.prev_interval_days,
+            "snapshot": _snapshot(row),
         })
-        review_id = inserted.inserted_primary_key[0]  # type: ignore[attr-defined]
         session.commit()
     except (IntegrityError, ConflictError):
         session.rollback()

@@ -176,40 +176,33 @@ class _Context:
         )
 
 
-def _memory(ctx: _Context, rating: Rating) -> dict[str, Any]:
+def _after(ctx: _Context, rating: Rating, state: State, step: int, due: datetime, scheduled_days: int | None = None,
+           lapses: int | None = None) -> CardState:
+    """The card's state after answering ``rating``: FSRS's memory state for it, one more rep, the rest as given
+    (scheduled days and lapses unchanged unless given)."""
+    card = ctx.card
     memory = ctx.item(rating).memory
-    return {"stability": float(memory.stability), "difficulty": float(memory.difficulty)}
+    return CardState(
+        state,
+        step,
+        float(memory.stability),
+        float(memory.difficulty),
+        due,
+        ctx.now,
+        card.scheduled_days if scheduled_days is None else scheduled_days,
+        card.reps + 1,
+        card.lapses if lapses is None else lapses,
+    )
 
 
-def _stepping(ctx: _Context, rating: Rating, state: State, step: int, secs: int, **extra: Any) -> Answer:
+def _stepping(ctx: _Context, rating: Rating, state: State, step: int, secs: int, scheduled_days: int | None = None,
+              lapses: int | None = None) -> Answer:
     due, interval = ctx.step_due(secs)
-    card = ctx.card
-    new = replace(
-        card,
-        state=state,
-        step=step,
-        due=due,
-        last_review=ctx.now,
-        reps=card.reps + 1,
-        **_memory(ctx, rating),
-        **extra,
-    )
-    return _answer(ctx, rating, new, interval)
+    return _answer(ctx, rating, _after(ctx, rating, state, step, due, scheduled_days, lapses), interval)
 
 
-def _reviewing(ctx: _Context, rating: Rating, scheduled_days: int, **extra: Any) -> Answer:
-    card = ctx.card
-    new = replace(
-        card,
-        state=State.REVIEW,
-        step=0,
-        due=ctx.review_due(scheduled_days),
-        last_review=ctx.now,
-        scheduled_days=scheduled_days,
-        reps=card.reps + 1,
-        **_memory(ctx, rating),
-        **extra,
-    )
+def _reviewing(ctx: _Context, rating: Rating, scheduled_days: int, lapses: int | None = None) -> Answer:
+    new = _after(ctx, rating, State.REVIEW, 0, ctx.review_due(scheduled_days), scheduled_days, lapses)
     return _answer(ctx, rating, new, timedelta(days=scheduled_days))
 
 
