@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from srs.scheduling.days import day_offsets, next_day_start, require_utc
@@ -94,8 +94,11 @@ def build_items(
     by_card: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     count = 0
     for card_id, rating, reviewed_at in reviews:
-        if 1 <= int(rating) <= 4:
-            by_card[card_id].append((require_utc(reviewed_at, "reviewed_at"), int(rating)))
+        rating = int(rating)
+        if 1 <= rating <= 4:
+            if reviewed_at.tzinfo is not UTC:  # the database gives timezone.utc (UTC); anything else is checked
+                reviewed_at = require_utc(reviewed_at, "reviewed_at")
+            by_card[card_id].append((reviewed_at, rating))
             count += 1
     items: list[tuple[datetime, frs.FSRSItem]] = []
     for history in by_card.values():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -89,6 +90,41 @@ def test_set_default_goes_back_to_the_default(runner: CliRunner) -> None:
     run(runner, "config", "set", "new_per_day", "3")
     assert run(runner, "config", "set", "new_per_day", "default").exit_code == 0
     assert run(runner, "config", "get", "new_per_day").stdout.strip() == "20"
+
+
+def test_setting_a_value_again_replaces_it(runner: CliRunner) -> None:
+    for value in ("30", "40"):
+        assert run(runner, "config", "set", "new_per_day", value).exit_code == 0
+    assert run(runner, "config", "get", "new_per_day").stdout.strip() == "40"
+    assert run(runner, "config", "set", "new_per_day", "default").exit_code == 0
+    assert run(runner, "config", "set", "new_per_day", "default").exit_code == 0  # nothing left to remove
+    assert run(runner, "config", "get", "new_per_day").stdout.strip() == "20"
+
+
+@pytest.mark.parametrize("args", [["config", "list"], ["config", "get", "timezone"],
+                                  ["config", "set", "new_per_day", "30"], ["optimize", "--dry-run"], ["optimize"]])
+def test_config_and_optimize_do_not_load_sqlmodel_or_the_orm(tmp_path: Path, args: list[str]) -> None:
+    """Settings and the review log are read and written with Core statements (srs.tables): SQLModel, pydantic
+    and the ORM would cost more than the optimizer's own fits."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path), "SRS_NOW": NOW}
+    env.pop("SRS_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "srs", "status"], capture_output=True, check=True, env=env)  # creates it
+    code = (
+        "import sys\n"
+        "from srs.cli import cli\n"
+        "try:\n"
+        f"    cli({args!r}, prog_name='srs')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = [m for m in ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'srs.models') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "HEAVY []" in out.stdout
 
 
 def test_every_command_has_help(runner: CliRunner) -> None:

@@ -62,3 +62,19 @@ def test_items_use_anki_day_gaps() -> None:
     assert len(items) == 1
     shown = [repr(review) for review in items[0][1].reviews]  # the binding exposes no attributes
     assert shown == [f"FSRSReview {{ rating: {r}, delta_t: {d} }}" for r, d in ((3, 0), (3, 0), (1, 3))]
+
+
+def test_review_times_must_be_aware_utc() -> None:
+    """Any aware UTC time is taken as it is; naive or other-offset times are refused, naming the field."""
+    t0 = datetime(2024, 5, 1, 10)
+    anchor = datetime(2024, 6, 1, 4, tzinfo=timezone.utc)
+    for bad in (t0, t0.replace(tzinfo=timezone(timedelta(hours=2)))):
+        with pytest.raises(ValueError, match="reviewed_at"):
+            build_items([(1, 3, bad)], anchor)
+    named_utc = timezone(timedelta(0), "Z")  # UTC, but not the timezone.utc object
+    assert named_utc is not timezone.utc
+    times = [t0, t0 + timedelta(days=2), t0 + timedelta(days=9)]
+    items, _, _ = build_items([(1, 3, at.replace(tzinfo=named_utc)) for at in times], anchor)
+    expected, _, _ = build_items([(1, 3, at.replace(tzinfo=timezone.utc)) for at in times], anchor)
+    assert [(at, repr(item.reviews)) for at, item in items] == [(at, repr(item.reviews)) for at, item in expected]
+    assert all(at.tzinfo is timezone.utc for at, _ in items)

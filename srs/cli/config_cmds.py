@@ -29,8 +29,8 @@ def list_(app: AppContext, as_json: bool) -> None:
     """
     from srs.config import list_settings
 
-    with app.session() as session:
-        rows = list_settings(session, app.learner_id)
+    with app.connection() as conn:
+        rows = list_settings(conn, app.learner_id)
     if as_json:
         echo_json([row.as_dict() for row in rows])
         return
@@ -52,8 +52,8 @@ def get(app: AppContext, key: str) -> None:
     """
     from srs.config import get_setting
 
-    with app.session() as session:
-        info = get_setting(session, app.learner_id, key)
+    with app.connection() as conn:
+        info = get_setting(conn, app.learner_id, key)
     click.echo(info.value)
 
 
@@ -84,9 +84,9 @@ def set_(app: AppContext, key: str, value: str) -> None:
     """
     from srs.config import set_setting
 
-    with app.session() as session:
-        info = set_setting(session, app.learner_id, key, value)
-        session.commit()
+    with app.connection() as conn:
+        info = set_setting(conn, app.learner_id, key, value)
+        conn.commit()
     note(f"{info.key} = {info.value}")
 
 
@@ -106,9 +106,9 @@ def optimize(app: AppContext, dry_run: bool, as_json: bool) -> None:
     """
     from srs.config import optimize_learner
 
-    with app.session() as session:
-        result = optimize_learner(session, app.learner_id, app.now(), dry_run=dry_run)
-        session.commit()
+    with app.connection() as conn:
+        result = optimize_learner(conn, app.learner_id, app.now(), dry_run=dry_run)
+        conn.commit()
     if as_json:
         echo_json(result.as_dict() | {"adopted": result.improved and not dry_run})
         return
