@@ -9,12 +9,13 @@ processors SQLAlchemy would apply, the dialect's paramstyle, the result processo
 Where it runs:
 
 - on a ``Session``, or for a statement with expanding (``IN``) parameters: ``execute``, as usual;
-- on SQLite, for a ``SELECT``, with no cursor event listeners on the connection or engine: the connection's
-  own ``sqlite3`` cursor. Reads on SQLite run outside a transaction (the driver begins one at the first write;
-  see :func:`srs.db.make_engine`), so SQLAlchemy's transaction bookkeeping has nothing to track; driver errors
-  are raised as SQLAlchemy's ``DBAPIError`` subclasses, as ``execute`` raises them;
-- otherwise (writes, PostgreSQL, listeners): ``Connection.exec_driver_sql``, which keeps SQLAlchemy's
-  transaction, events and error handling.
+- on a SQLite ``Connection`` with no cursor event listeners (on it or its engine): the connection's own
+  ``sqlite3`` cursor. Reads on SQLite run outside a transaction (the driver begins one at the first write;
+  see :func:`srs.db.make_engine`), so there is nothing for SQLAlchemy to track; a write first begins
+  SQLAlchemy's transaction, so the caller's ``commit()`` and ``rollback()`` work as after ``execute``.
+  Driver errors are raised as SQLAlchemy's ``DBAPIError`` subclasses, as ``execute`` raises them;
+- otherwise (PostgreSQL, or listeners): ``Connection.exec_driver_sql``, which keeps SQLAlchemy's events and
+  error handling.
 
 Rows come back as tuples with each column's result processing applied (datetimes are aware UTC datetimes, as
 ``execute`` returns them); a test keeps every prebuilt statement's results equal to ``execute``'s on both
@@ -128,6 +129,29 @@ def _args(form: _Form, params: dict[str, Any]) -> Any:
     return tuple(values) if form.positional else {name: value for (name, _, _), value in zip(form.binds, values)}
 
 
+def _on_driver_cursor(session: Connection) -> bool:
+    """Whether statements may skip SQLAlchemy on this connection: SQLite, and no cursor event listeners."""
+    return session.dialect.name == "sqlite" and not (session._has_events or session.engine._has_events)
+
+
+def _driver_execute(session: Connection, form: _Form, args: Any) -> Any:
+    """Run on the connection's own ``sqlite3`` cursor; driver errors become SQLAlchemy's, as in ``execute``.
+
+    A write first begins SQLAlchemy's transaction if none is open. On SQLite that is bookkeeping only (the
+    driver opens the database transaction at the write itself), and it is what makes the caller's
+    ``commit()`` or ``rollback()`` reach the driver.
+    """
+    if not form.read and not session.in_transaction():
+        session.begin()
+    dbapi_connection = session.connection.dbapi_connection
+    assert dbapi_connection is not None
+    error = session.dialect.loaded_dbapi.Error
+    try:
+        return dbapi_connection.execute(form.sql, args)
+    except error as exc:
+        raise DBAPIError.instance(form.sql, args, exc, error, dialect=session.dialect) from exc
+
+
 def run_hot(session: Executor, statement: Any, params: dict[str, Any]) -> Any:
     """Execute a prebuilt Core statement as driver SQL, as described in the module docstring.
 
@@ -141,16 +165,12 @@ def run_hot(session: Executor, statement: Any, params: dict[str, Any]) -> Any:
     if form.sql is None:
         return session.execute(statement, params)
     args = _args(form, params)
-    if form.read and session.dialect.name == "sqlite" and not (session._has_events or session.engine._has_events):
-        dbapi_connection = session.connection.dbapi_connection
-        assert dbapi_connection is not None
-        try:
-            cursor = dbapi_connection.execute(form.sql, args)
-            description = cursor.description
-            rows = cursor.fetchall()
-        except session.dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(form.sql, args, exc, session.dialect.loaded_dbapi.Error,
-                                      dialect=session.dialect) from exc
+    if _on_driver_cursor(session):
+        cursor = _driver_execute(session, form, args)
+        if not form.read:
+            return HotResult((), cursor.rowcount)
+        description = cursor.description
+        rows = cursor.fetchall()
     else:
         result = session.exec_driver_sql(form.sql, args)
         if not form.read:
@@ -167,5 +187,8 @@ def insert_hot(session: Executor, statement: Any, params: dict[str, Any]) -> int
     if isinstance(session, Connection) and session.dialect.name == "sqlite":
         form = _form(statement, session.dialect)
         if form.sql is not None:
-            return int(session.exec_driver_sql(form.sql, _args(form, params)).lastrowid)
+            args = _args(form, params)
+            if _on_driver_cursor(session):
+                return int(_driver_execute(session, form, args).lastrowid)
+            return int(session.exec_driver_sql(form.sql, args).lastrowid)
     return int(session.execute(statement, params).inserted_primary_key[0])  # type: ignore[attr-defined]

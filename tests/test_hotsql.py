@@ -15,6 +15,7 @@ from conftest import GOOD_DECK
 from srs import queue, study
 from srs.app import Store, open_store
 from srs.deckfile import parse_deck_text
+from srs.errors import ConflictError
 from srs.decks import add_deck
 from srs.hotsql import HotResult, insert_hot, run_hot
 from srs.models import Card, Review
@@ -132,3 +133,40 @@ def test_a_required_parameter_left_out_is_named(tmp_path: Any) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'x.db'}", "default", NOW, install_bundled=False)
     with store.engine.connect() as conn, pytest.raises(KeyError, match="card_pk"):
         run_hot(conn, _SHOWN, {"learner": store.learner_id})
+
+
+def _progress_versions(store: Store) -> list[tuple[int, int]]:
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text("SELECT card_pk, version FROM progress ORDER BY card_pk"))]
+
+
+def test_writes_follow_the_callers_commit_and_rollback(store: Store) -> None:
+    """A write run as driver SQL is undone by the caller's rollback() and kept by its commit()."""
+    before = _progress_versions(store)
+    params = {"progress_id": 1, "expected_version": before[0][1], "new_version": before[0][1] + 1,
+              "leech_flag": False, "changed_at": NOW}
+    params |= {f"new_{name}": value for name, value in zip(study.STATE_FIELDS, (2, 0, 3.0, 5.0, NOW, NOW, 3, 2, 0))}
+    with store.engine.connect() as conn:
+        assert run_hot(conn, study._ANSWER_UPDATE, params).rowcount == 1
+        conn.rollback()
+    assert _progress_versions(store) == before
+    with store.engine.connect() as conn:
+        assert run_hot(conn, study._ANSWER_UPDATE, params).rowcount == 1
+        conn.commit()
+    after = _progress_versions(store)
+    assert after[0] == (before[0][0], before[0][1] + 1) and after[1:] == before[1:]
+
+
+def test_a_stale_answer_on_a_connection_writes_nothing(store: Store) -> None:
+    with store.engine.connect() as conn:
+        seen = study._card_and_progress(conn, store.learner_id, 2)
+    with store.engine.connect() as conn:  # someone else answers card 2 meanwhile
+        study.answer_card(conn, store.learner_id, 2, 3, NOW, 1000, seen[2])
+    before = _progress_versions(store)
+    with Session(store.engine) as session:
+        reviews = session.execute(select(Review.id)).all()
+    with store.engine.connect() as conn, pytest.raises(ConflictError):
+        study.answer_card(conn, store.learner_id, 2, 1, NOW, 1000, seen[2], seen=seen)
+    assert _progress_versions(store) == before
+    with Session(store.engine) as session:
+        assert session.execute(select(Review.id)).all() == reviews
