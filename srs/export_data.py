@@ -198,6 +198,6 @@ def histories_for_export(conn: Executor, learner_id: int, card_pks: Sequence[int
 
 def learner_settings(conn: Executor, learner_id: int) -> SchedulerSettings:
     """The learner's scheduler settings (time zone, rollover hour, steps, retention, FSRS parameters)."""
-    from srs.study import load_settings
+    from srs.queue import load_settings  # Core only (srs.study would load SQLModel and the ORM)
 
     return load_settings(conn, learner_id)

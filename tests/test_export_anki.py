@@ -497,7 +497,8 @@ def test_a_tag_with_a_space_is_refused(tmp_path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("args", [["export", "anki", "--deck", "demo"], ["export", "csv", "-o", "-"]])
+@pytest.mark.parametrize("args", [["export", "anki", "--deck", "demo"], ["export", "anki", "--with-progress"],
+                                  ["export", "csv", "-o", "-"]])
 def test_exports_do_not_load_sqlmodel_or_the_orm(tmp_path: Path, deck_file: Path, args: list[str]) -> None:
     """Exports read with Core statements (srs.export_data on srs.tables): SQLModel, pydantic and the ORM cost
     more than the whole plain-genanki baseline the export is measured against."""
