@@ -339,6 +339,15 @@ def test_bad_timestamp_is_a_usage_error(runner: CliRunner, stamp: str) -> None:
     assert "--timestamp" in result.stderr
 
 
+def test_the_note_type_module_loads_no_database_code() -> None:
+    """exporters.anki_note holds the note type's constants; the benchmark's plain-genanki baseline imports it, so
+    it must not pull in SQLAlchemy or SQLModel (it once cost that baseline ~0.4 s through srs.cards)."""
+    code = ("import sys, exporters.anki_note\n"
+            "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'srs.cards', 'srs.models') if m in sys.modules]\n"
+            "assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_cli_startup_does_not_load_genanki() -> None:
     code = "import sys, srs.cli; assert 'genanki' not in sys.modules and 'exporters.anki' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
