@@ -41,8 +41,12 @@ class _Form(NamedTuple):
 
     statement: Any  # kept so that a new statement reusing a freed one's id() is not mistaken for it
     sql: str | None  # None: not eligible (SQLAlchemy runs it)
-    positional: bool
-    binds: tuple[tuple[str, Any, _Processor | None], ...]  # (name, default value, bind processor), in order
+    # (name, default value, bind processor) of each distinct parameter: each is processed once, however many
+    # times the SQL uses it (the queue binds "now" at up to 17 places).
+    binds: tuple[tuple[str, Any, _Processor | None], ...]
+    # Positional paramstyle (SQLite's ``?``): the index in ``binds`` of each placeholder, in order. None for a
+    # named paramstyle (psycopg), which takes a dict.
+    positions: tuple[int, ...] | None
     required: frozenset[str]
     read: bool  # a SELECT
     # Result processors per column (None when there are none), once known: some types' depend on the type the
@@ -76,14 +80,16 @@ def _form(statement: Any, dialect: Dialect) -> _Form:
         pairs = list(dict((name, (bind, name)) for bind, name in compiled.bind_names.items()).values())
     if "POSTCOMPILE" in compiled.string or any(
             bind is None or bind.expanding or bind.callable is not None for bind, _ in pairs):
-        form = _Form(statement, None, False, (), frozenset(), False, [])
+        form = _Form(statement, None, (), None, frozenset(), False, [])
     else:
         processors = compiled._bind_processors
+        distinct = {name: bind for bind, name in pairs}
         binds = tuple((name, None if bind.required else bind.effective_value, processors.get(name))
-                      for bind, name in pairs)
-        required = frozenset(name for bind, name in pairs if bind.required)
-        form = _Form(statement, compiled.string, bool(compiled.positional), binds, required,
-                     bool(statement.is_select), [])
+                      for name, bind in distinct.items())
+        index = {name: i for i, name in enumerate(distinct)}
+        positions = tuple(index[name] for _, name in pairs) if compiled.positional else None
+        required = frozenset(name for name, bind in distinct.items() if bind.required)
+        form = _Form(statement, compiled.string, binds, positions, required, bool(statement.is_select), [])
     _FORMS[key] = form
     return form
 
@@ -126,7 +132,9 @@ def _args(form: _Form, params: dict[str, Any]) -> Any:
     get = params.get
     values = [get(name, default) if process is None else process(get(name, default))
               for name, default, process in form.binds]
-    return tuple(values) if form.positional else {name: value for (name, _, _), value in zip(form.binds, values)}
+    if form.positions is not None:
+        return tuple(map(values.__getitem__, form.positions))
+    return {name: value for (name, _, _), value in zip(form.binds, values)}
 
 
 def _on_driver_cursor(session: Connection) -> bool:

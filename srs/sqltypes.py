@@ -63,9 +63,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             seen, text = last[0]
             if value is seen:
                 return text
-            if value.tzinfo is None or value.utcoffset() is None:
+            if value.tzinfo is utc:  # the usual case: cut the "+00:00" off (years have four digits)
+                text = value.isoformat(" ", "microseconds")[:26]
+            elif value.tzinfo is None or value.utcoffset() is None:
                 raise ValueError(f"naive datetime {value!r}: store timezone-aware datetimes only")
-            text = value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+            else:
+                text = value.astimezone(utc).replace(tzinfo=None).isoformat(" ", "microseconds")
             last[0] = (value, text)
             return text
 

@@ -78,3 +78,28 @@ def test_core_tables_match_the_models() -> None:
             if isinstance(expected, TypeDecorator) and not isinstance(expected, UTCDateTime):
                 expected = expected.impl  # SQLModel's AutoString is a String
             assert isinstance(expected, type(column.type)), f"{clause.name}.{column.name}: {expected!r} is not a {column.type!r}"
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(2026, 3, 8, 7, 30, tzinfo=timezone.utc),
+    datetime(2026, 3, 8, 7, 30, 0, 5, tzinfo=timezone.utc),
+    datetime(2026, 3, 8, 2, 30, tzinfo=timezone(timedelta(hours=-5))),
+    datetime(999, 1, 2, 3, 4, 5, 60, tzinfo=timezone.utc),
+    datetime(2026, 3, 8, 7, 30, tzinfo=__import__("zoneinfo").ZoneInfo("UTC")),
+])
+def test_sqlite_datetime_text_is_the_utc_text_sqlalchemy_writes(moment: datetime) -> None:
+    """The fast SQLite bind processor writes the same text as the generic path (process_bind_param, then the
+    dialect's own DATETIME formatting): what every stored time and every comparison relies on."""
+    from sqlalchemy import DateTime
+    from sqlalchemy.dialects import sqlite
+
+    from srs.sqltypes import UTCDateTime
+
+    dialect = sqlite.dialect()
+    fast = UTCDateTime().bind_processor(dialect)
+    generic = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert fast is not None and generic is not None
+    expected = generic(UTCDateTime().process_bind_param(moment, dialect))
+    assert fast(moment) == expected == fast(moment)  # the second call comes from the remembered value
+    with pytest.raises(ValueError, match="naive datetime"):
+        fast(moment.replace(tzinfo=None))
