@@ -91,8 +91,9 @@ class Progress(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("learner_id", "card_pk", name="uq_progress_learner_card"),
         Index("ix_progress_learner_due", "learner_id", "due"),
-        # The queue's learning and due lookups, and buried cards coming back (migration 0002).
-        Index("ix_progress_learner_state_due", "learner_id", "state", "due"),
+        # The queue's learning and due lookups (covering their filters since migration 0004), and buried cards
+        # coming back (migration 0002).
+        Index("ix_progress_learner_state_due", "learner_id", "state", "due", "card_pk", "suspended", "buried_until"),
         Index("ix_progress_learner_buried", "learner_id", "buried_until"),
     )
 
@@ -123,7 +124,9 @@ class Review(SQLModel, table=True):
 
     __tablename__ = "review"
     __table_args__ = (
-        Index("ix_review_learner_time", "learner_id", "reviewed_at"),
+        # Covers the day counts, retention and answer times of status and stats (migration 0004).
+        Index("ix_review_learner_time", "learner_id", "reviewed_at", "kind", "rating", "prev_interval_days",
+              "duration_ms"),
         Index("ix_review_learner_card", "learner_id", "card_pk"),
         UniqueConstraint("learner_id", "anki_id", name="uq_review_learner_anki"),
     )
