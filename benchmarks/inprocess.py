@@ -46,7 +46,8 @@ def _median(fn: Callable[[], Any], repeat: int, warmup: int = 2) -> tuple[float,
 # -- the grade step ----------------------------------------------------------------------------------------------
 
 def grade(db: str, repeat: int) -> dict[str, Any]:
-    """Answer the card on screen (durable commit) and fetch the next one, as ``srs review`` does per keypress."""
+    """Answer the card on screen (durable commit) and fetch the next one with the counts its header shows, as
+    ``srs review`` does per keypress."""
     from srs.db import make_engine
     from srs.review_service import DbReviewService
 
@@ -92,6 +93,22 @@ def grade(db: str, repeat: int) -> dict[str, Any]:
         con.execute("SELECT * FROM card WHERE id = ?", (pk,)).fetchone()
         con.execute("SELECT * FROM progress WHERE learner_id = 1 AND card_pk = ?", (pk,)).fetchone()
 
+    def counts() -> None:
+        """The header's counts: new cards introduced and reviews done today, due reviews up to the daily limit,
+        learning cards due within the 20-minute learn-ahead."""
+        now, start = _ts(moment[0]), _ts(synth.NOW.replace(hour=4))
+        available = ("p.learner_id = 1 AND p.suspended = 0 AND (p.buried_until IS NULL OR p.buried_until <= ?)"
+                     " AND c.retired = 0")
+        con.execute("SELECT count(*) FROM (SELECT card_pk FROM review WHERE learner_id = 1 AND card_pk IN"
+                    " (SELECT card_pk FROM review WHERE learner_id = 1 AND reviewed_at >= ? AND reviewed_at < ?"
+                    " AND kind = 0) GROUP BY card_pk HAVING min(reviewed_at) >= ?)", (start, end, start)).fetchone()
+        con.execute("SELECT count(*) FROM review WHERE learner_id = 1 AND reviewed_at >= ? AND reviewed_at < ?"
+                    " AND kind = 1", (start, end)).fetchone()
+        con.execute(f"SELECT count(*) FROM (SELECT 1 FROM progress p JOIN card c ON c.id = p.card_pk WHERE"
+                    f" {available} AND p.state = 2 AND p.due < ? LIMIT 200)", (now, end)).fetchone()
+        con.execute(f"SELECT count(*) FROM progress p JOIN card c ON c.id = p.card_pk WHERE {available}"
+                    " AND p.state IN (1, 3) AND p.due <= ?", (now, _ts(moment[0] + timedelta(minutes=20)))).fetchone()
+
     pk = next_pk()
     show(pk)
     baseline: list[float] = []
@@ -111,6 +128,7 @@ def grade(db: str, repeat: int) -> dict[str, Any]:
                     (pk, now, json.dumps({"row": True, "version": version})))
         con.execute("COMMIT")
         pk = next_pk()
+        counts()
         show(pk)
         if i >= 3:
             baseline.append(time.perf_counter() - start)
@@ -121,8 +139,8 @@ def grade(db: str, repeat: int) -> dict[str, Any]:
 # -- building today's queue --------------------------------------------------------------------------------------
 
 def queue(db: str, repeat: int) -> dict[str, Any]:
-    """``study.queue_counts`` + ``study.next_card`` on a fresh connection (as ``srs status`` and ``srs review`` run
-    them), against the same statements in sqlite3."""
+    """Today's counts and the next card, as ``srs review`` builds them for each card it shows
+    (``study.queue_state`` on a fresh connection), against the same statements in sqlite3."""
     from sqlalchemy import event
     from sqlmodel import Session
 
@@ -136,8 +154,7 @@ def queue(db: str, repeat: int) -> dict[str, Any]:
 
     def ours() -> None:
         with engine.connect() as conn:
-            study.queue_counts(conn, 1, synth.NOW, settings)
-            study.next_card(conn, 1, synth.NOW, settings)
+            study.queue_state(conn, 1, synth.NOW, settings)
 
     ours_median, _ = _median(ours, repeat)
 

@@ -43,6 +43,13 @@ class QueueCounts(NamedTuple):
     due: int
 
 
+class QueueState(NamedTuple):
+    """What a review screen shows: the counts left today, and the card to show next (None: nothing for now)."""
+
+    counts: QueueCounts
+    next_card: int | None
+
+
 
 # -- tables and prebuilt statements -------------------------------------------------------------------------------
 
@@ -114,11 +121,14 @@ class _QueueStatements(NamedTuple):
     next_step: Select[Any]
     # queue_counts' figures except new cards: done today (2), reviews due up to :cap, learning cards by :until.
     counts_step: Select[Any]
+    # Both at once, for a review screen that shows the counts above each card (queue_state): next_step's
+    # columns, then reviews due up to :cap and learning cards due by :ahead (never excluding cards).
+    state_step: Select[Any]
 
 
 @lru_cache(maxsize=None)
 def _queue_statements(deck: bool, exclude: bool) -> _QueueStatements:
-    def available(*where: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    def available(*where: ColumnElement[bool], excluding: bool = exclude) -> list[ColumnElement[bool]]:
         conditions = [
             _P.learner_id == _LEARNER,
             _P.suspended == false(),
@@ -128,7 +138,7 @@ def _queue_statements(deck: bool, exclude: bool) -> _QueueStatements:
         ]
         if deck:
             conditions.append(_C.deck_id == bindparam("deck_id"))
-        if exclude:
+        if excluding:
             conditions.append(_P.card_pk.not_in(bindparam("exclude", expanding=True)))
         return conditions
 
@@ -159,14 +169,23 @@ def _queue_statements(deck: bool, exclude: bool) -> _QueueStatements:
     due_count = select(func.count()).select_from(progress(_P.card_pk).where(*due).limit(cap).subquery())
     due_first = progress(_P.card_pk).where(*due).order_by(_P.due, _P.card_pk).limit(1)
     new_today, reviews_today = _DONE_TODAY.selected_columns
+    next_columns = (
+        head(State.LEARNING, _P.card_pk), head(State.LEARNING, _P.due),
+        head(State.RELEARNING, _P.card_pk), head(State.RELEARNING, _P.due),
+        new_today, reviews_today, due_first.scalar_subquery(),
+    )
+    all_due = available(_P.state == int(State.REVIEW), _P.due < _at("end"), excluding=False)
+    learning_ahead = available(_LEARNING_STATES, _P.due <= _at("ahead"), excluding=False)
     return _QueueStatements(
         learning_head=progress(_P.card_pk, _P.due).where(*learning).order_by(_P.due, _P.card_pk).limit(1),
-        next_step=select(
-            head(State.LEARNING, _P.card_pk), head(State.LEARNING, _P.due),
-            head(State.RELEARNING, _P.card_pk), head(State.RELEARNING, _P.due),
-            new_today, reviews_today, due_first.scalar_subquery(),
-        ),
+        next_step=select(*next_columns),
         counts_step=select(new_today, reviews_today, due_count.scalar_subquery(), learning_count.scalar_subquery()),
+        state_step=select(
+            *next_columns,
+            select(func.count()).select_from(progress(_P.card_pk).where(*all_due).limit(cap).subquery())
+            .scalar_subquery(),
+            progress(func.count()).where(*learning_ahead).scalar_subquery(),
+        ),
         new_count=select(func.count()).select_from(select(_C.id).where(*new).limit(cap).subquery()),
         new_first=select(_C.id).where(*new).order_by(_C.deck_id, _C.position, _C.id).limit(1),
     )
@@ -228,15 +247,22 @@ def queue_counts(
     params = _params(learner_id, now, deck_id, ())
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
+    row = run_hot(session, statements.counts_step, {
+        **params, "start": start, "end": end, "until": ahead, "cap": settings.reviews_per_day}).one()
+    return _counts(session, statements, params, settings, row[0], row[1], row[2], row[3])
+
+
+def _counts(session: Executor, statements: _QueueStatements, params: dict[str, Any], settings: SchedulerSettings,
+            new_done: int, reviews_done: int, due_all: int, learning: int) -> QueueCounts:
+    """The counts from what was done today, reviews due (counted up to the review limit) and learning cards
+    due within learn-ahead; new cards are counted here, only when some are allowed."""
     # Due reviews are counted up to the daily review limit; min() with what is left of it gives the same number
     # as counting up to that remainder, without a second statement.
-    new_done, reviews_done, due_all, learning = (int(v) for v in run_hot(session, statements.counts_step, {
-        **params, "start": start, "end": end, "until": ahead, "cap": settings.reviews_per_day}).one())
-    reviews_left = max(0, settings.reviews_per_day - reviews_done)
-    due = min(due_all, reviews_left)
-    new_left = _new_left(settings, new_done, reviews_left, due, None)
+    reviews_left = max(0, settings.reviews_per_day - int(reviews_done))
+    due = min(int(due_all), reviews_left)
+    new_left = _new_left(settings, int(new_done), reviews_left, due, None)
     new = int(_scalar(session, statements.new_count, params, cap=new_left)) if new_left > 0 else 0
-    return QueueCounts(new=new, learning=learning, due=due)
+    return QueueCounts(new=new, learning=int(learning), due=due)
 
 
 def queue_counts_by_deck(
@@ -302,6 +328,34 @@ def next_card(
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     row = run_hot(session, statements.next_step, {**params, "until": now, "start": start, "end": end,
                                                  "cap": settings.reviews_per_day}).one()
+    return _next(session, statements, params, settings, now, row, new_limit)
+
+
+def queue_state(
+    session: Executor,
+    learner_id: int,
+    now: datetime,
+    settings: SchedulerSettings,
+    deck_id: str | None = None,
+    new_limit: int | None = None,
+) -> QueueState:
+    """:func:`queue_counts` and :func:`next_card` together, as a review screen shows them above each card: one
+    statement where the two take two (a third only while new cards are allowed today)."""
+    now = require_utc(now)
+    statements = _queue_statements(deck_id is not None, False)
+    params = _params(learner_id, now, deck_id, ())
+    start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
+    row = run_hot(session, statements.state_step, {**params, "until": now, "ahead": ahead, "start": start,
+                                                  "end": end, "cap": settings.reviews_per_day}).one()
+    counts = _counts(session, statements, params, settings, row[4], row[5], row[7], row[8])
+    return QueueState(counts, _next(session, statements, params, settings, now, row, new_limit))
+
+
+def _next(session: Executor, statements: _QueueStatements, params: dict[str, Any], settings: SchedulerSettings,
+          now: datetime, row: Any, new_limit: int | None) -> int | None:
+    """The next card from a row that starts with :attr:`_QueueStatements.next_step`'s columns, with the
+    statements the rest of the order needs (new cards, then learn-ahead) run only when it gets there."""
     # One ordered lookup per learning state: each is a short range of ix_progress_learner_state_due, where
     # "state IN (1, 3) ORDER BY due" made SQLite walk every overdue review card in due order instead.
     heads = [(due, int(pk)) for pk, due in ((row[0], row[1]), (row[2], row[3])) if pk is not None]

@@ -68,6 +68,9 @@ class DbReviewService:
     deck_label: str = "All decks"
     # Ids of this session's own answers, newest last: undo only ever takes back one of these.
     answered: list[int] = field(default_factory=list)
+    # The counts read with the card on screen (next_card), for the header until something changes them: a
+    # screen redrawn on reveal or help shows the same counts without asking the database again.
+    _counts: Counts | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def open(cls, engine: "Engine", learner_id: int, now: Callable[[], datetime],
@@ -94,23 +97,28 @@ class DbReviewService:
         return QueuedCard(view=view, queue=_QUEUE[state], previews=previews, token=tuple(row[:_VIEW_AT]))
 
     def counts(self) -> Counts:
-        with self.engine.connect() as conn:
-            c = study.queue_counts(conn, self.learner_id, self.now(), self.settings, self.deck_id)
-        return Counts(new=c.new, learning=c.learning, due=c.due)
+        if self._counts is None:
+            with self.engine.connect() as conn:
+                c = study.queue_counts(conn, self.learner_id, self.now(), self.settings, self.deck_id)
+            self._counts = Counts(new=c.new, learning=c.learning, due=c.due)
+        return self._counts
 
     # The keypress path (counts, next card, load, grade) runs on a plain Connection: a Session adds ~30 us per statement
     # and builds nothing here that a Core row doesn't give.
     def next_card(self, allow_new: bool) -> QueuedCard | None:
         with self.engine.connect() as conn:
-            card_pk = study.next_card(conn, self.learner_id, self.now(), self.settings, self.deck_id,
+            state = study.queue_state(conn, self.learner_id, self.now(), self.settings, self.deck_id,
                                       new_limit=None if allow_new else 0)
-            return None if card_pk is None else self._queued(conn, card_pk)
+            c = state.counts
+            self._counts = Counts(new=c.new, learning=c.learning, due=c.due)
+            return None if state.next_card is None else self._queued(conn, state.next_card)
 
     def load(self, card_pk: int) -> QueuedCard:
         with self.engine.connect() as conn:
             return self._queued(conn, card_pk)
 
     def grade(self, card: QueuedCard, rating: int, duration_ms: int) -> str | None:
+        self._counts = None
         version = card.token[2] if card.token[1] is not None else 0
         with self.engine.connect() as conn:
             result = study.answer_card(conn, self.learner_id, card.view.pk, rating, self.now(), duration_ms,
@@ -122,6 +130,7 @@ class DbReviewService:
         return None
 
     def undo(self) -> int | None:
+        self._counts = None
         if not self.answered:
             return None
         with Session(self.engine) as session:
@@ -131,11 +140,13 @@ class DbReviewService:
                 return None
 
     def suspend(self, card: QueuedCard) -> None:
+        self._counts = None
         with Session(self.engine) as session:
             study.suspend(session, self.learner_id, card.view.pk)
             session.commit()
 
     def bury(self, card: QueuedCard) -> None:
+        self._counts = None
         with Session(self.engine) as session:
             study.bury_until_tomorrow(session, self.learner_id, card.view.pk, self.now(), self.settings)
             session.commit()

@@ -21,7 +21,8 @@ from sqlmodel import Session, SQLModel, col
 
 from srs.errors import ConflictError, NotFoundError
 from srs.models import Card, Progress, Review
-from srs.queue import QueueCounts, _at, _LEARNER, load_settings, next_card, queue_counts, queue_counts_by_deck
+from srs.queue import (QueueCounts, QueueState, _at, _LEARNER, load_settings, next_card, queue_counts,
+                       queue_counts_by_deck, queue_state)
 from srs.scheduling import Answer, CardState, Rating, SchedulerSettings, State, day_bounds, require_utc
 from srs.scheduling import answer as schedule_answer
 from srs.scheduling import preview as schedule_preview
@@ -32,9 +33,9 @@ if TYPE_CHECKING:
     from srs.sqltypes import Executor
 
 __all__ = [
-    "MAX_DURATION_MS", "ROW_FIELDS", "STATE_FIELDS", "Answered", "QueueCounts", "answer_card", "bury_until_tomorrow",
-    "card_state", "get_progress", "load_settings", "next_card", "preview_card", "queue_counts",
-    "queue_counts_by_deck", "rebuild_state", "suspend", "undo_last",
+    "MAX_DURATION_MS", "ROW_FIELDS", "STATE_FIELDS", "Answered", "QueueCounts", "QueueState", "answer_card",
+    "bury_until_tomorrow", "card_state", "get_progress", "load_settings", "next_card", "preview_card", "queue_counts",
+    "queue_counts_by_deck", "queue_state", "rebuild_state", "suspend", "undo_last",
 ]
 
 MAX_DURATION_MS = 60_000  # Anki caps answer time at 60 s

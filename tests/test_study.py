@@ -306,3 +306,32 @@ def test_counts_by_deck_equal_the_queue_counts_of_each_deck(session: Session, le
             assert per_deck[deck_id] == study.queue_counts(session, learner, now, s, deck_id), (now, deck_id)
     # The review limit caps due cards (6 of 9 due) and leaves no room for new ones.
     assert total.due == 6 and total.new == 0
+
+
+def test_queue_state_is_queue_counts_and_next_card_together(session: Session, learner: int) -> None:
+    """Over several days of answers (new, learning, relearning, due reviews, both daily limits reached), with and
+    without a deck filter and new cards, queue_state gives exactly what queue_counts and next_card give."""
+    import random
+
+    cards = add_deck(session, "a", 20) + add_deck(session, "b", 12)
+    session.add(Setting(learner_id=learner, key="new_per_day", value=6))
+    session.add(Setting(learner_id=learner, key="reviews_per_day", value=9))
+    session.commit()
+    s = settings(session, learner)
+    rng = random.Random(7)
+    checked = set()
+    moment = T0
+    for step in range(160):
+        moment += timedelta(minutes=rng.choice([1, 7, 30, 240, 600]))
+        for deck_id in (None, "a", "b"):
+            for new_limit in (None, 0):
+                state = study.queue_state(session, learner, moment, s, deck_id, new_limit)
+                assert state.counts == study.queue_counts(session, learner, moment, s, deck_id), (step, deck_id)
+                assert state.next_card == study.next_card(session, learner, moment, s, deck_id, new_limit), step
+                checked.add((state.next_card is None, state.counts.new > 0, state.counts.learning > 0,
+                             state.counts.due > 0))
+        nxt = study.next_card(session, learner, moment, s)
+        if nxt is not None:
+            grade(session, learner, nxt, Rating(rng.choice([1, 3, 3, 3, 4])), moment)
+    # The walk went through queues with and without each kind of card, and through empty ones.
+    assert len(checked) >= 6, checked

@@ -1,0 +1,59 @@
+"""The database side of ``srs review`` (``DbReviewService``): the header's counts come with each card, are not
+asked again on a redraw, and are asked afresh after anything that changes them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from conftest import GOOD_DECK
+from srs import study
+from srs.app import open_store
+from srs.deckfile import parse_deck_text
+from srs.decks import add_deck
+from srs.review import Counts
+from srs.review_service import DbReviewService
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+
+
+def test_counts_come_with_the_card_and_are_refreshed_after_changes(any_db_url: str) -> None:
+    store = open_store(any_db_url, "default", NOW, install_bundled=False)
+    with Session(store.engine) as session:
+        add_deck(session, parse_deck_text(GOOD_DECK, "demo.toml"), NOW)
+        session.commit()
+    clock = [NOW]
+    service = DbReviewService.open(store.engine, store.learner_id, lambda: clock[0])
+
+    def expected() -> Counts:
+        with store.engine.connect() as conn:
+            c = study.queue_counts(conn, store.learner_id, clock[0], service.settings)
+        return Counts(new=c.new, learning=c.learning, due=c.due)
+
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    card = service.next_card(True)
+    assert card is not None
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        assert service.counts() == expected() and service.counts().new == 3
+        statements.clear()
+        assert service.counts() == service.counts()  # a redraw: no statement
+        assert statements == []
+        service.grade(card, 1, 3000)  # Again: the card goes to learning
+        clock[0] += timedelta(seconds=5)
+        assert service.counts() == expected() == Counts(new=2, learning=1, due=0)
+        card = service.next_card(True)
+        assert card is not None and service.counts() == expected()
+        service.suspend(card)
+        assert service.counts() == expected()
+        assert service.undo() is not None
+        assert service.counts() == expected()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
