@@ -22,7 +22,7 @@ from srs.cards import view_of
 from srs.edits import parse_edit, save_edit
 from srs.errors import ConflictError, NotFoundError
 from srs.hotsql import run_hot
-from srs.review import Counts, QueuedCard
+from srs.review import Counts, LazyPreviews, QueuedCard
 from srs.scheduling import SchedulerSettings, State, format_interval
 
 if TYPE_CHECKING:
@@ -90,11 +90,17 @@ class DbReviewService:
         deck_name, deck_sources, edit_id = row[_VIEW_AT:_VIEW_AT + 3]
         edit = None if edit_id is None else row[_VIEW_AT + 3:_VIEW_AT + 7]
         view = view_of(row[_VIEW_AT + 7:], deck_name, deck_sources, edit)
-        outcomes, _, state = study.preview_row(row, self.now(), self.settings)
-        previews = {int(rating): format_interval(outcome.interval) for rating, outcome in outcomes.items()}
         # The token is the progress part of the row: its version is the one the answer expects, and the answer
-        # schedules from it without reading it again (study.answer_card's ``seen``).
-        return QueuedCard(view=view, queue=_QUEUE[state], previews=previews, token=tuple(row[:_VIEW_AT]))
+        # schedules from it without reading it again (study.answer_card's ``seen``). The buttons' intervals
+        # come from the same row, when the answer is shown.
+        token = tuple(row[:_VIEW_AT])
+
+        def previews() -> dict[int, str]:
+            outcomes, _, _ = study.preview_row(token, self.now(), self.settings)
+            return {int(rating): format_interval(outcome.interval) for rating, outcome in outcomes.items()}
+
+        return QueuedCard(view=view, queue=_QUEUE[study.row_state(token).state], previews=LazyPreviews(previews),
+                          token=token)
 
     def counts(self) -> Counts:
         if self._counts is None:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_DURATION_MS", "ROW_FIELDS", "STATE_FIELDS", "Answered", "QueueCounts", "QueueState", "answer_card",
     "bury_until_tomorrow", "card_state", "get_progress", "load_settings", "next_card", "preview_card", "queue_counts",
-    "queue_counts_by_deck", "queue_state", "rebuild_state", "suspend", "undo_last",
+    "queue_counts_by_deck", "queue_state", "rebuild_state", "row_state", "suspend", "undo_last",
 ]
 
 MAX_DURATION_MS = 60_000  # Anki caps answer time at 60 s
@@ -61,7 +61,7 @@ _P, _C = _PROGRESS.c, _CARD.c
 
 # The card (it must exist) and the learner's progress row on it, if any: what an answer and a preview read.
 # Other statements (the review session's read of the card it shows) start with the same columns and join, so
-# :func:`_row_state`, :func:`_snapshot` and :func:`preview_row` read their rows too.
+# :func:`row_state`, :func:`_snapshot` and :func:`preview_row` read their rows too.
 CARD_PROGRESS_COLUMNS = (_C.id, _P.id, _P.version, *(_P[name] for name in ROW_FIELDS))
 CARD_PROGRESS_JOIN = _CARD.outerjoin(_PROGRESS, and_(_P.card_pk == _C.id, _P.learner_id == _LEARNER))
 _CARD_PROGRESS = (
@@ -111,7 +111,7 @@ def card_state(progress: Progress | None) -> CardState:
     )
 
 
-def _row_state(row: Sequence[Any]) -> CardState:
+def row_state(row: Sequence[Any]) -> CardState:
     """The scheduling state in a :data:`_CARD_PROGRESS` row (a new card when it has no progress row)."""
     if row[1] is None:
         return CardState()
@@ -195,7 +195,7 @@ def preview_row(
 ) -> tuple[dict[Rating, Answer], int, State]:
     """:func:`preview_card` on a row that starts with :data:`CARD_PROGRESS_COLUMNS` (already read), and the
     card's current state."""
-    state = _row_state(row)
+    state = row_state(row)
     version = row[2] if row[1] is not None else 0
     return schedule_preview(state, require_utc(now), settings, int(row[0])), version, state.state
 
@@ -252,7 +252,7 @@ def answer_card(
     if current_version != expected_version:
         session.rollback()
         raise ConflictError("this card was answered elsewhere in the meantime; showing it again")
-    result = schedule_answer(_row_state(row), rating, now, settings, card_pk)
+    result = schedule_answer(row_state(row), rating, now, settings, card_pk)
     values = _state_params(result.state)
     leech = bool(result.leech or (row[1] is not None and row[_LEECH]))
     try:

@@ -14,8 +14,9 @@ from srs import study
 from srs.app import open_store
 from srs.deckfile import parse_deck_text
 from srs.decks import add_deck
-from srs.review import Counts
+from srs.review import Counts, LazyPreviews
 from srs.review_service import DbReviewService
+from srs.scheduling import format_interval
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 
@@ -57,3 +58,42 @@ def test_counts_come_with_the_card_and_are_refreshed_after_changes(any_db_url: s
         assert service.counts() == expected()
     finally:
         event.remove(store.engine, "before_cursor_execute", count)
+
+
+def test_previews_are_computed_once_when_first_read() -> None:
+    calls: list[int] = []
+
+    def compute() -> dict[int, str]:
+        calls.append(1)
+        return {1: "<1m", 3: "<10m"}
+
+    previews = LazyPreviews(compute)
+    assert calls == []
+    assert previews.get(3) == "<10m" and dict(previews) == {1: "<1m", 3: "<10m"} and len(previews) == 2
+    assert previews.get(2, "") == "" and calls == [1]
+
+
+def test_the_buttons_intervals_are_those_of_the_moment_the_answer_is_shown(any_db_url: str) -> None:
+    """A review card's intervals grow with the time since its last review: the labels are computed for the
+    moment the answer is shown, not the moment the question was."""
+    store = open_store(any_db_url, "default", NOW, install_bundled=False)
+    with Session(store.engine) as session:
+        add_deck(session, parse_deck_text(GOOD_DECK, "demo.toml"), NOW)
+        session.commit()
+    clock = [NOW]
+    service = DbReviewService.open(store.engine, store.learner_id, lambda: clock[0])
+    first = service.next_card(True)
+    assert first is not None
+    service.grade(first, 4, 3000)  # Easy: straight to review, due in days
+
+    def labels(at: datetime) -> dict[int, str]:
+        with store.engine.connect() as conn:
+            outcomes, _ = study.preview_card(conn, store.learner_id, first.view.pk, at, service.settings)
+        return {int(r): format_interval(a.interval) for r, a in outcomes.items()}
+
+    clock[0] = NOW + timedelta(days=30)
+    card = service.next_card(False)  # no new cards: the review card, now due
+    assert card is not None and card.view.pk == first.view.pk and card.queue == "due"
+    shown_at = clock[0]
+    clock[0] = NOW + timedelta(days=90)  # the learner looks at the question for a long time
+    assert dict(card.previews) == labels(clock[0]) != labels(shown_at)
