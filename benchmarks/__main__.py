@@ -71,6 +71,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for fig in results:
         print(fig.row())
+    judged = [fig.met for fig in results if fig.met is not None]
+    print(f"\n{sum(judged)} of {len(judged)} goals met")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

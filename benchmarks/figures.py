@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import synth
-from benchmarks.harness import PY, SRS, Figure, child_peak, has_command, wall
+from benchmarks.harness import PY, SRS, Figure, child_peak, has_command, wall_pair
 
 
 def _py(code: str) -> list[str]:
@@ -19,24 +20,20 @@ def _py(code: str) -> list[str]:
 
 
 def help_(env: dict[str, str], repeat: int, **_: Any) -> Figure:
-    ours = wall([*SRS, "--help"], env, repeat)
-    base = wall(_py("import click"), env, repeat)
+    ours, base = wall_pair([*SRS, "--help"], _py("import click"), env, repeat)
     return Figure("`srs --help`", ours, base, 1.5, note="baseline: python -c 'import click'")
 
 
 def completion(env: dict[str, str], repeat: int, **_: Any) -> Figure:
     comp = {**env, "_SRS_COMPLETE": "bash_complete", "COMP_WORDS": "srs de", "COMP_CWORD": "1"}
-    ours = wall([*SRS], comp, repeat)
-    base = wall(_py("import click"), env, repeat)
+    ours, base = wall_pair([*SRS], _py("import click"), comp, repeat, base_env=env)
     return Figure("shell completion (`srs de<TAB>`)", ours, base, 1.5, note="baseline: python -c 'import click'")
 
 
 def status(env: dict[str, str], repeat: int, **_: Any) -> Figure:
     if not has_command(env, "status"):
         return Figure("`srs status` (large collection)", None, None, 1.25, note="missing: no status command")
-    wall([*SRS, "status"], env, 1)  # warm the page cache
-    ours = wall([*SRS, "status"], env, repeat)
-    base = wall(_py("import sqlmodel"), env, repeat)
+    ours, base = wall_pair([*SRS, "status"], _py("import sqlmodel"), env, repeat)
     return Figure("`srs status` (large collection)", ours, base, 1.25, note="baseline: python -c 'import sqlmodel'")
 
 
@@ -95,7 +92,6 @@ def export_anki(env: dict[str, str], work: Path, repeat: int, export_cards: int,
     deck_file.write_text(synth.deck_text("export", export_cards))
     subprocess.run([*SRS, "deck", "add", str(deck_file)], env=env, check=True, capture_output=True)
     out = work / "bench.apkg"
-    ours = wall([*SRS, "export", "anki", "--deck", "export", "-o", str(out)], env, repeat)
     notes = work / "export-notes.json"
     _dump_notes(env, notes, "export")
     count = len(json.loads(notes.read_text()))
@@ -110,8 +106,9 @@ def export_anki(env: dict[str, str], work: Path, repeat: int, export_cards: int,
             deck.add_note(genanki.Note(model=model, guid=guid, fields=fields, tags=tags))
         genanki.Package(deck).write_to_file({str(work / 'baseline.apkg')!r}, timestamp=1)
     """)
-    base = wall(baseline, env, repeat)
-    return Figure(f"`srs export anki` ({count:,} cards)", ours, base, 1.2, note="baseline: plain genanki script writing the same notes (fields, tags, GUIDs)")
+    ours, base = wall_pair([*SRS, "export", "anki", "--deck", "export", "-o", str(out)], baseline, env, repeat)
+    return Figure(f"`srs export anki` ({count:,} cards)", ours, base, 1.2,
+                  note="baseline: plain genanki script writing the same notes (fields, tags, GUIDs)")
 
 
 def _dump_notes(env: dict[str, str], path: Path, deck_id: str) -> None:
@@ -134,8 +131,6 @@ json.dump([[c.anki_guid, note_fields(c), note_tags(c)] for d in decks for c in d
 def stats(env: dict[str, str], work: Path, repeat: int, **_: Any) -> Figure:
     if not has_command(env, "stats"):
         return Figure("`srs stats` (all reviews)", None, None, 2.0, note="missing: no stats command")
-    wall([*SRS, "stats"], env, 1)  # warm the page cache
-    ours = wall([*SRS, "stats"], env, repeat)
     baseline = _py(f"""
         import sqlite3
         from benchmarks.inprocess import baseline_stats_sql
@@ -144,7 +139,7 @@ def stats(env: dict[str, str], work: Path, repeat: int, **_: Any) -> Figure:
         for sql, args in baseline_stats_sql(NOW):
             con.execute(sql, args).fetchall()
     """)
-    base = wall(baseline, env, repeat)
+    ours, base = wall_pair([*SRS, "stats"], baseline, env, repeat)
     return Figure("`srs stats` (all reviews)", ours, base, 2.0, note="baseline: the same aggregates in raw SQL")
 
 
@@ -159,6 +154,7 @@ def review_memory(env: dict[str, str], **_: Any) -> Figure:
 def _inprocess(name: str, db: Path, work: Path, repeat: int) -> dict[str, Any]:
     copy = work / f"{name}.db"  # the grade step writes: keep the shared collection as it was
     shutil.copy(db, copy)
+    os.sync()  # the copy's writeback would otherwise land in the middle of the timings
     out = subprocess.run([PY, "-m", "benchmarks.inprocess", name, str(copy), str(repeat)], check=True,
                          capture_output=True, text=True)
     copy.unlink()
@@ -176,7 +172,7 @@ def stats_inprocess(db: Path, work: Path, repeat: int, **_: Any) -> Figure:
 def grade_step(db: Path, work: Path, repeat: int, **_: Any) -> Figure:
     r = _inprocess("grade", db, work, max(30, repeat * 10))
     return Figure("grade step: answer + commit + next card and its counts", r["ours"], r["baseline"], 5.0,
-                  absolute_goal="≤ 1 ms", note=f"in-process; p90 {r['ours_p90'] * 1000:.1f} ms; baseline: sqlite3, "
+                  limit=0.001, note=f"in-process; p90 {r['ours_p90'] * 1000:.1f} ms; baseline: sqlite3, "
                   "the same row reads/writes and counts")
 
 
@@ -212,7 +208,6 @@ def optimize(env: dict[str, str], db: Path, work: Path, repeat: int, **_: Any) -
     con.commit()
     con.close()
     josh = {**env, "SRS_LEARNER": "josh"}
-    ours = wall([*SRS, "optimize", "--dry-run"], josh, repeat)
     baseline = _py(f"""
         import csv
         from datetime import datetime
@@ -226,7 +221,7 @@ def optimize(env: dict[str, str], db: Path, work: Path, repeat: int, **_: Any) -
         items = [item for _, item in build_items(log, next_day_start(NOW, "UTC", 4))[0]]
         frs.FSRS(list(frs.DEFAULT_PARAMETERS)).compute_parameters(items)
     """)
-    base = wall(baseline, env, repeat)
+    ours, base = wall_pair([*SRS, "optimize", "--dry-run"], baseline, josh, repeat, base_env=env)
     return Figure(f"`srs optimize --dry-run` ({len(rows):,} reviews)", ours, base, 1.5,
                   note="baseline: csv + the same FSRS items + one compute_parameters, in a script")
 
