@@ -418,7 +418,7 @@ def _import_other_notes(session: Session, package: AnkiPackage, own: Mapping[str
                         now_ms: int, mapping: Mapping[str, str] | None, deck_id: str | None,
                         skips: _Skips, summary: MergeSummary) -> None:
     from srs.anki_notes import SOURCE_ID, build_notes_deck
-    from srs.decks import add_deck, forget_removal
+    from srs.deck_import import add_deck, forget_removal
 
     others = []
     for note in package.notes:

@@ -51,7 +51,7 @@ def _known_hashes(session: "Executor") -> set[str]:
     return set(session.execute(installed.union_all(refused)).scalars())
 
 
-def forget_refused_bundled(session: "Session") -> None:
+def forget_refused_bundled(session: "Executor") -> None:
     """Drop the record of refused bundled files: called whenever a deck is added, updated or removed, since that
     can change what :func:`ensure_bundled` would do with them. The caller commits."""
     from sqlalchemy import delete
@@ -61,11 +61,16 @@ def forget_refused_bundled(session: "Session") -> None:
     session.execute(delete(meta).where(meta.c.key.startswith(REFUSED_PREFIX, autoescape=True)))
 
 
-def record_refused_bundled(session: "Session", digest: str) -> None:
+def record_refused_bundled(session: "Executor", digest: str) -> None:
     """Remember that the bundled file with this sha256 is not to be installed (see :data:`REFUSED_PREFIX`)."""
-    from srs.models import Meta
+    from sqlalchemy import delete, insert
 
-    session.merge(Meta(key=REFUSED_PREFIX + digest[:32], value=digest))
+    from srs.tables import meta
+
+    key = REFUSED_PREFIX + digest[:32]
+    # Replace any row for the same file: the portable spelling of an upsert, two statements on a rare path.
+    session.execute(delete(meta).where(meta.c.key == key))
+    session.execute(insert(meta).values(key=key, value=digest))
 
 
 def bundled_unchanged(conn: "Executor") -> bool:
@@ -79,7 +84,7 @@ def bundled_unchanged(conn: "Executor") -> bool:
 def ensure_bundled(session: "Session", now: datetime) -> list[str]:
     """Install or update bundled decks. Returns the ids of decks that changed. Flushes; the caller commits."""
     from srs.deckfile import parse_deck_text
-    from srs.decks import add_deck
+    from srs.deck_import import add_deck
     from srs.models import Deck, Meta
     from srs.tables import meta
 

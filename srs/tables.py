@@ -2,9 +2,9 @@
 
 :mod:`srs.models` (SQLModel classes) defines the schema and is what migrations and the ORM use; importing it
 loads SQLModel and pydantic, about half of ``srs status``'s start-up. The study queue, the status, the stats, the
-exports and ``srs config``/``srs optimize`` only need table and column names with their types, so they build
-their statements on these lightweight ``table()`` clauses instead. Only the columns those statements use are listed; a test checks that each one
-exists in :mod:`srs.models` with the same type.
+exports, ``srs config``/``srs optimize`` and ``srs deck add`` only need table and column names with their types,
+so they build their statements on these lightweight ``table()`` clauses instead. Only the columns those statements
+use are listed; a test checks that each one exists in :mod:`srs.models` with the same type.
 """
 
 from __future__ import annotations
@@ -26,8 +26,13 @@ deck = table(
     column("name", String()),
     column("description", String()),
     column("version", String()),
+    column("license", String()),
+    column("credits", String()),
     column("sources", JSON()),
+    column("content_hash", String()),
     column("bundled_hash", String()),
+    column("created_at", UTCDateTime()),
+    column("updated_at", UTCDateTime()),
 )
 
 card = table(
@@ -42,8 +47,10 @@ card = table(
     column("sources", JSON()),
     column("tags", JSON()),
     column("counterpoints", JSON()),
+    column("content_hash", String()),
     column("anki_guid", String()),
     column("retired", Boolean()),
+    column("created_at", UTCDateTime()),
     column("updated_at", UTCDateTime()),
 )
 

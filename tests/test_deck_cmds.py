@@ -190,3 +190,50 @@ def test_renamed_source_marks_citing_cards_updated(runner: CliRunner, deck_file:
     after = dict(con.execute("select card_id, updated_at from card where deck_id='demo'").fetchall())
     assert after["first"] == before["first"]
     assert after["second"] > before["second"] and after["third"] > before["third"]
+
+
+def test_deck_add_on_a_current_database_does_not_load_sqlmodel_or_the_orm(tmp_path: Path, deck_file: Path) -> None:
+    """`srs deck add` runs on Core statements (srs.deck_import over srs.tables): `import sqlmodel` alone would
+    cost more than the import of a 10,000-card file is allowed to take over its baseline."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path / "fresh"), "SRS_NOW": "2026-11-01T08:00:00+00:00"}
+    env.pop("SRS_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "srs", "status"], capture_output=True, check=True, env=env)  # creates it
+    code = (
+        "import sys\n"
+        "from srs.cli import cli\n"
+        "try:\n"
+        f"    cli(['deck', 'add', {str(deck_file)!r}], prog_name='srs')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = [m for m in ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'srs.models') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "HEAVY []" in out.stdout
+    assert "deck 'demo' added: 3 new" in out.stderr
+
+
+def test_an_error_while_adding_several_files_adds_none_of_them(runner: CliRunner, deck_file: Path,
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import srs.deck_import
+
+    other = tmp_path / "other.toml"
+    other.write_text(deck_file.read_text().replace('id = "demo"', 'id = "other"', 1))
+    real_add = srs.deck_import.add_deck
+
+    def add_then_fail(executor: object, spec: object, *args: object, **kwargs: object) -> object:
+        if getattr(spec, "id") == "other":
+            raise OSError(28, "No space left on device")
+        return real_add(executor, spec, *args, **kwargs)  # type: ignore[arg-type]
+
+    before = deck_json(runner)
+    monkeypatch.setattr(srs.deck_import, "add_deck", add_then_fail)
+    result = runner.invoke(cli, ["deck", "add", str(deck_file), str(other)])
+    assert result.exit_code == 1
+    assert "srs: No space left on device" in result.stderr
+    monkeypatch.setattr(srs.deck_import, "add_deck", real_add)  # only this: undo() would drop SRS_DATA_DIR too
+    assert deck_json(runner) == before

@@ -56,8 +56,8 @@ class AppContext:
 
     @contextmanager
     def connection(self) -> Iterator["Connection"]:
-        """A plain connection, for commands that only read with Core statements (no ORM, no SQLModel import).
-        Anything not committed is rolled back."""
+        """A plain connection, for commands that run Core statements (no ORM, no SQLModel import). The command
+        commits what it wants kept; anything not committed, or interrupted by an error, is rolled back."""
         with self.store.engine.connect() as conn:
             yield conn
 

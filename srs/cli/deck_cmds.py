@@ -60,8 +60,8 @@ def add(app: AppContext, files: tuple[str, ...]) -> None:
     Example:
       srs deck add shared/negotiation.toml
     """
+    from srs.deck_import import add_deck, forget_removal
     from srs.deckfile import load_deck_file
-    from srs.decks import add_deck, forget_removal
     from srs.errors import DeckFileError
 
     specs, problems = [], []
@@ -73,12 +73,13 @@ def add(app: AppContext, files: tuple[str, ...]) -> None:
     if problems:
         raise SRSClickError("\n".join(problems + ["nothing was imported"]))
     now = app.now()
-    with app.session() as session:
+    # One transaction for all the files: committed at the end; an error on the way rolls all of it back.
+    with app.connection() as conn:
         results = []
         for spec in specs:
-            forget_removal(session, spec.id)
-            results.append(add_deck(session, spec, now))
-        session.commit()
+            forget_removal(conn, spec.id)
+            results.append(add_deck(conn, spec, now))
+        conn.commit()
     for r in results:
         if not r.changed:
             note(f"deck {r.deck_id!r}: unchanged ({r.unchanged} cards)")

@@ -1,0 +1,165 @@
+"""Importing a deck file into the database: the upsert behind ``srs deck add`` and the bundled decks.
+
+Importing is an upsert keyed by deck id + card id, done in bulk statements so a 10,000-card deck imports in
+one short transaction. Editing a card's text keeps its progress (progress points at the card's row, whose key
+never changes); a card dropped from the file is *retired*; re-adding an unchanged file changes nothing.
+
+The statements are SQLAlchemy Core over :mod:`srs.tables`, so ``srs deck add`` runs on a plain connection without
+loading SQLModel, pydantic or the ORM. They run as well on an ORM session (the bundled decks, the Anki import).
+The caller owns the transaction: nothing here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+
+from srs.bundled import forget_refused_bundled
+from srs.deckfile import CardSpec, DeckSpec, anki_guid
+from srs.tables import card, deck, meta
+
+if TYPE_CHECKING:
+    from srs.sqltypes import Executor
+
+# The card columns an import rewrites on a card that is already there (created_at and the key stay).
+_UPDATED = ("position", "situation", "response", "reasoning", "sources", "tags", "counterpoints", "content_hash",
+            "anki_guid", "retired", "updated_at")
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What :func:`add_deck` changed."""
+
+    deck_id: str
+    created: bool
+    added: int
+    updated: int
+    retired: int
+    restored: int
+    unchanged: int
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.added or self.updated or self.retired or self.restored)
+
+
+def _card_row(deck_id: str, position: int, spec: CardSpec, now: datetime) -> dict[str, Any]:
+    return {
+        "deck_id": deck_id,
+        "card_id": spec.id,
+        "position": position,
+        "situation": spec.situation,
+        "response": spec.response,
+        "reasoning": spec.reasoning,
+        "sources": list(spec.sources),
+        "tags": list(spec.tags),
+        "counterpoints": [{"source": c.source, "view": c.view} for c in spec.counterpoints],
+        "content_hash": spec.content_hash,
+        "anki_guid": anki_guid(deck_id, spec.id),
+        "retired": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _flush_pending(executor: "Executor") -> None:
+    """An ORM session's own unflushed changes reach the database before the reads below, as the ORM's autoflush
+    would do before its own queries (Core statements do not autoflush). A connection has nothing pending."""
+    flush = getattr(executor, "flush", None)
+    if flush is not None:
+        flush()
+
+
+def _upsert_deck(executor: "Executor", spec: DeckSpec, now: datetime, bundled_hash: str) -> tuple[bool, set[str]]:
+    """Insert or update the deck row. Returns whether it was created, and the ids of sources whose details
+    changed (the cards citing them count as updated)."""
+    sources: list[dict[str, str]] = [dict(vars(s)) for s in spec.sources]
+    header: dict[str, Any] = {
+        "name": spec.name, "description": spec.description, "version": spec.version, "license": spec.license,
+        "credits": spec.credits, "sources": sources,
+    }
+    content_hash = spec.content_hash()
+    old = executor.execute(
+        select(deck.c.content_hash, deck.c.bundled_hash, deck.c.sources).where(deck.c.id == spec.id)
+    ).first()
+    if old is None:
+        executor.execute(insert(deck).values(id=spec.id, content_hash=content_hash, bundled_hash=bundled_hash,
+                                             created_at=now, updated_at=now, **header))
+        return True, set()
+    changes: dict[str, Any] = {}
+    changed_sources: set[str] = set()
+    if bundled_hash and old.bundled_hash != bundled_hash:
+        changes["bundled_hash"] = bundled_hash
+    if old.content_hash != content_hash:
+        old_sources = {s["id"]: s for s in old.sources}
+        changed_sources = {s["id"] for s in sources if old_sources.get(s["id"]) != s}
+        changes.update(header, content_hash=content_hash, updated_at=now)
+    if changes:
+        executor.execute(update(deck).where(deck.c.id == spec.id).values(**changes))
+    return False, changed_sources
+
+
+def add_deck(executor: "Executor", spec: DeckSpec, now: datetime, bundled_hash: str = "") -> AddResult:
+    """Import ``spec`` or update the deck with the same id; the caller commits.
+
+    Args:
+        executor: A Core connection or an ORM session (whose pending changes are flushed first).
+        spec: The parsed, validated deck file.
+        now: The current time (aware UTC), stamped on what changes.
+        bundled_hash: The sha256 of the bundled file ``spec`` came from; empty for a deck added by the user.
+    """
+    _flush_pending(executor)
+    forget_refused_bundled(executor)
+    created, changed_sources = _upsert_deck(executor, spec, now, bundled_hash)
+
+    existing = {
+        row.card_id: row
+        for row in executor.execute(
+            select(card.c.id, card.c.card_id, card.c.content_hash, card.c.retired, card.c.position)
+            .where(card.c.deck_id == spec.id)
+        )
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    restored = unchanged = 0
+    for position, card_spec in enumerate(spec.cards):
+        row = _card_row(spec.id, position, card_spec, now)
+        old = existing.pop(card_spec.id, None)
+        if old is None:
+            inserts.append(row)
+            continue
+        # A renamed source changes the text shown with the card, so the card counts as updated (Anki
+        # re-imports a note only when its modification time moves).
+        cites_changed = changed_sources & {*card_spec.sources, *(c.source for c in card_spec.counterpoints)}
+        if (old.content_hash == row["content_hash"] and not old.retired and old.position == position
+                and not cites_changed):
+            unchanged += 1
+            continue
+        if old.retired:
+            restored += 1
+        updates.append({"pk": old.id, **{f"v_{name}": row[name] for name in _UPDATED}})
+    retire = [row.id for row in existing.values() if not row.retired]
+
+    if inserts:
+        executor.execute(insert(card), inserts)
+    if updates:
+        # One statement run for every changed card (executemany); "v_" because SET names are reserved.
+        executor.execute(
+            update(card).where(card.c.id == bindparam("pk", type_=card.c.id.type))
+            .values({name: bindparam(f"v_{name}", type_=card.c[name].type) for name in _UPDATED}),
+            updates,
+        )
+    if retire:
+        executor.execute(update(card).where(card.c.id.in_(retire)).values(retired=True, updated_at=now))
+    return AddResult(deck_id=spec.id, created=created, added=len(inserts), updated=len(updates) - restored,
+                     retired=len(retire), restored=restored, unchanged=unchanged)
+
+
+def forget_removal(executor: "Executor", deck_id: str) -> None:
+    """Adding a deck by hand undoes an earlier removal of its bundled copy; the caller commits."""
+    _flush_pending(executor)
+    forget_refused_bundled(executor)
+    executor.execute(delete(meta).where(meta.c.key == f"removed-bundled:{deck_id}"))
