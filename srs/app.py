@@ -13,6 +13,8 @@ from srs.db import database_url, find_learner, get_or_create_learner, init_schem
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from srs.migrations import Upgrade
+
 
 @dataclass(frozen=True)
 class Store:
@@ -22,6 +24,7 @@ class Store:
     url: str
     learner_id: int
     learner: str
+    upgraded: "Upgrade | None" = None  # set when opening upgraded an existing database's schema
 
 
 def open_store(db: str | None, learner: str, now: datetime, install_bundled: bool = True) -> Store:
@@ -32,7 +35,7 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
     """
     url = database_url(db)
     engine = make_engine(url)
-    init_schema(engine)
+    done = init_schema(engine)
     # The usual start-up: the learner exists and the bundled decks are current. Checked with two Core reads, so
     # read-only commands (`srs status`, `srs stats`) never load SQLModel or the ORM.
     with engine.connect() as conn:
@@ -46,7 +49,8 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
             if install_bundled:
                 ensure_bundled(session, now)
             session.commit()
-    return Store(engine=engine, url=url, learner_id=learner_id, learner=learner)
+    upgraded = done if done is not None and done.before is not None and done.changed else None
+    return Store(engine=engine, url=url, learner_id=learner_id, learner=learner, upgraded=upgraded)
 
 
 def open_database(db: str | None, must_exist: bool = False) -> "Engine":

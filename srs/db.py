@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
+    from srs.migrations import Upgrade
+
 # The newest migration in srs/migrations/versions (a test keeps the two equal). Start-up compares the database's
 # alembic_version with this constant and imports Alembic only when they differ.
 SCHEMA_HEAD = "0004"
@@ -101,23 +103,26 @@ def schema_state(conn: "Connection") -> str | None:
     return None
 
 
-def init_schema(engine: "Engine") -> None:
+def init_schema(engine: "Engine") -> "Upgrade | None":
     """Bring the database to :data:`SCHEMA_HEAD`: create it, or upgrade it after a backup (SQLite).
 
     The usual case, a current database, costs one query and never imports Alembic.
+
+    Returns:
+        None for a database that was current; otherwise what was done (``before`` is None for a new database).
     """
     from sqlalchemy.exc import DBAPIError
 
     with engine.connect() as conn:
         try:
             if conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD:
-                return
+                return None
         except DBAPIError as exc:
             if "alembic_version" not in str(exc):  # not "no such table": a real problem
                 raise
     from srs.migrations import upgrade
 
-    upgrade(engine)
+    return upgrade(engine)
 
 
 def find_learner(conn: "Connection", name: str) -> int | None:

@@ -258,6 +258,18 @@ def test_batch_rebuild_of_a_parent_table_keeps_progress_and_history(v1_copy: Pat
 # -- srs db --------------------------------------------------------------------------------------------------------
 
 
+def test_a_command_that_upgrades_says_so_once_and_where_the_copy_is(v1_copy: Path, runner: CliRunner) -> None:
+    """The first command after an update that changes the schema may take seconds on a big collection: it
+    says what it did, on stderr, so the pause and the new file beside the database are explained."""
+    first = runner.invoke(cli, ["--db", str(v1_copy), "status", "--json"])
+    assert first.exit_code == 0, first.output
+    assert f"upgraded the database from schema 0001 to {SCHEMA_HEAD}; a copy from before is kept at " \
+        f"{v1_copy}.bak-0001" in first.stderr
+    assert first.stdout.lstrip().startswith("{")  # the JSON on stdout stays clean
+    again = runner.invoke(cli, ["--db", str(v1_copy), "status"])
+    assert again.exit_code == 0 and "upgraded" not in again.stderr
+
+
 def test_db_current_upgrade_and_check(v1_copy: Path, runner: CliRunner) -> None:
     db = ["--db", str(v1_copy)]
     assert runner.invoke(cli, [*db, "db", "current"]).stdout.startswith("0001\t")  # made by srs 0.1.0

@@ -40,6 +40,10 @@ class AppContext:
             from srs.app import open_store
 
             self._store = open_store(self.db, self.learner, self.now())
+            done = self._store.upgraded
+            if done is not None:  # say why the first run after an update took longer, and where the copy is
+                kept = f"; a copy from before is kept at {done.backup}" if done.backup is not None else ""
+                note(f"upgraded the database from schema {done.before} to {done.after}{kept}")
         return self._store
 
     @property
