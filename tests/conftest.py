@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Iterator
 
@@ -84,3 +89,37 @@ def deck_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def db_url(isolated_data: Path) -> str:
     return f"sqlite:///{isolated_data / 'srs.db'}"
+
+
+# What the commands that run on Core statements (srs.tables) must not load: SQLModel, pydantic and the ORM cost
+# more than these commands may take over their baselines (issue 9).
+ORM_MODULES = ("sqlmodel", "pydantic", "sqlalchemy.orm", "srs.models")
+
+
+def data_env(data_dir: Path, now: str) -> dict[str, str]:
+    """The environment for ``srs`` in a subprocess, on its own data directory, with the database created."""
+    env = {**os.environ, "SRS_DATA_DIR": str(data_dir), "SRS_NOW": now}
+    env.pop("SRS_DATABASE_URL", None)
+    env.pop("SRS_LEARNER", None)
+    subprocess.run([sys.executable, "-m", "srs", "status"], capture_output=True, check=True, env=env)
+    return env
+
+
+def modules_loaded_by(args: Sequence[str], env: dict[str, str],
+                      watch: Sequence[str] = ORM_MODULES) -> tuple[list[str], "subprocess.CompletedProcess[str]"]:
+    """Run ``srs ARGS`` in a new interpreter (it must succeed) and say which of the ``watch`` modules it loaded.
+
+    Returns:
+        The loaded ones, and the finished process (its output, then a last line with that list).
+    """
+    code = (
+        "import json, sys\n"
+        "from srs.cli import cli\n"
+        "try:\n"
+        f"    cli({list(args)!r}, prog_name='srs')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"print('LOADED', json.dumps([m for m in {tuple(watch)!r} if m in sys.modules]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return json.loads(out.stdout.rsplit("LOADED ", 1)[1]), out

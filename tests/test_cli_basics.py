@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from srs import __version__
+from conftest import data_env, modules_loaded_by
 from srs.cli import cli
 
 
@@ -123,21 +124,6 @@ def test_status_and_stats_on_a_current_database_do_not_load_sqlmodel_or_the_orm(
                                                                               args: list[str]) -> None:
     """The read-only daily commands run on Core statements (srs.tables): SQLModel, pydantic and the ORM are
     about half of `import sqlmodel`, the start-up these commands are measured against."""
-    import os
-
-    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path), "SRS_NOW": "2026-11-01T08:00:00+00:00"}
-    env.pop("SRS_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "srs", "status"], capture_output=True, check=True, env=env)  # creates it
-    code = (
-        "import sys\n"
-        "from srs.cli import cli\n"
-        "try:\n"
-        f"    cli({args!r}, prog_name='srs')\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "heavy = [m for m in ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'srs.models') if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert "HEAVY []" in out.stdout
+    loaded, out = modules_loaded_by(args, data_env(tmp_path, "2026-11-01T08:00:00+00:00"))
+    assert loaded == []
     assert "Interview Closing" in out.stdout or "Due in the next" in out.stdout

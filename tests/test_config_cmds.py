@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from conftest import data_env, modules_loaded_by
 from srs.cli import cli
 from srs.cli.config_cmds import config, optimize
 
@@ -106,25 +107,8 @@ def test_setting_a_value_again_replaces_it(runner: CliRunner) -> None:
 def test_config_and_optimize_do_not_load_sqlmodel_or_the_orm(tmp_path: Path, args: list[str]) -> None:
     """Settings and the review log are read and written with Core statements (srs.tables): SQLModel, pydantic
     and the ORM would cost more than the optimizer's own fits."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path), "SRS_NOW": NOW}
-    env.pop("SRS_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "srs", "status"], capture_output=True, check=True, env=env)  # creates it
-    code = (
-        "import sys\n"
-        "from srs.cli import cli\n"
-        "try:\n"
-        f"    cli({args!r}, prog_name='srs')\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "heavy = [m for m in ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'srs.models') if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert "HEAVY []" in out.stdout
+    loaded, _ = modules_loaded_by(args, data_env(tmp_path, NOW))
+    assert loaded == []
 
 
 def test_every_command_has_help(runner: CliRunner) -> None:

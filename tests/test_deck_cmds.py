@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import data_env, modules_loaded_by
 from srs.cli import cli
 
 BAD = Path(__file__).parent / "bad_decks"
@@ -195,25 +196,9 @@ def test_renamed_source_marks_citing_cards_updated(runner: CliRunner, deck_file:
 def test_deck_add_on_a_current_database_does_not_load_sqlmodel_or_the_orm(tmp_path: Path, deck_file: Path) -> None:
     """`srs deck add` runs on Core statements (srs.deck_import over srs.tables): `import sqlmodel` alone would
     cost more than the import of a 10,000-card file is allowed to take over its baseline."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path / "fresh"), "SRS_NOW": "2026-11-01T08:00:00+00:00"}
-    env.pop("SRS_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "srs", "status"], capture_output=True, check=True, env=env)  # creates it
-    code = (
-        "import sys\n"
-        "from srs.cli import cli\n"
-        "try:\n"
-        f"    cli(['deck', 'add', {str(deck_file)!r}], prog_name='srs')\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "heavy = [m for m in ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'srs.models') if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert "HEAVY []" in out.stdout
+    loaded, out = modules_loaded_by(["deck", "add", str(deck_file)],
+                                    data_env(tmp_path / "fresh", "2026-11-01T08:00:00+00:00"))
+    assert loaded == []
     assert "deck 'demo' added: 3 new" in out.stderr
 
 
