@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
 from conftest import GOOD_DECK
 from srs import study
-from srs.app import open_store
+from srs.app import Store, open_store
 from srs.deckfile import parse_deck_text
 from srs.decks import add_deck
 from srs.review import Counts, LazyPreviews
@@ -21,11 +22,17 @@ from srs.scheduling import format_interval
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 
 
-def test_counts_come_with_the_card_and_are_refreshed_after_changes(any_db_url: str) -> None:
+@pytest.fixture
+def store(any_db_url: str) -> Store:
+    """The 3-card demo deck, no bundled deck, on SQLite and on PostgreSQL."""
     store = open_store(any_db_url, "default", NOW, install_bundled=False)
     with Session(store.engine) as session:
         add_deck(session, parse_deck_text(GOOD_DECK, "demo.toml"), NOW)
         session.commit()
+    return store
+
+
+def test_counts_come_with_the_card_and_are_refreshed_after_changes(store: Store) -> None:
     clock = [NOW]
     service = DbReviewService.open(store.engine, store.learner_id, lambda: clock[0])
 
@@ -73,13 +80,9 @@ def test_previews_are_computed_once_when_first_read() -> None:
     assert previews.get(2, "") == "" and calls == [1]
 
 
-def test_the_buttons_intervals_are_those_of_the_moment_the_answer_is_shown(any_db_url: str) -> None:
+def test_the_buttons_intervals_are_those_of_the_moment_the_answer_is_shown(store: Store) -> None:
     """A review card's intervals grow with the time since its last review: the labels are computed for the
     moment the answer is shown, not the moment the question was."""
-    store = open_store(any_db_url, "default", NOW, install_bundled=False)
-    with Session(store.engine) as session:
-        add_deck(session, parse_deck_text(GOOD_DECK, "demo.toml"), NOW)
-        session.commit()
     clock = [NOW]
     service = DbReviewService.open(store.engine, store.learner_id, lambda: clock[0])
     first = service.next_card(True)
