@@ -18,7 +18,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from srs.export_data import ExportCard
+    from srs.cardview import CardView
 
 MODEL_ID = 1663018994  # generated once with random.randrange(1 << 30, 1 << 31); never change it
 MODEL_NAME = "srs Situation"
@@ -114,7 +114,7 @@ def text_html(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
 
 
-def sources_html(card: ExportCard) -> str:
+def sources_html(card: CardView) -> str:
     """One line per source: ``title — author``."""
     lines = []
     for source in card.sources:
@@ -125,7 +125,7 @@ def sources_html(card: ExportCard) -> str:
     return "<br>".join(lines)
 
 
-def counterpoints_html(card: ExportCard) -> str:
+def counterpoints_html(card: CardView) -> str:
     """Each counterpoint as a paragraph naming its source."""
     return "".join(
         f'<div class="counterpoint"><span class="counterpoint-source">{text_html(source.title)}:</span> '
@@ -134,13 +134,13 @@ def counterpoints_html(card: ExportCard) -> str:
     )
 
 
-def note_fields(card: ExportCard) -> list[str]:
+def note_fields(card: CardView) -> list[str]:
     """The note's fields, in :data:`FIELDS` order, as safe HTML."""
     return [text_html(card.situation), text_html(card.response), text_html(card.reasoning), sources_html(card),
             counterpoints_html(card)]
 
 
-def note_tags(card: ExportCard) -> list[str]:
+def note_tags(card: CardView) -> list[str]:
     """The card's tags plus its deck id (all slugs, so Anki-safe), without duplicates, in a stable order."""
     return list(dict.fromkeys([*card.tags, card.deck_id]))
 

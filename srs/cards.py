@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from srs.deckfile import SourceSpec
+# The record itself lives in srs.cardview (no database imports); re-exported for the callers that read with the ORM.
+from srs.cardview import STATE_NAMES, CardView, SourceRef, view_of
 from srs.errors import NotFoundError
 from srs.models import Card, Deck, LocalEdit, Progress, Review
 
-STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
-
-
-# A card's source as shown with it: the deck file's own source record.
-SourceRef = SourceSpec
-
-
-@dataclass(frozen=True)
-class CardView:
-    """A card as one learner sees it: their local edit (if any) over the deck's text."""
-
-    pk: int
-    deck_id: str
-    deck_name: str
-    card_id: str
-    situation: str
-    response: str
-    reasoning: str
-    sources: tuple[SourceRef, ...]
-    tags: tuple[str, ...]
-    counterpoints: tuple[tuple[SourceRef, str], ...]
-    anki_guid: str
-    updated_at: datetime
-    retired: bool = False
-    edited: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ref(self) -> str:
-        return f"{self.deck_id}/{self.card_id}"
+__all__ = ["STATE_NAMES", "CardRow", "CardView", "SourceRef", "build_view", "card_view", "find_card", "history_of",
+           "list_cards", "progress_dict", "progress_of", "view_of"]
 
 
 def card_view(session: Session, learner_id: int, card: Card, deck: Deck | None = None) -> CardView:
@@ -64,35 +35,6 @@ def build_view(card: Card, deck: Deck, edit: LocalEdit | None) -> CardView:
          card.tags, card.counterpoints, card.anki_guid, card.updated_at, card.retired),
         deck.name, deck.sources,
         None if edit is None else (edit.situation, edit.response, edit.reasoning, edit.updated_at),
-    )
-
-
-def view_of(
-    card: Sequence[Any], deck_name: str, deck_sources: list[dict[str, str]], edit: Sequence[Any] | None
-) -> CardView:
-    """:func:`build_view` from plain values, as a Core row gives them (the review session reads one row per card).
-
-    Args:
-        card: The card's ``(id, deck_id, card_id, situation, response, reasoning, sources, tags, counterpoints,
-            anki_guid, updated_at, retired)``.
-        deck_name: Its deck's name.
-        deck_sources: Its deck's source records.
-        edit: The learner's ``(situation, response, reasoning, updated_at)``, or None without an edit.
-    """
-    (pk, deck_id, card_id, situation, response, reasoning, card_sources, tags, counterpoints, anki_guid,
-     updated_at, retired) = card
-    sources = {s["id"]: SourceRef(**s) for s in deck_sources}
-    unknown = SourceRef(id="?", title="unknown source")
-    if edit is not None:
-        situation, response, reasoning = edit[0], edit[1], edit[2]
-        updated_at = max(updated_at, edit[3])
-    return CardView(
-        pk=pk, deck_id=deck_id, deck_name=deck_name, card_id=card_id,
-        situation=situation, response=response, reasoning=reasoning,
-        sources=tuple(sources.get(s, unknown) for s in card_sources),
-        tags=tuple(tags),
-        counterpoints=tuple((sources.get(cp["source"], unknown), cp["view"]) for cp in counterpoints),
-        anki_guid=anki_guid, updated_at=updated_at, retired=bool(retired), edited=edit is not None,
     )
 
 

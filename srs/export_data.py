@@ -17,34 +17,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Text, bindparam, cast, func, select
 
 from srs import tables as t
-from srs.deckfile import SourceSpec
+from srs.cardview import UNKNOWN_SOURCE, CardView, SourceRef
 from srs.errors import NotFoundError
 
 if TYPE_CHECKING:
     from srs.scheduling.settings import SchedulerSettings
     from srs.sqltypes import Executor
-
-
-@dataclass(frozen=True)
-class ExportCard:
-    """A card as the learner sees it (their local edit over the deck's text), with what an export writes.
-
-    The same view as :class:`srs.cards.CardView` (a test checks they agree), built from Core rows so an export
-    never loads SQLModel or the ORM.
-    """
-
-    pk: int
-    deck_id: str
-    card_id: str
-    situation: str
-    response: str
-    reasoning: str
-    sources: tuple[SourceSpec, ...]
-    tags: tuple[str, ...]
-    counterpoints: tuple[tuple[SourceSpec, str], ...]
-    anki_guid: str
-    updated_at: datetime
-    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,7 +32,7 @@ class ExportDeck:
     id: str
     name: str
     description: str
-    cards: tuple[ExportCard, ...]
+    cards: tuple[CardView, ...]
 
 
 @dataclass(frozen=True)
@@ -129,22 +107,23 @@ def _decks(conn: Executor, deck_ids: Sequence[str] | None) -> list[Any]:
     return [found[deck_id] for deck_id in dict.fromkeys(deck_ids)]
 
 
-_UNKNOWN_SOURCE = SourceSpec(id="?", title="unknown source")
+def _card_view(row: Any, deck_name: str, sources: dict[str, SourceRef]) -> CardView:
+    """One :data:`_CARDS` row as the learner sees it: their edit's text, the later of the two times.
 
-
-def _export_card(row: Any, sources: dict[str, SourceSpec]) -> ExportCard:
-    """One :data:`_CARDS` row as the learner sees it: their edit's text, the later of the two times."""
+    What :func:`srs.cardview.view_of` does, built directly: the deck's sources are resolved once per deck rather
+    than once per card, and the JSON columns arrive as text (see :data:`_CARDS`).
+    """
     (pk, deck_id, card_id, situation, response, reasoning, sources_json, tags_json, counterpoints_json, anki_guid,
      updated_at, edit_situation, edit_response, edit_reasoning, edited_at) = row
     card_sources, tags, counterpoints = json.loads(f"[{sources_json},{tags_json},{counterpoints_json}]")
     if edited_at is not None:
         situation, response, reasoning = edit_situation, edit_response, edit_reasoning
         updated_at = max(updated_at, edited_at)
-    return ExportCard(
-        pk=pk, deck_id=deck_id, card_id=card_id, situation=situation, response=response, reasoning=reasoning,
-        sources=tuple([sources.get(s, _UNKNOWN_SOURCE) for s in card_sources]),
+    return CardView(
+        pk=pk, deck_id=deck_id, deck_name=deck_name, card_id=card_id, situation=situation, response=response,
+        reasoning=reasoning, sources=tuple([sources.get(s, UNKNOWN_SOURCE) for s in card_sources]),
         tags=tuple(tags),
-        counterpoints=tuple((sources.get(cp["source"], _UNKNOWN_SOURCE), cp["view"]) for cp in counterpoints),
+        counterpoints=tuple((sources.get(cp["source"], UNKNOWN_SOURCE), cp["view"]) for cp in counterpoints),
         anki_guid=anki_guid, updated_at=updated_at, edited=edited_at is not None,
     )
 
@@ -162,10 +141,10 @@ def decks_for_export(conn: Executor, learner_id: int, deck_ids: Sequence[str] | 
     """
     result = []
     for deck in _decks(conn, deck_ids):
-        sources = {s["id"]: SourceSpec(**s) for s in deck.sources}
+        sources = {s["id"]: SourceRef(**s) for s in deck.sources}
         cards = []
         for row in conn.execute(_CARDS, {"learner": learner_id, "deck": deck.id}).all():
-            cards.append(_export_card(row, sources))
+            cards.append(_card_view(row, deck.name, sources))
             if on_card is not None:
                 on_card()
         result.append(ExportDeck(id=deck.id, name=deck.name, description=deck.description, cards=tuple(cards)))

@@ -18,7 +18,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlmodel import Session, SQLModel
 
 from srs import study
-from srs.cards import view_of
+from srs.cardview import view_of
 from srs.edits import parse_edit, save_edit
 from srs.errors import ConflictError, NotFoundError
 from srs.hotsql import run_hot

@@ -3,7 +3,6 @@ backend, as in AnkiDroid) into a temporary collection."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import datetime, timezone
 from html.parser import HTMLParser
@@ -348,6 +347,16 @@ def test_the_note_type_module_loads_no_database_code() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_the_card_view_module_loads_no_database_code() -> None:
+    """srs.cardview holds the record every export writes; the export path must stay free of SQLModel and the ORM,
+    and the record itself needs no SQLAlchemy at all."""
+    code = ("import sys, srs.cardview\n"
+            "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'srs.cards', 'srs.models')\n"
+            "         if m in sys.modules]\n"
+            "assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_cli_startup_does_not_load_genanki() -> None:
     code = "import sys, srs.cli; assert 'genanki' not in sys.modules and 'exporters.anki' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -384,12 +393,14 @@ def test_the_learners_own_wording_is_exported_and_updates_the_note(runner: CliRu
     assert notes_by_guid(col)[guid("third")]["Response"] == "Send a handwritten note."
 
 
-def test_export_reads_the_same_view_as_card_view(runner: CliRunner, deck_file: Path) -> None:
+def test_export_builds_the_same_views_as_card_view(runner: CliRunner, deck_file: Path) -> None:
+    """The export builds its CardViews itself from Core rows (faster than srs.cardview.view_of per card); they
+    must equal the ones srs.cards builds, edits included."""
     from sqlmodel import Session, select
 
     from srs.cards import card_view
     from srs.db import database_url, make_engine
-    from srs.export_data import ExportCard, decks_for_export
+    from srs.export_data import decks_for_export
     from srs.models import Card, Learner
 
     add_deck(runner, deck_file)
@@ -398,26 +409,24 @@ def test_export_reads_the_same_view_as_card_view(runner: CliRunner, deck_file: P
     with Session(engine) as session:
         learner = session.exec(select(Learner).where(Learner.name == "default")).one()
         assert learner.id is not None
-        exported = [v for d in decks_for_export(session, learner.id) for v in d.cards]
+        exported = {v.pk: v for d in decks_for_export(session, learner.id) for v in d.cards}
         cards = session.exec(select(Card).where(Card.retired == False)).all()  # noqa: E712
-        direct = {c.id: card_view(session, learner.id, c) for c in cards}
-        assert len(exported) == len(direct) and any(v.edited for v in exported)
-        names = [field.name for field in dataclasses.fields(ExportCard)]
-        for view in exported:
-            assert [getattr(view, n) for n in names] == [getattr(direct[view.pk], n) for n in names]
+        assert exported == {c.id: card_view(session, learner.id, c) for c in cards}
+        assert any(v.edited for v in exported.values())
     engine.dispose()
 
 
 def _export_deck(deck_id: str, *cards: tuple[str, str, str, tuple[str, ...], int]) -> Any:
-    from srs.deckfile import SourceSpec
-    from srs.export_data import ExportCard, ExportDeck
+    from srs.cardview import CardView, SourceRef
+    from srs.export_data import ExportDeck
 
-    source = SourceSpec(id="s", title="Title " + HOSTILE, author="Author & co")
-    return ExportDeck(id=deck_id, name=f"Deck {deck_id} " + HOSTILE, description="About\n" + HOSTILE, cards=tuple(
-        ExportCard(pk=i, deck_id=deck_id, card_id=f"c{i}", situation=situation, response=response,
-                   reasoning=reasoning, sources=(source,) if i % 2 else (), tags=tags,
-                   counterpoints=((source, "View " + HOSTILE),) if i % 3 == 0 else (),
-                   anki_guid=f"{deck_id}-{i}", updated_at=datetime.fromtimestamp(mtime, timezone.utc))
+    source = SourceRef(id="s", title="Title " + HOSTILE, author="Author & co")
+    name = f"Deck {deck_id} " + HOSTILE
+    return ExportDeck(id=deck_id, name=name, description="About\n" + HOSTILE, cards=tuple(
+        CardView(pk=i, deck_id=deck_id, deck_name=name, card_id=f"c{i}", situation=situation, response=response,
+                 reasoning=reasoning, sources=(source,) if i % 2 else (), tags=tags,
+                 counterpoints=((source, "View " + HOSTILE),) if i % 3 == 0 else (),
+                 anki_guid=f"{deck_id}-{i}", updated_at=datetime.fromtimestamp(mtime, timezone.utc))
         for i, (situation, response, reasoning, tags, mtime) in enumerate(cards)))
 
 
