@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from srs.scheduling import CardState, Rating, SchedulerSettings, State, answer, preview, replay
@@ -39,6 +39,11 @@ def walk(history: list[tuple[Rating, int]]) -> list[tuple[Rating, datetime]]:
 
 @settings(max_examples=150, deadline=None)
 @given(card_id=st.integers(1, 2**40), history=histories, s=scheduler_settings, probe=st.integers(1, 60 * 24 * 400))
+# Found by hypothesis: a review card squeezed by a 7-day maximum (Hard 6, Good and Easy 7) and no relearning
+# steps; Again took FSRS's lapse interval clamped to the maximum only, 7 days, longer than Hard.
+@example(card_id=52427, history=[(Rating.GOOD, 0)] * 4,
+         s=SchedulerSettings(desired_retention=0.7, learning_steps=(1.0, 10.0, 60.0, 1440.0), relearning_steps=(),
+                             timezone="UTC", rollover_hour=0, maximum_interval=7), probe=1)
 def test_intervals_are_ordered_and_within_the_maximum(
     card_id: int, history: list[tuple[Rating, int]], s: SchedulerSettings, probe: int
 ) -> None:
@@ -79,3 +84,17 @@ def test_answers_do_not_depend_on_anything_but_their_inputs(card_id: int, histor
     s = SchedulerSettings(timezone="Europe/Berlin")
     log = walk(history)
     assert replay(card_id, log, s) == replay(card_id, log, s)
+
+
+@settings(max_examples=150, deadline=None)
+@given(card_id=st.integers(1, 2**40), history=histories, s=scheduler_settings, probe=st.integers(1, 60 * 24 * 400))
+def test_answering_gives_exactly_the_outcome_previewed(
+    card_id: int, history: list[tuple[Rating, int]], s: SchedulerSettings, probe: int
+) -> None:
+    """``answer`` works out only the chosen rating's outcome (and what it depends on); it must equal the one the
+    buttons showed for that rating."""
+    card = replay(card_id, walk(history), s)
+    assert card.last_review is not None
+    moment = card.last_review + timedelta(minutes=probe)
+    outcomes = preview(card, moment, s, card_id)
+    assert {r: answer(card, r, moment, s, card_id) for r in Rating} == outcomes

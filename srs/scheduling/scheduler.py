@@ -278,6 +278,16 @@ def _review(ctx: _Context, only: Rating | None = None) -> dict[Rating, Answer]:
     lapses = card.lapses + 1
     leech = leech_threshold_met(lapses, ctx.settings.leech_threshold)
     lapse_days = max(1, int(_fuzz.round_half_away(_fuzz.f32(ctx.fsrs.again.interval))))
+    # The passing ratings' days, each at least a day beyond the one before it: Good needs Hard's days, Easy both;
+    # Again (when it stays a review) needs Hard's, as it never waits longer.
+    days: dict[Rating, int] = {}
+    previous = 0
+    for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
+        if only is not None and rating > max(only, Rating.HARD):
+            break
+        interval = ctx.item(rating).interval
+        floor = _fuzz.minimum_review_interval(interval, card.scheduled_days, ctx.maximum)
+        days[rating] = previous = ctx.fuzzed(interval, max(floor, previous + 1))
     out: dict[Rating, Answer] = {}
     if only not in (None, Rating.AGAIN):
         pass
@@ -288,22 +298,14 @@ def _review(ctx: _Context, only: Rating | None = None) -> dict[Rating, Answer]:
     elif (secs := ctx.short_term_secs(Rating.AGAIN)) is not None:
         again = _stepping(ctx, Rating.AGAIN, State.RELEARNING, 0, secs, scheduled_days=lapse_days, lapses=lapses)
     else:
-        # Anki leaves this one interval unclamped; we keep the maximum, so Again never waits longer than Hard.
-        again = _reviewing(ctx, Rating.AGAIN, min(lapse_days, ctx.maximum), lapses=lapses)
+        # Anki leaves this one interval unclamped. We keep it within the maximum and within Hard's days: when the
+        # maximum squeezes Hard below it (maximum 7: Hard 6, Good and Easy 7), Again would otherwise be longer.
+        again = _reviewing(ctx, Rating.AGAIN, min(lapse_days, ctx.maximum, days[Rating.HARD]), lapses=lapses)
     if only in (None, Rating.AGAIN):
         out[Rating.AGAIN] = replace(again, leech=leech)
-
-    previous = 0
-    for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
-        if only is not None and rating > only:
-            break
-        # Each interval is at least a day beyond the one before it: Good needs Hard's days, Easy both.
-        interval = ctx.item(rating).interval
-        floor = _fuzz.minimum_review_interval(interval, card.scheduled_days, ctx.maximum)
-        days = ctx.fuzzed(interval, max(floor, previous + 1))
+    for rating, scheduled in days.items():
         if only in (None, rating):
-            out[rating] = _reviewing(ctx, rating, days)
-        previous = days
+            out[rating] = _reviewing(ctx, rating, scheduled)
     return out
 
 
