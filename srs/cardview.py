@@ -9,7 +9,7 @@ loads neither SQLAlchemy nor SQLModel: a test checks that the export path never 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +43,6 @@ class CardView:
     updated_at: datetime
     retired: bool = False
     edited: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ref(self) -> str:

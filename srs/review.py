@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from srs.errors import SRSError
 
-if TYPE_CHECKING:  # annotations only: srs.cards loads the ORM, which `srs status` (it uses Counts) does without
-    from srs.cards import CardView
+if TYPE_CHECKING:
+    from srs.cardview import CardView
 
 MAX_ANSWER_MS = 60_000
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import data_env, modules_loaded_by
 from srs.cli import cli
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
@@ -520,25 +521,12 @@ def test_a_tag_with_a_space_is_refused(tmp_path: Path) -> None:
 def test_exports_do_not_load_sqlmodel_or_the_orm(tmp_path: Path, deck_file: Path, args: list[str]) -> None:
     """Exports read with Core statements (srs.export_data on srs.tables): SQLModel, pydantic and the ORM cost
     more than the whole plain-genanki baseline the export is measured against."""
-    import os
-
-    env = {**os.environ, "SRS_DATA_DIR": str(tmp_path), "SRS_NOW": T1}
-    env.pop("SRS_DATABASE_URL", None)
-    srs = [sys.executable, "-m", "srs"]
-    subprocess.run([*srs, "deck", "add", str(deck_file)], capture_output=True, check=True, env=env)
+    env = data_env(tmp_path, T1)
+    subprocess.run([sys.executable, "-m", "srs", "deck", "add", str(deck_file)], capture_output=True, check=True,
+                   env=env)
     extra = ["-o", str(tmp_path / "x.apkg")] if args[1] == "anki" else []
-    code = (
-        "import sys\n"
-        "from srs.cli import cli\n"
-        "try:\n"
-        f"    cli({[*args, *extra]!r}, prog_name='srs')\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "heavy = [m for m in ('sqlmodel', 'pydantic', 'sqlalchemy.orm', 'srs.models') if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert "HEAVY []" in out.stdout
+    loaded, _ = modules_loaded_by([*args, *extra], env)
+    assert loaded == []
 
 
 @pytest.mark.parametrize(("tty", "total", "shown"), [(True, 5000, True), (True, 10, False), (False, 5000, False)])
