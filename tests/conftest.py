@@ -8,11 +8,16 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from srs.app import Store
 
 HERE = Path(__file__).parent
 
@@ -131,3 +136,18 @@ def modules_loaded_by(args: Sequence[str], env: dict[str, str],
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.rsplit("LOADED ", 1)[1]), out
+
+
+def demo_store(url: str, now: "datetime") -> "Store":
+    """A store at ``url`` holding only the 3-card demo deck (GOOD_DECK; no bundled deck)."""
+    from sqlmodel import Session
+
+    from srs.app import open_store
+    from srs.deckfile import parse_deck_text
+    from srs.decks import add_deck
+
+    store = open_store(url, "default", now, install_bundled=False)
+    with Session(store.engine) as session:
+        add_deck(session, parse_deck_text(GOOD_DECK, "demo.toml"), now)
+        session.commit()
+    return store

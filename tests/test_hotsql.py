@@ -11,12 +11,10 @@ from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from conftest import GOOD_DECK
+from conftest import demo_store
 from srs import queue, study
 from srs.app import Store, open_store
-from srs.deckfile import parse_deck_text
 from srs.errors import ConflictError
-from srs.decks import add_deck
 from srs.hotsql import HotResult, insert_hot, run_hot
 from srs.models import Card, Review
 from srs.review_service import _SHOWN
@@ -28,10 +26,8 @@ NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def store(any_db_url: str) -> Store:
     """The demo deck, its first card answered Again (learning) and its second answered Good twice (review)."""
-    store = open_store(any_db_url, "default", NOW, install_bundled=False)
+    store = demo_store(any_db_url, NOW)
     with Session(store.engine) as session:
-        add_deck(session, parse_deck_text(GOOD_DECK, "demo.toml"), NOW)
-        session.commit()
         pks = [c.id for c in session.execute(select(Card).order_by(Card.position)).scalars()]  # type: ignore[misc]
     with store.engine.connect() as conn:
         study.answer_card(conn, store.learner_id, pks[0], 1, NOW - timedelta(hours=2), 4000, 0)

@@ -8,13 +8,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import Session
 
-from conftest import GOOD_DECK
+from conftest import demo_store
 from srs import study
-from srs.app import Store, open_store
-from srs.deckfile import parse_deck_text
-from srs.decks import add_deck
+from srs.app import Store
 from srs.review import Counts, LazyPreviews
 from srs.review_service import DbReviewService
 from srs.scheduling import format_interval
@@ -25,11 +22,7 @@ NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def store(any_db_url: str) -> Store:
     """The 3-card demo deck, no bundled deck, on SQLite and on PostgreSQL."""
-    store = open_store(any_db_url, "default", NOW, install_bundled=False)
-    with Session(store.engine) as session:
-        add_deck(session, parse_deck_text(GOOD_DECK, "demo.toml"), NOW)
-        session.commit()
-    return store
+    return demo_store(any_db_url, NOW)
 
 
 def test_counts_come_with_the_card_and_are_refreshed_after_changes(store: Store) -> None:

@@ -8,9 +8,7 @@ from typing import Any, Iterator
 import pytest
 from sqlmodel import Session
 
-from srs.app import Store, open_store
-from srs.deckfile import parse_deck_text
-from srs.decks import add_deck
+from srs.app import Store
 from srs.models import Card, Progress, Review
 from srs.scheduling import SchedulerSettings
 from srs.stats import (
@@ -23,7 +21,7 @@ from srs.stats import (
     reviews_per_day,
 )
 from srs.status import next_due
-from conftest import GOOD_DECK
+from conftest import demo_store
 
 # Monday 2 March 2026, 15:00 UTC = 10:00 in New York (EST, UTC-5).
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
@@ -33,11 +31,7 @@ UTC = SchedulerSettings(timezone="UTC", rollover_hour=4)
 
 @pytest.fixture
 def store(db_url: str) -> Store:
-    store = open_store(db_url, "default", NOW, install_bundled=False)
-    with Session(store.engine) as session:
-        add_deck(session, parse_deck_text(GOOD_DECK, "demo.toml"), NOW)
-        session.commit()
-    return store
+    return demo_store(db_url, NOW)
 
 
 @pytest.fixture
