@@ -6,9 +6,11 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -151,3 +153,30 @@ def demo_store(url: str, now: "datetime") -> "Store":
         add_deck(session, parse_deck_text(GOOD_DECK, "demo.toml"), now)
         session.commit()
     return store
+
+
+@contextmanager
+def process_zone(name: str) -> Iterator[str]:
+    """Set the process's local time zone (``TZ``), which Anki buckets days in; restore it after."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield name
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+@pytest.fixture
+def col(tmp_path: Path) -> Iterator[Any]:
+    """An empty collection of the official ``anki`` package (Anki's own Rust backend, as in AnkiDroid)."""
+    from anki.collection import Collection
+
+    (tmp_path / "anki").mkdir()
+    collection = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    yield collection
+    collection.close()

@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import random
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -30,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from conftest import process_zone
 from srs.scheduling import CardState, Rating, SchedulerSettings, State, answer, format_interval, preview, replay
 from srs.scheduling import days as sdays
 
@@ -42,18 +42,9 @@ REL_TOL = 1e-3
 
 @pytest.fixture(scope="module")
 def local_zone() -> Iterator[str]:
-    """Anki buckets days in the process's local time: set ``TZ`` for the module, then restore it."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = ZONE
-    time.tzset()
-    try:
+    """Anki buckets days in the process's local time: the learner's zone for the module."""
+    with process_zone(ZONE):
         yield ZONE
-    finally:
-        if old is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
 
 
 @pytest.fixture(scope="module")

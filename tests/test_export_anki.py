@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,6 @@ T1 = "2026-01-05T10:00:00+00:00"  # deck added
 T2 = "2026-01-06T10:00:00+00:00"  # deck edited
 STAMP1 = "1767607200"  # 2026-01-05T10:00:00Z
 STAMP2 = "1767700000"
-
-
-@pytest.fixture
-def col(tmp_path: Path) -> Iterator[Collection]:
-    (tmp_path / "anki").mkdir()
-    collection = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    yield collection
-    collection.close()
 
 
 def import_apkg(col: Collection, path: Path, with_scheduling: bool = False) -> Any:

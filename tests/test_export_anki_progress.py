@@ -8,7 +8,6 @@ subprocess with ``TZ`` set.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -47,14 +46,6 @@ response = "Response {_card}."
 reasoning = "Reasoning {_card}."
 sources = ["a"]
 '''
-
-
-@pytest.fixture
-def col(tmp_path: Path) -> Iterator[Collection]:
-    (tmp_path / "anki").mkdir()
-    collection = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    yield collection
-    collection.close()
 
 
 @pytest.fixture

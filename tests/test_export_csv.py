@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,6 @@ HEADER = [
     "#tags column:7",
     "#columns:GUID\tSituation\tResponse\tReasoning\tSources\tCounterpoints\tTags",
 ]
-
-
-@pytest.fixture
-def col(tmp_path: Path) -> Iterator[Collection]:
-    (tmp_path / "anki").mkdir()
-    collection = Collection(str(tmp_path / "anki" / "collection.anki2"))
-    yield collection
-    collection.close()
 
 
 def run(runner: CliRunner, *args: str) -> Any:
