@@ -13,7 +13,6 @@ our side runs at a fixed ``SRS_NOW`` taken once just after them, and ``TZ`` is U
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from conftest import process_zone
 from srs.cli import cli
 from srs.db import database_url, make_engine
 from srs.models import Card, Deck, LocalEdit, Progress, Review, Setting
@@ -69,17 +69,8 @@ sources = ["s"]
 @pytest.fixture(autouse=True)
 def utc_machine() -> Iterator[None]:
     """Anki counts days in the process's zone: make it UTC (and the learner's too), then restore."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    try:
+    with process_zone("UTC"):
         yield
-    finally:
-        if old is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
 
 
 @dataclass
@@ -95,6 +86,7 @@ class Phone:
     mtime: dict[str, int]  # card id -> Anki card mod
     collection: Path  # the Anki collection (closed), for tests that study on in it
     cards: dict[str, int]  # card id -> Anki card id
+    rollover: int  # both sides' day rollover hour (UTC), twelve hours from when the scenario ran
 
 
 @contextmanager
@@ -142,11 +134,16 @@ def anki_answers(col: Collection, cid: int) -> list[tuple[int, int]]:
 @pytest.fixture
 def phone(runner: CliRunner, tmp_path: Path) -> Phone:
     start = datetime.now(timezone.utc).replace(microsecond=0)
+    # Anki answers on its own clock, so the scenario runs now. With the rollover at Anki's default 4 am, a run
+    # around 04:00 UTC put a day boundary between Anki's answers and our import's clock, and the day gaps (so the
+    # memory states) differed. Both sides start their day twelve hours away from now instead.
+    rollover = (start.hour + 12) % 24
     deck = tmp_path / "phone.toml"
     deck.write_text(DECK, encoding="utf-8")
     env = {"SRS_NOW": (start - 40 * DAY).isoformat()}
     assert runner.invoke(cli, ["deck", "add", str(deck)], env=env).exit_code == 0
     assert runner.invoke(cli, ["config", "set", "timezone", "UTC"], env=env).exit_code == 0
+    assert runner.invoke(cli, ["config", "set", "rollover_hour", str(rollover)], env=env).exit_code == 0
     study_in_terminal(start)
     first = tmp_path / "to-phone.apkg"
     result = runner.invoke(cli, ["export", "anki", "--deck", "phone", "--with-progress", "-o", str(first),
@@ -156,6 +153,10 @@ def phone(runner: CliRunner, tmp_path: Path) -> Phone:
     (tmp_path / "anki").mkdir()
     col = Collection(str(tmp_path / "anki" / "collection.anki2"))
     col.set_config("fsrs", True)
+    preferences = col.get_preferences()
+    preferences.scheduling.rollover = rollover  # (set_config("rollover") alone leaves Anki's day cutoff as it was)
+    col.set_preferences(preferences)
+    assert datetime.fromtimestamp(col.sched.day_cutoff, timezone.utc).hour == rollover
     options = ImportAnkiPackageOptions(merge_notetypes=False, update_notes=IF_NEWER, update_notetypes=IF_NEWER,
                                        with_scheduling=True)
     col.import_anki_package(ImportAnkiPackageRequest(package_path=str(first), options=options))
@@ -206,7 +207,7 @@ def phone(runner: CliRunner, tmp_path: Path) -> Phone:
     col.close()
     now = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=2)
     return Phone(apkg, legacy, colpkg, now.isoformat(), answers, memory, mtime, tmp_path / "anki" / "collection.anki2",
-                 cards)
+                 cards, rollover)
 
 
 def import_anki(runner: CliRunner, phone: Phone, path: Path, *extra: str) -> Any:
@@ -257,7 +258,7 @@ def test_phone_reviews_merge_once_and_states_equal_ankis(on_any_db: str, runner:
         assert e is not None and e.suspended
         assert d is not None and not d.suspended
         now = datetime.fromisoformat(phone.now)
-        start, end = day_bounds(now, "UTC", 4)
+        start, end = day_bounds(now, "UTC", phone.rollover)
         buried_today = start <= datetime.fromtimestamp(phone.mtime["d"], timezone.utc) < end
         assert d.buried_until == (end if buried_today else None)
 
