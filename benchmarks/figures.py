@@ -109,7 +109,7 @@ import json
 from sqlmodel import Session
 from srs.app import open_store
 from srs.clock import now
-from srs.export_data import decks_for_export
+from srs.store.export import decks_for_export
 from exporters.anki_note import note_fields, note_tags
 store = open_store(None, "default", now())
 with Session(store.engine) as session:

@@ -48,7 +48,7 @@ def _median(fn: Callable[[], Any], repeat: int, warmup: int = 2) -> tuple[float,
 def grade(db: str, repeat: int) -> dict[str, Any]:
     """Answer the card on screen (durable commit) and fetch the next one with the counts its header shows, as
     ``srs review`` does per keypress."""
-    from srs.db import make_engine
+    from srs.store.engine import make_engine
     from srs.review_service import DbReviewService
 
     engine = make_engine(f"sqlite:///{db}")
@@ -145,8 +145,8 @@ def queue(db: str, repeat: int) -> dict[str, Any]:
     from sqlalchemy import event
     from sqlmodel import Session
 
-    from srs import study
-    from srs.db import make_engine
+    from srs.store import progress as study
+    from srs.store.engine import make_engine
 
     def build(engine: Any) -> None:
         with engine.connect() as conn:
@@ -189,9 +189,9 @@ def stats(db: str, repeat: int) -> dict[str, Any]:
     """``stats.collect_stats`` against hand-written SQL for the same numbers (UTC learner, 4 am rollover)."""
     from sqlmodel import Session
 
-    from srs import study
-    from srs.db import make_engine
-    from srs.stats import collect_stats
+    from srs.store import progress as study
+    from srs.store.engine import make_engine
+    from srs.store.stats import collect_stats
 
     engine = make_engine(f"sqlite:///{db}")
     with Session(engine) as session:

@@ -46,9 +46,9 @@ from exporters.anki_note import (
 )
 
 if TYPE_CHECKING:
-    from srs.export_data import CardHistory, ExportDeck
+    from srs.store.export import CardHistory, ExportDeck
     from srs.scheduling.settings import SchedulerSettings
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 
 class _Model(genanki.Model):  # type: ignore[misc]
@@ -170,12 +170,12 @@ def write_apkg(decks: Sequence[ExportDeck], path: Path | str, timestamp: float,
     """Write ``decks`` to ``path`` as an ``.apkg``.
 
     Args:
-        decks: The decks to write, as :func:`srs.export_data.decks_for_export` returns them.
+        decks: The decks to write, as :func:`srs.store.export.decks_for_export` returns them.
         path: Where to write; replaced atomically.
         timestamp: Seconds since the epoch. Seeds note and card ids and the zip entry times; with the same
             database and timestamp the file is byte-for-byte the same.
         histories: With progress: each card's progress and review log by card pk
-            (:func:`srs.export_data.histories_for_export`). None writes every card as new.
+            (:func:`srs.store.export.histories_for_export`). None writes every card as new.
         settings: The learner's settings (time zone, rollover hour, steps); required with ``histories``.
         on_note: Called once per note written.
     """
@@ -219,7 +219,7 @@ def export_anki(conn: "Executor", learner_id: int, deck_ids: Sequence[str], path
     Raises:
         NotFoundError: a named deck does not exist.
     """
-    from srs.export_data import decks_for_export, histories_for_export, learner_settings
+    from srs.store.export import decks_for_export, histories_for_export, learner_settings
 
     decks = decks_for_export(conn, learner_id, deck_ids or None, on_card=on_card)
     histories = settings = None

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from srs.export_data import CardHistory, ProgressRecord
+from srs.store.export import CardHistory, ProgressRecord
 from srs.scheduling.days import day_start, learner_day, zone
 from srs.scheduling.settings import SchedulerSettings
 

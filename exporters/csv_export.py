@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from exporters.anki_note import FIELDS, MODEL_NAME, anki_deck_name, note_fields, note_tags
-from srs.export_data import ExportDeck
+from srs.store.export import ExportDeck
 
 if TYPE_CHECKING:
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 
 def _clean(value: str) -> str:
@@ -64,7 +64,7 @@ def export_csv(conn: "Executor", learner_id: int, deck_ids: Sequence[str], out: 
     Raises:
         NotFoundError: a named deck does not exist.
     """
-    from srs.export_data import decks_for_export
+    from srs.store.export import decks_for_export
 
     decks = decks_for_export(conn, learner_id, deck_ids or None)
     return write_csv(decks, out)

@@ -1,4 +1,4 @@
-"""Plain records of what an Anki package holds, as :mod:`srs.anki_merge` takes them.
+"""Plain records of what an Anki package holds, as :mod:`srs.store.anki_merge` takes them.
 
 The reader (``exporters.anki_reader``) turns a ``.apkg``/``.colpkg`` into these frozen records and checks their
 types; the merge service only ever sees them, never a file or Anki's SQL. Ids and times keep Anki's meaning:

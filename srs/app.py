@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from srs.bundled import bundled_unchanged, ensure_bundled
-from srs.db import database_url, find_learner, get_or_create_learner, init_schema, make_engine
+from srs.store.engine import database_url, find_learner, get_or_create_learner, init_schema, make_engine
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from srs.migrations import Upgrade
+    from srs.store.migrations import Upgrade
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
     """Resolve the database, create or upgrade its schema, and install or update the bundled decks.
 
     A current schema costs one query (no Alembic import); an older one is upgraded first, after a backup copy
-    beside a SQLite file (see :mod:`srs.migrations`).
+    beside a SQLite file (see :mod:`srs.store.migrations`).
     """
     url = database_url(db)
     engine = make_engine(url)

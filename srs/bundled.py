@@ -17,7 +17,7 @@ from sqlalchemy import select
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 
 def bundled_dir() -> Path:
@@ -84,8 +84,8 @@ def bundled_unchanged(conn: "Executor") -> bool:
 def ensure_bundled(session: "Session", now: datetime) -> list[str]:
     """Install or update bundled decks. Returns the ids of decks that changed. Flushes; the caller commits."""
     from srs.deckfile import parse_deck_text
-    from srs.deck_import import add_deck
-    from srs.models import Deck, Meta
+    from srs.store.deck_import import add_deck
+    from srs.store.models import Deck, Meta
     from srs.tables import meta
 
     known = _known_hashes(session)

@@ -1,8 +1,8 @@
 """A card as one learner sees it, as a plain frozen record: no database code, so any layer can hold one.
 
 :class:`CardView` is what the review screen shows, what ``srs card show`` prints and what an export writes.
-:func:`view_of` builds one from plain row values. Reading the rows is left to the callers (:mod:`srs.cards` with
-the ORM, :mod:`srs.review_service` and :mod:`srs.export_data` with Core statements), so importing this module
+:func:`view_of` builds one from plain row values. Reading the rows is left to the callers (:mod:`srs.store.cards` with
+the ORM, :mod:`srs.review_service` and :mod:`srs.store.export` with Core statements), so importing this module
 loads neither SQLAlchemy nor SQLModel: a test checks that the export path never does.
 """
 

@@ -1,6 +1,6 @@
 """A learner's own wording of a card: the text opened in ``$EDITOR``, its validation, and its storage.
 
-The edit is kept in :class:`srs.models.LocalEdit`, one row per learner and card, and shown instead of the deck's
+The edit is kept in :class:`srs.store.models.LocalEdit`, one row per learner and card, and shown instead of the deck's
 text; a later deck update changes the deck's text but not the learner's. Edited text obeys the same rules as a
 deck file (non-empty, at most :data:`srs.deckfile.MAX_TEXT` characters, no control characters), so nothing
 typed in an editor can later break the screen or an export. Saving the deck's own text again removes the edit.
@@ -22,10 +22,10 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
-from srs.cards import CardView
+from srs.store.cards import CardView
 from srs.deckfile import MAX_TEXT, check_text
 from srs.errors import SRSError
-from srs.models import Card, LocalEdit
+from srs.store.models import Card, LocalEdit
 
 FIELDS = ("situation", "response", "reasoning")
 _HEADING = re.compile(r"^=== *(\w+) *===\s*$")

@@ -1,6 +1,6 @@
 """The keypress path's prebuilt statements, run with less of SQLAlchemy's per-execution work.
 
-A review keypress runs four or five statements, each built once at import (:mod:`srs.queue`, :mod:`srs.study`,
+A review keypress runs four or five statements, each built once at import (:mod:`srs.store.queue`, :mod:`srs.store.progress`,
 :mod:`srs.review_service`). Through ``Connection.execute`` each one costs 40-100 us of SQLAlchemy work (cache
 key, compiled parameters, execution context, result metadata) on top of a few tens of microseconds of SQL.
 :func:`run_hot` compiles a statement once per dialect and then only does what the statement needs: the bind
@@ -11,7 +11,7 @@ Where it runs:
 - on a ``Session``, or for a statement with expanding (``IN``) parameters: ``execute``, as usual;
 - on a SQLite ``Connection`` with no cursor event listeners (on it or its engine): the connection's own
   ``sqlite3`` cursor. Reads on SQLite run outside a transaction (the driver begins one at the first write;
-  see :func:`srs.db.make_engine`), so there is nothing for SQLAlchemy to track; a write first begins
+  see :func:`srs.store.engine.make_engine`), so there is nothing for SQLAlchemy to track; a write first begins
   SQLAlchemy's transaction, so the caller's ``commit()`` and ``rollback()`` work as after ``execute``.
   Driver errors are raised as SQLAlchemy's ``DBAPIError`` subclasses, as ``execute`` raises them;
 - otherwise (PostgreSQL, or listeners): ``Connection.exec_driver_sql``, which keeps SQLAlchemy's events and
@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 _Processor = Callable[[Any], Any]
 

@@ -1,8 +1,8 @@
 """The database side of a review session: :class:`DbReviewService` implements :class:`srs.review.ReviewService`
-on top of :mod:`srs.study`.
+on top of :mod:`srs.store.progress`.
 
 Each call opens its own short session and commits its own work before returning — a grade through
-:func:`srs.study.answer_card` (one transaction), undo through :func:`srs.study.undo_last` — so a process killed at
+:func:`srs.store.progress.answer_card` (one transaction), undo through :func:`srs.store.progress.undo_last` — so a process killed at
 any moment loses nothing already answered, and holds no lock while the learner is thinking. The clock is read
 afresh for every call, so a session left open overnight moves into the new learner-day.
 """
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, bindparam, select
 from sqlmodel import Session, SQLModel
 
-from srs import study
+from srs.store import progress as study
 from srs.cardview import view_of
 from srs.edits import parse_edit, save_edit
 from srs.errors import ConflictError, NotFoundError
@@ -76,7 +76,7 @@ class DbReviewService:
     def open(cls, engine: "Engine", learner_id: int, now: Callable[[], datetime],
              deck_id: str | None = None) -> DbReviewService:
         """Load the learner's settings and check the deck exists (NotFoundError names it if not)."""
-        from srs.decks import get_deck
+        from srs.store.decks import get_deck
 
         with Session(engine) as session:
             settings = study.load_settings(session, learner_id)
@@ -171,7 +171,7 @@ class DbReviewService:
             return next_due(session, self.learner_id, self.now(), self.deck_id)
 
     def streak(self) -> int:
-        from srs.stats import day_streak
+        from srs.store.stats import day_streak
 
         with Session(self.engine) as session:
             return day_streak(session, self.learner_id, self.now(), self.settings)

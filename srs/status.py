@@ -1,7 +1,7 @@
 """Today at a glance, for ``srs`` and ``srs status``: what is left per deck, what was done, what comes next.
 
-The per-deck counts are the study queue's own (:func:`srs.queue.queue_counts_by_deck`, which equals
-:func:`srs.queue.queue_counts` deck by deck), so the status and the review header never disagree; the rest are aggregates from :mod:`srs.stats`. Each figure is one or two indexed
+The per-deck counts are the study queue's own (:func:`srs.store.queue.queue_counts_by_deck`, which equals
+:func:`srs.store.queue.queue_counts` deck by deck), so the status and the review header never disagree; the rest are aggregates from :mod:`srs.store.stats`. Each figure is one or two indexed
 queries, whatever the size of the collection. Everything here is SQLAlchemy Core on :mod:`srs.tables`, so
 ``srs status`` runs without loading SQLModel or the ORM.
 """
@@ -16,13 +16,13 @@ from sqlalchemy import and_, func, or_, select
 
 from srs.review import Counts
 from srs.scheduling import SchedulerSettings, day_bounds
-from srs.stats import day_streak, retention, reviewed_between
+from srs.store.stats import day_streak, retention, reviewed_between
 from srs.tables import card as _CARD
 from srs.tables import deck as _DECK
 from srs.tables import progress as _PROGRESS
 
 if TYPE_CHECKING:
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 @dataclass(frozen=True)
 class DeckStatus:
@@ -94,7 +94,7 @@ def _as_utc(value: datetime | str) -> datetime:
 
 def collect_status(session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings) -> Status:
     """Today's status for one learner: the study queue's counts per deck and in total, and the day's figures."""
-    from srs.queue import queue_counts_by_deck
+    from srs.store.queue import queue_counts_by_deck
 
     deck_rows = session.execute(select(_DECK.c.id, _DECK.c.name).order_by(_DECK.c.name)).all()
     per_deck, total = queue_counts_by_deck(session, learner_id, now, settings, [deck_id for deck_id, _ in deck_rows])

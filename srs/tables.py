@@ -1,17 +1,17 @@
 """The tables as plain SQLAlchemy Core clauses, for the statements that run on every start-up and keypress.
 
-:mod:`srs.models` (SQLModel classes) defines the schema and is what migrations and the ORM use; importing it
+:mod:`srs.store.models` (SQLModel classes) defines the schema and is what migrations and the ORM use; importing it
 loads SQLModel and pydantic, about half of ``srs status``'s start-up. The study queue, the status, the stats, the
 exports, ``srs config``/``srs optimize`` and ``srs deck add`` only need table and column names with their types,
 so they build their statements on these lightweight ``table()`` clauses instead. Only the columns those statements
-use are listed; a test checks that each one exists in :mod:`srs.models` with the same type.
+use are listed; a test checks that each one exists in :mod:`srs.store.models` with the same type.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Float, Integer, String, column, table
 
-from srs.sqltypes import BigId, UTCDateTime
+from srs.store.types import BigId, UTCDateTime
 
 learner = table(
     "learner",

@@ -108,7 +108,7 @@ def db_url(isolated_data: Path) -> str:
 
 # What the commands that run on Core statements (srs.tables) must not load: SQLModel, pydantic and the ORM cost
 # more than these commands may take over their baselines (issue 9).
-ORM_MODULES = ("sqlmodel", "pydantic", "sqlalchemy.orm", "srs.models")
+ORM_MODULES = ("sqlmodel", "pydantic", "sqlalchemy.orm", "srs.store.models")
 
 
 def data_env(data_dir: Path, now: str) -> dict[str, str]:
@@ -146,7 +146,7 @@ def demo_store(url: str, now: "datetime") -> "Store":
 
     from srs.app import open_store
     from srs.deckfile import parse_deck_text
-    from srs.decks import add_deck
+    from srs.store.decks import add_deck
 
     store = open_store(url, "default", now, install_bundled=False)
     with Session(store.engine) as session:

@@ -77,7 +77,7 @@ def pg_admin(pg_server: Any) -> Iterator["Engine"]:
         conn.exec_driver_sql("SELECT pg_reload_conf()")
         conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {TEMPLATE}")
         conn.exec_driver_sql(f"CREATE DATABASE {TEMPLATE}")
-    from srs.db import init_schema, make_engine
+    from srs.store.engine import init_schema, make_engine
 
     template = make_engine(server_url(pg_server, TEMPLATE))
     init_schema(template)

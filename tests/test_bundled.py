@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from conftest import GOOD_DECK
 from srs import bundled, deckfile
 from srs.app import open_store
-from srs.models import Card, Deck, Progress
+from srs.store.models import Card, Deck, Progress
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
 
@@ -52,7 +52,7 @@ def test_unchanged_bundled_file_is_not_parsed_again(shipped: Path, monkeypatch: 
 
 def test_older_bundled_version_does_not_overwrite_a_newer_deck(shipped: Path, tmp_path: Path) -> None:
     from srs.deckfile import parse_deck_text
-    from srs.decks import add_deck
+    from srs.store.decks import add_deck
 
     store = open_store(None, "default", NOW)
     with Session(store.engine) as s:
@@ -68,7 +68,7 @@ def test_older_bundled_version_does_not_overwrite_a_newer_deck(shipped: Path, tm
 def test_a_newer_copy_of_a_bundled_deck_is_not_parsed_on_every_start_up(shipped: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from srs.deckfile import parse_deck_text
-    from srs.decks import add_deck
+    from srs.store.decks import add_deck
 
     store = open_store(None, "default", NOW)
     with Session(store.engine) as s:
@@ -85,7 +85,7 @@ def test_a_newer_copy_of_a_bundled_deck_is_not_parsed_on_every_start_up(shipped:
 
 def test_removing_a_newer_copy_installs_the_bundled_deck_again(shipped: Path) -> None:
     from srs.deckfile import parse_deck_text
-    from srs.decks import add_deck, remove_deck
+    from srs.store.decks import add_deck, remove_deck
 
     store = open_store(None, "default", NOW)
     with Session(store.engine) as s:

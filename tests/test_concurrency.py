@@ -28,10 +28,10 @@ def worker(url: str, learner: str, grades: int, seed: int) -> dict[str, Any]:
     """Grade ``grades`` times; return what happened. Runs in its own process."""
     from sqlmodel import Session
 
-    from srs import study
+    from srs.store import progress as study
     from srs.app import open_store
     from srs.errors import ConflictError
-    from srs.models import Card
+    from srs.store.models import Card
 
     store = open_store(url, learner, datetime.now(timezone.utc), install_bundled=False)
     rng = random.Random(seed)
@@ -62,8 +62,8 @@ def prepare(url: str, learners: list[str]) -> None:
     from sqlmodel import Session
 
     from srs.app import open_store
-    from srs.learners import add_learner
-    from srs.models import Card, Deck
+    from srs.store.learners import add_learner
+    from srs.store.models import Card, Deck
 
     store = open_store(url, "default", T0, install_bundled=False)
     with Session(store.engine) as s:
@@ -105,9 +105,9 @@ def check_log_and_states(url: str, expected: dict[str, int]) -> None:
     from sqlalchemy import func
     from sqlmodel import Session, select
 
-    from srs import study
-    from srs.db import make_engine
-    from srs.models import Learner, Progress, Review
+    from srs.store import progress as study
+    from srs.store.engine import make_engine
+    from srs.store.models import Learner, Progress, Review
 
     engine = make_engine(url)
     with Session(engine) as s:

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
-from srs import study
+from srs.store import progress as study
 from srs.app import open_store
 from srs.errors import ConflictError
-from srs.models import Card, Deck
+from srs.store.models import Card, Deck
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 

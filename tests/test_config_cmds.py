@@ -127,7 +127,7 @@ def _import_log(db_path: str) -> None:
     from sqlmodel import Session
 
     from srs.app import open_store
-    from srs.models import Card, Deck, Review
+    from srs.store.models import Card, Deck, Review
     from test_optimize import load_log
 
     store = open_store(db_path, "default", datetime(2024, 10, 7, tzinfo=timezone.utc), install_bundled=False)

@@ -194,7 +194,7 @@ def test_renamed_source_marks_citing_cards_updated(runner: CliRunner, deck_file:
 
 
 def test_deck_add_on_a_current_database_does_not_load_sqlmodel_or_the_orm(tmp_path: Path, deck_file: Path) -> None:
-    """`srs deck add` runs on Core statements (srs.deck_import over srs.tables): `import sqlmodel` alone would
+    """`srs deck add` runs on Core statements (srs.store.deck_import over srs.tables): `import sqlmodel` alone would
     cost more than the import of a 10,000-card file is allowed to take over its baseline."""
     loaded, out = modules_loaded_by(["deck", "add", str(deck_file)],
                                     data_env(tmp_path / "fresh", "2026-11-01T08:00:00+00:00"))
@@ -204,11 +204,11 @@ def test_deck_add_on_a_current_database_does_not_load_sqlmodel_or_the_orm(tmp_pa
 
 def test_an_error_while_adding_several_files_adds_none_of_them(runner: CliRunner, deck_file: Path,
                                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import srs.deck_import
+    import srs.store.deck_import
 
     other = tmp_path / "other.toml"
     other.write_text(deck_file.read_text().replace('id = "demo"', 'id = "other"', 1))
-    real_add = srs.deck_import.add_deck
+    real_add = srs.store.deck_import.add_deck
 
     def add_then_fail(executor: object, spec: object, *args: object, **kwargs: object) -> object:
         if getattr(spec, "id") == "other":
@@ -216,9 +216,9 @@ def test_an_error_while_adding_several_files_adds_none_of_them(runner: CliRunner
         return real_add(executor, spec, *args, **kwargs)  # type: ignore[arg-type]
 
     before = deck_json(runner)
-    monkeypatch.setattr(srs.deck_import, "add_deck", add_then_fail)
+    monkeypatch.setattr(srs.store.deck_import, "add_deck", add_then_fail)
     result = runner.invoke(cli, ["deck", "add", str(deck_file), str(other)])
     assert result.exit_code == 1
     assert "srs: No space left on device" in result.stderr
-    monkeypatch.setattr(srs.deck_import, "add_deck", real_add)  # only this: undo() would drop SRS_DATA_DIR too
+    monkeypatch.setattr(srs.store.deck_import, "add_deck", real_add)  # only this: undo() would drop SRS_DATA_DIR too
     assert deck_json(runner) == before

@@ -339,8 +339,8 @@ def test_cli_startup_does_not_load_genanki() -> None:
 def add_local_edit(card_id: str, response: str, when: datetime) -> None:
     from sqlmodel import Session, select
 
-    from srs.db import database_url, make_engine
-    from srs.models import Card, Learner, LocalEdit
+    from srs.store.engine import database_url, make_engine
+    from srs.store.models import Card, Learner, LocalEdit
 
     engine = make_engine(database_url(None))
     with Session(engine) as session:

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from srs.cli import cli
-from srs.db import database_url, make_engine
-from srs.models import Card, Learner, Progress, Review, Setting
+from srs.store.engine import database_url, make_engine
+from srs.store.models import Card, Learner, Progress, Review, Setting
 from srs.scheduling.settings import system_timezone
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest

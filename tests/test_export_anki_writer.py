@@ -18,9 +18,9 @@ from test_export_anki import HOSTILE, T1, add_deck, add_local_edit
 
 def test_the_note_type_module_loads_no_database_code() -> None:
     """exporters.anki_note holds the note type's constants; the benchmark's plain-genanki baseline imports it, so
-    it must not pull in SQLAlchemy or SQLModel (it once cost that baseline ~0.4 s through srs.cards)."""
+    it must not pull in SQLAlchemy or SQLModel (it once cost that baseline ~0.4 s through srs.store.cards)."""
     code = ("import sys, exporters.anki_note\n"
-            "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'srs.cards', 'srs.models') if m in sys.modules]\n"
+            "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'srs.store.cards', 'srs.store.models') if m in sys.modules]\n"
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -29,7 +29,7 @@ def test_the_card_view_module_loads_no_database_code() -> None:
     """srs.cardview holds the record every export writes; the export path must stay free of SQLModel and the ORM,
     and the record itself needs no SQLAlchemy at all."""
     code = ("import sys, srs.cardview\n"
-            "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'srs.cards', 'srs.models')\n"
+            "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'srs.store.cards', 'srs.store.models')\n"
             "         if m in sys.modules]\n"
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -37,13 +37,13 @@ def test_the_card_view_module_loads_no_database_code() -> None:
 
 def test_export_builds_the_same_views_as_card_view(runner: CliRunner, deck_file: Path) -> None:
     """The export builds its CardViews itself from Core rows (faster than srs.cardview.view_of per card); they
-    must equal the ones srs.cards builds, edits included."""
+    must equal the ones srs.store.cards builds, edits included."""
     from sqlmodel import Session, select
 
-    from srs.cards import card_view
-    from srs.db import database_url, make_engine
-    from srs.export_data import decks_for_export
-    from srs.models import Card, Learner
+    from srs.store.cards import card_view
+    from srs.store.engine import database_url, make_engine
+    from srs.store.export import decks_for_export
+    from srs.store.models import Card, Learner
 
     add_deck(runner, deck_file)
     add_local_edit("second", "Wave.", datetime(2026, 1, 6, tzinfo=timezone.utc))
@@ -60,7 +60,7 @@ def test_export_builds_the_same_views_as_card_view(runner: CliRunner, deck_file:
 
 def _export_deck(deck_id: str, *cards: tuple[str, str, str, tuple[str, ...], int]) -> Any:
     from srs.cardview import CardView, SourceRef
-    from srs.export_data import ExportDeck
+    from srs.store.export import ExportDeck
 
     source = SourceRef(id="s", title="Title " + HOSTILE, author="Author & co")
     name = f"Deck {deck_id} " + HOSTILE
@@ -160,7 +160,7 @@ def test_a_tag_with_a_space_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [["export", "anki", "--deck", "demo"], ["export", "anki", "--with-progress"],
                                   ["export", "csv", "-o", "-"]])
 def test_exports_do_not_load_sqlmodel_or_the_orm(tmp_path: Path, deck_file: Path, args: list[str]) -> None:
-    """Exports read with Core statements (srs.export_data on srs.tables): SQLModel, pydantic and the ORM cost
+    """Exports read with Core statements (srs.store.export on srs.tables): SQLModel, pydantic and the ORM cost
     more than the whole plain-genanki baseline the export is measured against."""
     env = data_env(tmp_path, T1)
     subprocess.run([sys.executable, "-m", "srs", "deck", "add", str(deck_file)], capture_output=True, check=True,

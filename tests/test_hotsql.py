@@ -12,11 +12,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from conftest import demo_store
-from srs import queue, study
+from srs.store import queue
+from srs.store import progress as study
 from srs.app import Store, open_store
 from srs.errors import ConflictError
 from srs.hotsql import HotResult, insert_hot, run_hot
-from srs.models import Card, Review
+from srs.store.models import Card, Review
 from srs.review_service import _SHOWN
 from srs.scheduling import day_bounds
 

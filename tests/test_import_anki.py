@@ -28,10 +28,10 @@ from sqlmodel import Session
 
 from conftest import process_zone
 from srs.cli import cli
-from srs.db import database_url, make_engine
-from srs.models import Card, Deck, LocalEdit, Progress, Review, Setting
+from srs.store.engine import database_url, make_engine
+from srs.store.models import Card, Deck, LocalEdit, Progress, Review, Setting
 from srs.scheduling import day_bounds
-from srs.study import answer_card, get_progress
+from srs.store.progress import answer_card, get_progress
 
 anki_collection = pytest.importorskip("anki.collection")
 from anki.collection import (  # noqa: E402
@@ -340,7 +340,7 @@ def past_second(moment: float) -> None:
 def test_flags_follow_the_newer_side_both_ways(runner: CliRunner, phone: Phone, tmp_path: Path) -> None:
     import_anki(runner, phone, phone.apkg)
     ids = pks()
-    from srs.study import suspend
+    from srs.store.progress import suspend
 
     # Here, after Anki suspended e: resume it. Here, before Anki touches a again: suspend a.
     past_second(phone.mtime["e"])
@@ -379,7 +379,7 @@ def test_writes_to_progress_set_updated_at(runner: CliRunner, phone: Phone) -> N
     """Answer and bury stamp the row with their clock, suspend with now; undo restores the row as it was before
     the answer, its updated_at included (the answer never happened)."""
     from srs.scheduling import SchedulerSettings
-    from srs.study import bury_until_tomorrow, suspend, undo_last
+    from srs.store.progress import bury_until_tomorrow, suspend, undo_last
 
     ids = pks()
     at = datetime.fromisoformat(phone.now)

@@ -26,9 +26,9 @@ from sqlmodel import Session
 from exporters import anki_reader
 from exporters.anki_reader import Limits, read_package
 from srs.cli import cli
-from srs.db import database_url, make_engine
+from srs.store.engine import database_url, make_engine
 from srs.errors import ImportFileError
-from srs.models import Card, Deck, LocalEdit, Progress, Review, Setting
+from srs.store.models import Card, Deck, LocalEdit, Progress, Review, Setting
 
 NOW = "2026-03-01T12:00:00+00:00"
 NOW_MS = int(datetime.fromisoformat(NOW).timestamp() * 1000)
@@ -335,8 +335,8 @@ def test_progress_changed_during_the_import_fails_it_whole(on_any_db: str, runne
                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The progress rows are written with compare-and-set: if another session wrote one after the import read it,
     the import stops with a message and nothing (reviews included) is written."""
-    from srs import anki_merge
-    from srs.study import answer_card
+    from srs.store import anki_merge
+    from srs.store.progress import answer_card
 
     engine = make_engine(database_url(None))
     with Session(engine) as session:

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from srs.anki_notes import html_to_text, map_fields, parse_mapping
 from srs.cli import cli
-from srs.db import database_url, make_engine
-from srs.models import Card, Progress, Review
-from srs.study import answer_card
+from srs.store.engine import database_url, make_engine
+from srs.store.models import Card, Progress, Review
+from srs.store.progress import answer_card
 
 
 @pytest.mark.parametrize("html, text", [
@@ -96,7 +96,7 @@ def test_a_large_import_costs_a_bounded_number_of_statements(runner: CliRunner, 
     from sqlalchemy import event
 
     from exporters.anki_reader import read_package
-    from srs.anki_merge import merge_anki
+    from srs.store.anki_merge import merge_anki
 
     def statements(cards: int) -> int:
         data = tmp_path / str(cards)

@@ -17,8 +17,8 @@ from sqlalchemy import text
 
 from srs.app import open_store
 from srs.cli import cli
-from srs.db import SCHEMA_HEAD, SchemaError, init_schema, make_engine
-from srs.migrations import check, schema_differences, script_head, upgrade
+from srs.store.engine import SCHEMA_HEAD, SchemaError, init_schema, make_engine
+from srs.store.migrations import check, schema_differences, script_head, upgrade
 
 FIXTURES = Path(__file__).parent / "fixtures"
 V1_DB = FIXTURES / "srs-v1.db"
@@ -96,7 +96,7 @@ def test_v1_history_reads_back_through_todays_code(v1_copy: Path, runner: CliRun
     assert '"name": "maya"' in result.stdout and '"reviews": 10' in result.stdout
     from sqlmodel import Session, select
 
-    from srs.models import Review
+    from srs.store.models import Review
 
     store = open_store(str(v1_copy), "maya", NOW, install_bundled=False)
     with Session(store.engine) as s:
@@ -128,8 +128,8 @@ def test_start_up_on_a_current_database_does_not_import_alembic(tmp_path: Path) 
         "import sys\n"
         "from srs.cli import cli\n"
         f"cli(['--db', {str(db)!r}, 'deck', 'list'], standalone_mode=False)\n"
-        "assert 'srs.db' in sys.modules and 'sqlalchemy' in sys.modules\n"
-        "print('alembic' in sys.modules, 'srs.migrations' in sys.modules)\n"
+        "assert 'srs.store.engine' in sys.modules and 'sqlalchemy' in sys.modules\n"
+        "print('alembic' in sys.modules, 'srs.store.migrations' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False False"
@@ -187,7 +187,7 @@ def test_v1_upgrade_backfills_progress_updated_at_from_the_last_answer(v1_copy: 
     assert len(found) == 10 and all(last is not None and updated == last for last, updated in found.values())
     from sqlmodel import Session, select
 
-    from srs.models import Progress
+    from srs.store.models import Progress
 
     with Session(make_engine(f"sqlite:///{v1_copy}")) as s:
         progress = s.exec(select(Progress).where(Progress.id == 1)).one()
@@ -240,7 +240,7 @@ def upgrade():
 def test_batch_rebuild_of_a_parent_table_keeps_progress_and_history(v1_copy: Path, tmp_path: Path) -> None:
     """A future migration that rebuilds card or learner on SQLite must not cascade-delete their children."""
     scripts = tmp_path / "scripts"
-    shutil.copytree(Path(__file__).parent.parent / "srs" / "migrations", scripts,
+    shutil.copytree(Path(__file__).parent.parent / "srs" / "store" / "migrations", scripts,
                     ignore=shutil.ignore_patterns("__pycache__"))
     (scripts / "versions" / "9001_batch.py").write_text(BATCH_REVISION.format(head=SCHEMA_HEAD))
     before = rows(v1_copy)
@@ -326,8 +326,8 @@ def test_postgres_new_database_is_created_at_head_matching_the_models(pg_url: st
 def test_postgres_database_made_before_migrations_is_stamped_and_kept(pg_url: str) -> None:
     from sqlmodel import Session, SQLModel
 
-    from srs import models
-    from srs.db import get_or_create_learner
+    from srs.store import models
+    from srs.store.engine import get_or_create_learner
 
     engine = make_engine(pg_url)
     SQLModel.metadata.create_all(engine)  # what srs 0.1.0 did on PostgreSQL (its models are today's at 0001)

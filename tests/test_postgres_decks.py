@@ -25,9 +25,9 @@ def srs(runner: CliRunner, url: str, *args: str, learner: str = "default") -> An
 
 
 def grade_first_card(url: str, learner: str, ref: str) -> None:
-    from srs import study
+    from srs.store import progress as study
     from srs.app import open_store
-    from srs.cards import find_card
+    from srs.store.cards import find_card
 
     store = open_store(url, learner, datetime.fromisoformat(NOW), install_bundled=False)
     with Session(store.engine) as s:
@@ -86,7 +86,7 @@ def test_the_database_url_can_come_from_the_environment(any_db_url: str, runner:
 
 def test_times_come_back_aware_utc_and_to_the_microsecond(any_db_url: str) -> None:
     from srs.app import open_store
-    from srs.models import Learner
+    from srs.store.models import Learner
 
     moment = datetime(2026, 3, 29, 1, 30, 15, 123456, tzinfo=timezone.utc)
     store = open_store(any_db_url, "default", moment, install_bundled=False)

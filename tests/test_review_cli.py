@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from srs.app import open_store
 from srs.cli import cli
-from srs.models import Card, LocalEdit, Progress, Review
-from srs.study import load_settings, queue_counts
+from srs.store.models import Card, LocalEdit, Progress, Review
+from srs.store.progress import load_settings, queue_counts
 
 NOW = "2026-03-02T15:00:00+00:00"
 

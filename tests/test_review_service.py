@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from conftest import demo_store
-from srs import study
+from srs.store import progress as study
 from srs.app import Store
 from srs.review import Counts, LazyPreviews
 from srs.review_service import DbReviewService

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import Session
 
 from srs.app import Store
-from srs.models import Card, Progress, Review
+from srs.store.models import Card, Progress, Review
 from srs.scheduling import SchedulerSettings
-from srs.stats import (
+from srs.store.stats import (
     answer_time,
     cards_by_state,
     collect_stats,

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session, select
 
-from srs.db import database_url, get_or_create_learner, init_schema, make_engine
+from srs.store.engine import database_url, get_or_create_learner, init_schema, make_engine
 from srs.errors import NotFoundError
-from srs.models import Learner
+from srs.store.models import Learner
 
 
 def test_aware_datetimes_round_trip_as_utc(db_url: str) -> None:
@@ -68,12 +68,12 @@ def test_core_tables_match_the_models() -> None:
     from sqlmodel import SQLModel
 
     from srs import tables
-    from srs.sqltypes import UTCDateTime
+    from srs.store.types import UTCDateTime
 
     for clause in tables.ALL:
         model = SQLModel.metadata.tables[clause.name]
         for column in clause.c:
-            assert column.name in model.c, f"{clause.name}.{column.name} is not in srs.models"
+            assert column.name in model.c, f"{clause.name}.{column.name} is not in srs.store.models"
             expected = model.c[column.name].type
             if isinstance(expected, TypeDecorator) and not isinstance(expected, UTCDateTime):
                 expected = expected.impl  # SQLModel's AutoString is a String
@@ -93,7 +93,7 @@ def test_sqlite_datetime_text_is_the_utc_text_sqlalchemy_writes(moment: datetime
     from sqlalchemy import DateTime
     from sqlalchemy.dialects import sqlite
 
-    from srs.sqltypes import UTCDateTime
+    from srs.store.types import UTCDateTime
 
     dialect = sqlite.dialect()
     fast = UTCDateTime().bind_processor(dialect)

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from srs import study
-from srs.db import get_or_create_learner, init_schema, make_engine
+from srs.store import progress as study
+from srs.store.engine import get_or_create_learner, init_schema, make_engine
 from srs.errors import ConflictError, NotFoundError
-from srs.models import Card, Deck, Progress, Review, Setting
+from srs.store.models import Card, Deck, Progress, Review, Setting
 from srs.scheduling import CardState, Rating, SchedulerSettings, State, day_bounds
 
 T0 = datetime(2025, 3, 3, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York, a Monday

@@ -31,7 +31,7 @@ def list_(app: AppContext, deck_id: str | None, retired: bool, as_json: bool) ->
     Example:
       srs card list --deck interview-closing
     """
-    from srs.cards import list_cards
+    from srs.store.cards import list_cards
 
     with app.session() as session:
         rows = list_cards(session, app.learner_id, deck_id, include_retired=retired)
@@ -60,7 +60,7 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
     Example:
       srs card show ask-about-hesitations --json
     """
-    from srs.cards import card_view, find_card, history_of, progress_dict, progress_of
+    from srs.store.cards import card_view, find_card, history_of, progress_dict, progress_of
 
     with app.session() as session:
         card_row = find_card(session, card_ref)

@@ -27,7 +27,7 @@ def list_(app: AppContext, as_json: bool) -> None:
     Example:
       srs config list
     """
-    from srs.config import list_settings
+    from srs.store.settings import list_settings
 
     with app.connection() as conn:
         rows = list_settings(conn, app.learner_id)
@@ -50,7 +50,7 @@ def get(app: AppContext, key: str) -> None:
     Example:
       srs config get learning_steps
     """
-    from srs.config import get_setting
+    from srs.store.settings import get_setting
 
     with app.connection() as conn:
         info = get_setting(conn, app.learner_id, key)
@@ -82,7 +82,7 @@ def set_(app: AppContext, key: str, value: str) -> None:
     Example:
       srs config set learning_steps "1m 10m 1h"
     """
-    from srs.config import set_setting
+    from srs.store.settings import set_setting
 
     with app.connection() as conn:
         info = set_setting(conn, app.learner_id, key, value)
@@ -104,7 +104,7 @@ def optimize(app: AppContext, dry_run: bool, as_json: bool) -> None:
     Example:
       srs optimize --dry-run
     """
-    from srs.config import optimize_learner
+    from srs.store.settings import optimize_learner
 
     with app.connection() as conn:
         result = optimize_learner(conn, app.learner_id, app.now(), dry_run=dry_run)

@@ -30,7 +30,7 @@ def current(app: AppContext, as_json: bool) -> None:
       srs --db postgresql+psycopg://coach@db.example/srs db current
     """
     from srs.app import open_database
-    from srs.migrations import current_revision
+    from srs.store.migrations import current_revision
 
     revision, head = current_revision(open_database(app.db, must_exist=True))
     if as_json:
@@ -53,7 +53,7 @@ def upgrade(app: AppContext, no_backup: bool) -> None:
       srs db upgrade
     """
     from srs.app import open_database
-    from srs.migrations import upgrade as run_upgrade
+    from srs.store.migrations import upgrade as run_upgrade
 
     done = run_upgrade(open_database(app.db), backup=not no_backup)
     if done.backup is not None:
@@ -80,7 +80,7 @@ def check(app: AppContext, as_json: bool) -> None:
     """
     from srs.app import open_database
     from srs.errors import SRSError
-    from srs.migrations import check as run_check
+    from srs.store.migrations import check as run_check
 
     result = run_check(open_database(app.db, must_exist=True))
     if as_json:

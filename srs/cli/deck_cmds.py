@@ -60,7 +60,7 @@ def add(app: AppContext, files: tuple[str, ...]) -> None:
     Example:
       srs deck add shared/negotiation.toml
     """
-    from srs.deck_import import add_deck, forget_removal
+    from srs.store.deck_import import add_deck, forget_removal
     from srs.deckfile import load_deck_file
     from srs.errors import DeckFileError
 
@@ -99,7 +99,7 @@ def list_(app: AppContext, as_json: bool) -> None:
     Example:
       srs deck list --json
     """
-    from srs.decks import list_decks
+    from srs.store.decks import list_decks
 
     with app.session() as session:
         decks = list_decks(session)
@@ -128,7 +128,7 @@ def show(app: AppContext, deck_id: str, as_json: bool) -> None:
     """
     from dataclasses import asdict
 
-    from srs.decks import deck_spec
+    from srs.store.decks import deck_spec
 
     with app.session() as session:
         spec = deck_spec(session, deck_id)
@@ -168,7 +168,7 @@ def export(app: AppContext, deck_id: str, output: str) -> None:
       srs deck export interview-closing -o closing.toml
     """
     from exporters.deck_toml import dump_deck
-    from srs.decks import deck_spec
+    from srs.store.decks import deck_spec
 
     with app.session() as session:
         spec = deck_spec(session, deck_id)
@@ -192,7 +192,7 @@ def remove(app: AppContext, deck_id: str, yes: bool) -> None:
     Example:
       srs deck remove old-deck --yes
     """
-    from srs.decks import get_deck, remove_deck
+    from srs.store.decks import get_deck, remove_deck
 
     with app.session() as session:
         name = get_deck(session, deck_id).name

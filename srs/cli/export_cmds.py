@@ -90,7 +90,7 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
       srs export anki --deck interview-closing --with-progress -o ~/closing.apkg
     """
     from exporters.anki import export_anki
-    from srs.export_data import count_cards
+    from srs.store.export import count_cards
 
     path = output or _default_path(deck_ids, ".apkg")
     when = app.now().timestamp() if timestamp is None else timestamp

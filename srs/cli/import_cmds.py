@@ -58,7 +58,7 @@ def anki(app: AppContext, file: str, dry_run: bool, mapping: dict[str, str] | No
       srs import anki phone.apkg --map 'Front=situation,Back=response'
     """
     from exporters.anki_reader import read_package
-    from srs.anki_merge import merge_anki
+    from srs.store.anki_merge import merge_anki
 
     package = read_package(file)
     now = app.now()

@@ -27,7 +27,7 @@ def add(app: AppContext, name: str) -> None:
     Example:
       srs learner add maya
     """
-    from srs.learners import add_learner
+    from srs.store.learners import add_learner
 
     with app.session() as session:
         add_learner(session, name, app.now())
@@ -45,7 +45,7 @@ def list_(app: AppContext, as_json: bool) -> None:
     Example:
       srs learner list
     """
-    from srs.learners import list_learners
+    from srs.store.learners import list_learners
 
     with app.session() as session:
         rows = list_learners(session)
@@ -67,7 +67,7 @@ def remove(app: AppContext, name: str, yes: bool) -> None:
     Example:
       srs learner remove maya --yes
     """
-    from srs.learners import remove_learner
+    from srs.store.learners import remove_learner
 
     confirm_or_refuse(f"Remove learner {name!r} and all their progress?", yes)
     with app.session() as session:

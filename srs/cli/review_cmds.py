@@ -135,7 +135,7 @@ def status(app: AppContext, as_json: bool) -> None:
     Example:
       srs status --json
     """
-    from srs.queue import load_settings
+    from srs.store.queue import load_settings
     from srs.status import collect_status
 
     now = app.now()
@@ -166,8 +166,8 @@ def stats(app: AppContext, deck_id: str | None, days: int, as_json: bool) -> Non
     Example:
       srs stats --deck interview-closing --days 60
     """
-    from srs.queue import load_settings
-    from srs.stats import collect_stats, require_deck
+    from srs.store.queue import load_settings
+    from srs.store.stats import collect_stats, require_deck
 
     now = app.now()
     with app.connection() as conn:

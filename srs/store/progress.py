@@ -1,4 +1,4 @@
-"""Answering, undo, suspend and bury, on a learner's progress rows; the queue itself is :mod:`srs.queue`.
+"""Answering, undo, suspend and bury, on a learner's progress rows; the queue itself is :mod:`srs.store.queue`.
 
 Functions take an open SQLModel ``Session`` from the caller. Reads never commit; :func:`answer_card` and
 :func:`undo_last` are one transaction each and commit before returning, so a grade is durable the moment it is
@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
 from srs.errors import ConflictError, NotFoundError
-from srs.models import Card, Progress, Review
-from srs.queue import (QueueCounts, QueueState, _at, _LEARNER, load_settings, next_card, queue_counts,
+from srs.store.models import Card, Progress, Review
+from srs.store.queue import (QueueCounts, QueueState, _at, _LEARNER, load_settings, next_card, queue_counts,
                        queue_counts_by_deck, queue_state)
 from srs.scheduling import Answer, CardState, Rating, SchedulerSettings, State, day_bounds, require_utc
 from srs.scheduling import answer as schedule_answer
@@ -30,7 +30,7 @@ from srs.scheduling import replay as schedule_replay
 from srs.hotsql import insert_hot, run_hot
 
 if TYPE_CHECKING:
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 __all__ = [
     "MAX_DURATION_MS", "ROW_FIELDS", "STATE_FIELDS", "Answered", "QueueCounts", "QueueState", "answer_card",

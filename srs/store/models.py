@@ -23,7 +23,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from srs.sqltypes import BigId, UTCDateTime
+from srs.store.types import BigId, UTCDateTime
 
 __all__ = ["BigId", "Card", "Deck", "Learner", "LocalEdit", "Meta", "Progress", "Review", "Setting", "UTCDateTime"]
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 # The record itself lives in srs.cardview (no database imports); re-exported for the callers that read with the ORM.
 from srs.cardview import STATE_NAMES, CardView, SourceRef, view_of
 from srs.errors import NotFoundError
-from srs.models import Card, Deck, LocalEdit, Progress, Review
+from srs.store.models import Card, Deck, LocalEdit, Progress, Review
 
 __all__ = ["STATE_NAMES", "CardRow", "CardView", "SourceRef", "build_view", "card_view", "find_card", "history_of",
            "list_cards", "progress_dict", "progress_of", "view_of"]

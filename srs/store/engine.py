@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
-    from srs.migrations import Upgrade
+    from srs.store.migrations import Upgrade
 
 # The newest migration in srs/migrations/versions (a test keeps the two equal). Start-up compares the database's
 # alembic_version with this constant and imports Alembic only when they differ.
@@ -120,7 +120,7 @@ def init_schema(engine: "Engine") -> "Upgrade | None":
         except DBAPIError as exc:
             if "alembic_version" not in str(exc):  # not "no such table": a real problem
                 raise
-    from srs.migrations import upgrade
+    from srs.store.migrations import upgrade
 
     return upgrade(engine)
 
@@ -138,7 +138,7 @@ def find_learner(conn: "Connection", name: str) -> int | None:
 def get_or_create_learner(session: "Session", name: str, now: datetime) -> int:
     """Return the id of learner ``name``, creating the default learner on first use."""
     from srs.errors import NotFoundError
-    from srs.models import Learner
+    from srs.store.models import Learner
 
     found = find_learner(session.connection(), name)
     if found is not None:

@@ -20,7 +20,7 @@ from srs.scheduling.settings import SETTINGS, SchedulerSettings, normalize_key
 
 if TYPE_CHECKING:
     from srs.optimize import OptimizeResult
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 _S = t.setting.c
 

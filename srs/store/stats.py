@@ -20,14 +20,14 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from srs.errors import NotFoundError
 from srs.scheduling import SchedulerSettings, day_start, learner_day
-from srs.sqltypes import UTCDateTime
+from srs.store.types import UTCDateTime
 from srs.tables import card as _CARD
 from srs.tables import deck as _DECK
 from srs.tables import progress as _PROGRESS
 from srs.tables import review as _REVIEW
 
 if TYPE_CHECKING:
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 MATURE_DAYS = 21  # Anki: a review card with an interval of 21 days or more is mature
 RANGES_PER_QUERY = 200
@@ -104,7 +104,7 @@ _SCALARS = {
 
 def require_deck(session: Executor, deck_id: str) -> None:
     """Raise :class:`~srs.errors.NotFoundError` naming the known decks when ``deck_id`` is not one of them (the
-    same message as :func:`srs.decks.get_deck`, without loading the ORM)."""
+    same message as :func:`srs.store.decks.get_deck`, without loading the ORM)."""
     ids = list(session.execute(select(_DECK.c.id).order_by(_DECK.c.id)).scalars())
     if deck_id not in ids:
         raise NotFoundError(f"no deck with id {deck_id!r} (decks: {', '.join(ids) or 'none'})")

@@ -22,7 +22,7 @@ from srs.errors import NotFoundError
 
 if TYPE_CHECKING:
     from srs.scheduling.settings import SchedulerSettings
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class ExportDeck:
 
 @dataclass(frozen=True)
 class ProgressRecord:
-    """One card's scheduling state for the learner (mirrors :class:`srs.models.Progress`)."""
+    """One card's scheduling state for the learner (mirrors :class:`srs.store.models.Progress`)."""
 
     state: int
     step: int
@@ -53,7 +53,7 @@ class ProgressRecord:
 
 @dataclass(frozen=True)
 class ReviewRecord:
-    """One answer from the learner's review log (mirrors :class:`srs.models.Review`)."""
+    """One answer from the learner's review log (mirrors :class:`srs.store.models.Review`)."""
 
     rating: int
     reviewed_at: datetime
@@ -177,6 +177,6 @@ def histories_for_export(conn: Executor, learner_id: int, card_pks: Sequence[int
 
 def learner_settings(conn: Executor, learner_id: int) -> SchedulerSettings:
     """The learner's scheduler settings (time zone, rollover hour, steps, retention, FSRS parameters)."""
-    from srs.queue import load_settings  # Core only (srs.study would load SQLModel and the ORM)
+    from srs.store.queue import load_settings  # Core only (srs.store.progress would load SQLModel and the ORM)
 
     return load_settings(conn, learner_id)

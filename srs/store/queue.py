@@ -1,7 +1,7 @@
 """The study queue: what is left today and which card comes next, on a learner's progress rows.
 
 Functions take an open ``Session`` or ``Connection`` from the caller and only read. Everything is selected in
-SQL with the indexes in :mod:`srs.models` (``ix_progress_learner_state_due``, ``ix_review_learner_time``,
+SQL with the indexes in :mod:`srs.store.models` (``ix_progress_learner_state_due``, ``ix_review_learner_time``,
 ``ix_card_deck_position``), so the cost depends on what is due today, not on how many cards or reviews a
 learner has. A card without a progress row is a new card.
 
@@ -30,10 +30,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from srs import tables
 from srs.scheduling import SchedulerSettings, State, day_bounds, require_utc
 from srs.hotsql import run_hot
-from srs.sqltypes import UTCDateTime
+from srs.store.types import UTCDateTime
 
 if TYPE_CHECKING:
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 class QueueCounts(NamedTuple):
     """Cards left today: new, in learning, and due reviews."""

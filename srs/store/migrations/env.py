@@ -1,4 +1,4 @@
-"""Alembic environment for srs. Always run through :mod:`srs.migrations`, which passes an open connection.
+"""Alembic environment for srs. Always run through :mod:`srs.store.migrations`, which passes an open connection.
 
 ``render_as_batch`` makes autogenerate write SQLite-safe ``batch_alter_table`` blocks; the runner owns the
 transaction (and on SQLite the write lock), so every migration of one upgrade commits or rolls back together.
@@ -12,8 +12,8 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlmodel import SQLModel
 
-from srs import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from srs.models import UTCDateTime
+from srs.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from srs.store.models import UTCDateTime
 
 
 def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
@@ -28,7 +28,7 @@ def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | L
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("srs migrations run online only, through srs.migrations (e.g. `srs db upgrade`)")
+    raise RuntimeError("srs migrations run online only, through srs.store.migrations (e.g. `srs db upgrade`)")
 
 context.configure(
     connection=connection,

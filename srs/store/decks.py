@@ -1,7 +1,7 @@
-"""Decks in the database: list, read back, remove; importing lives in :mod:`srs.deck_import`.
+"""Decks in the database: list, read back, remove; importing lives in :mod:`srs.store.deck_import`.
 
 :func:`add_deck` (import or update from a deck file, keeping progress) and :func:`forget_removal` are
-re-exported from :mod:`srs.deck_import`, which does without the ORM so ``srs deck add`` starts fast.
+re-exported from :mod:`srs.store.deck_import`, which does without the ORM so ``srs deck add`` starts fast.
 The caller owns the transaction: these functions flush but never commit.
 """
 
@@ -13,10 +13,10 @@ from sqlalchemy import case, delete, func, select
 from sqlmodel import Session, col
 
 from srs.bundled import forget_refused_bundled, record_refused_bundled
-from srs.deck_import import AddResult, add_deck, forget_removal
+from srs.store.deck_import import AddResult, add_deck, forget_removal
 from srs.deckfile import CardSpec, CounterpointSpec, DeckSpec, SourceSpec
 from srs.errors import NotFoundError
-from srs.models import Card, Deck, Meta
+from srs.store.models import Card, Deck, Meta
 
 __all__ = ["AddResult", "DeckSummary", "add_deck", "deck_spec", "forget_removal", "get_deck", "list_decks",
            "remove_deck"]
@@ -88,7 +88,7 @@ def remove_deck(session: Session, deck_id: str) -> int:
             session.add(Meta(key=key, value="1"))
         # ... and that its file is refused, so start-up need not parse it to find that out.
         record_refused_bundled(session, deck.bundled_hash)
-    from srs.models import LocalEdit, Progress, Review
+    from srs.store.models import LocalEdit, Progress, Review
 
     card_ids = select(col(Card.id)).where(col(Card.deck_id) == deck_id)
     session.execute(delete(Review).where(col(Review.card_pk).in_(card_ids)))

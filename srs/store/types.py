@@ -1,4 +1,4 @@
-"""Column types shared by the table classes (:mod:`srs.models`) and the Core tables (:mod:`srs.tables`).
+"""Column types shared by the table classes (:mod:`srs.store.models`) and the Core tables (:mod:`srs.tables`).
 
 Only SQLAlchemy Core is imported here, so the read-only start-up path (``srs status``, ``srs stats``) can bind
 and read datetimes without loading SQLModel.

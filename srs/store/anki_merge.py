@@ -54,10 +54,10 @@ from srs.anki_data import (
     AnkiReview,
 )
 from srs.errors import ConflictError, ImportFileError
-from srs.models import Card, Deck, Progress, Review
+from srs.store.models import Card, Deck, Progress, Review
 from srs.scheduling import CardState, Rating, SchedulerSettings, day_bounds, require_utc
 from srs.scheduling import replay as schedule_replay
-from srs.study import MAX_DURATION_MS, STATE_FIELDS, load_settings
+from srs.store.progress import MAX_DURATION_MS, STATE_FIELDS, load_settings
 
 CHUNK = 500  # ids per IN (...) query
 EXPORT_SLACK_MS = 3  # our exporter moves a review by a millisecond or two when two share one
@@ -418,7 +418,7 @@ def _import_other_notes(session: Session, package: AnkiPackage, own: Mapping[str
                         now_ms: int, mapping: Mapping[str, str] | None, deck_id: str | None,
                         skips: _Skips, summary: MergeSummary) -> None:
     from srs.anki_notes import SOURCE_ID, build_notes_deck
-    from srs.deck_import import add_deck, forget_removal
+    from srs.store.deck_import import add_deck, forget_removal
 
     others = []
     for note in package.notes:

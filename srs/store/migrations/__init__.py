@@ -1,7 +1,7 @@
 """Schema migrations: Alembic revisions shipped inside the package, and the runner that applies them.
 
-Start-up never comes here when the database is current: :func:`srs.db.init_schema` reads ``alembic_version``
-with plain SQL and compares it with :data:`srs.db.SCHEMA_HEAD`, so Alembic is imported only to create a new
+Start-up never comes here when the database is current: :func:`srs.store.engine.init_schema` reads ``alembic_version``
+with plain SQL and compares it with :data:`srs.store.engine.SCHEMA_HEAD`, so Alembic is imported only to create a new
 database or to upgrade an old one. Importing this package itself is cheap too; Alembic is imported inside the
 functions.
 
@@ -15,7 +15,7 @@ anyone's progress or history.
 A database made by srs 0.1.0 (commit fe248ac), before migrations existed, has the tables of revision 0001
 and no ``alembic_version``; it is stamped 0001 and upgraded from there.
 
-Adding a revision (developers): change ``srs/models.py``, then ``python -m srs.migrations "what changed"``
+Adding a revision (developers): change ``srs/models.py``, then ``python -m srs.store.migrations "what changed"``
 writes ``versions/NNNN_what_changed.py`` from the difference; review it and set ``SCHEMA_HEAD`` in
 ``srs/db.py``.
 """
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from srs.db import FIRST_REVISION, SCHEMA_HEAD, SchemaError, schema_state
+from srs.store.engine import FIRST_REVISION, SCHEMA_HEAD, SchemaError, schema_state
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -176,7 +176,7 @@ def schema_differences(conn: "Connection") -> list[str]:
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    from srs import models  # noqa: F401
+    from srs.store import models  # noqa: F401
 
     context = MigrationContext.configure(conn, opts={"compare_type": True})
     return [_describe(diff) for diff in compare_metadata(context, SQLModel.metadata)]
@@ -219,7 +219,7 @@ def new_revision(message: str) -> None:
 
     from alembic import command
 
-    from srs.db import make_engine
+    from srs.store.engine import make_engine
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/head.db")

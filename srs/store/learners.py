@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from srs.db import DEFAULT_LEARNER
+from srs.store.engine import DEFAULT_LEARNER
 from srs.errors import NotFoundError, SRSError
-from srs.models import Learner, Review
+from srs.store.models import Learner, Review
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 
@@ -46,7 +46,7 @@ def remove_learner(session: Session, name: str) -> None:
         raise NotFoundError(f"no learner named {name!r}")
     from sqlalchemy import delete
 
-    from srs.models import LocalEdit, Progress, Setting
+    from srs.store.models import LocalEdit, Progress, Setting
 
     for table in (Review, Progress, Setting, LocalEdit):
         session.execute(delete(table).where(col(table.learner_id) == learner.id))

@@ -22,7 +22,7 @@ from srs.deckfile import CardSpec, DeckSpec, anki_guid
 from srs.tables import card, deck, meta
 
 if TYPE_CHECKING:
-    from srs.sqltypes import Executor
+    from srs.store.types import Executor
 
 # The card columns an import rewrites on a card that is already there (created_at and the key stay).
 _UPDATED = ("position", "situation", "response", "reasoning", "sources", "tags", "counterpoints", "content_hash",
