@@ -11,8 +11,8 @@ compare-and-set the progress row, append the review, commit). Processes start to
 until every one is ready).
 
 Baselines are measured in the same run, so the ratios say something on any machine: the same number of
-grades by one learner alone, and the same database work (read version, compare-and-set update, append,
-commit) in plain psycopg with no ORM and no scheduling. Not run by pytest.
+grades by one learner alone, and the write part of that work (read version, compare-and-set update, append,
+commit) in plain psycopg with no ORM, no scheduling and no queue. Not run by pytest.
 """
 
 from __future__ import annotations
@@ -37,35 +37,35 @@ CARDS = 40
 
 
 def worker(url: str, learner: str, grades: int, seed: int) -> dict[str, Any]:
-    """One learner grading ``grades`` times; prints per-grade latencies (seconds) as JSON."""
-    from sqlmodel import Session, select
-
-    from srs.store import progress as study
+    """One learner grading ``grades`` times through the review service; prints per-grade latencies (seconds) as
+    JSON: from the grade to the next card drawn, as a keypress in ``srs review``."""
     from srs.app import open_store
     from srs.errors import ConflictError
-    from srs.store.models import Card
+    from srs.review_service import DbReviewService
 
-    store = open_store(url, learner, datetime.now(timezone.utc), install_bundled=False)
+    def now() -> datetime:
+        return datetime.now(timezone.utc)
+
+    store = open_store(url, learner, now(), install_bundled=False)
+    service = DbReviewService.open(store.engine, store.learner_id, now)
     rng = random.Random(seed)
     latencies: list[float] = []
     conflicts = 0
-    with Session(store.engine) as session:
-        cards = [c for c in session.exec(select(Card.id)).all() if c is not None]
-        session.rollback()
-        print("ready", flush=True)
-        sys.stdin.readline()
-        while len(latencies) < grades:
-            card = rng.choice(cards)
-            start = time.perf_counter()
-            progress = study.get_progress(session, store.learner_id, card)
-            version = progress.version if progress is not None else 0
-            try:
-                study.answer_card(session, store.learner_id, card, rng.randint(1, 4), datetime.now(timezone.utc),
-                                  3_000, version)
-            except ConflictError:
-                conflicts += 1
-                continue
-            latencies.append(time.perf_counter() - start)
+    card = service.next_card(True)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    while len(latencies) < grades:
+        if card is None:
+            raise SystemExit(f"{learner}: ran out of cards after {len(latencies)} grades")
+        start = time.perf_counter()
+        try:
+            service.grade(card, rng.choice((2, 3, 3, 4)), 3_000)
+        except ConflictError:
+            conflicts += 1
+            card = service.load(card.view.pk)
+            continue
+        card = service.next_card(True)
+        latencies.append(time.perf_counter() - start)
     store.engine.dispose()
     return {"latencies": latencies, "conflicts": conflicts}
 
@@ -105,22 +105,27 @@ def raw_worker(url: str, learner: str, grades: int, seed: int) -> dict[str, Any]
     return {"latencies": latencies, "conflicts": 0}
 
 
-def prepare(url: str, learners: list[str]) -> None:
+def prepare(url: str, learners: list[str], grades: int) -> None:
+    """A deck with a new card for every grade, and learners allowed that many new cards a day."""
     from sqlmodel import Session
 
     from srs.app import open_store
     from srs.store.learners import add_learner
     from srs.store.models import Card, Deck
+    from srs.store.settings import set_setting
 
     store = open_store(url, "default", T0, install_bundled=False)
     with Session(store.engine) as s:
         for name in learners:
-            add_learner(s, name, T0)
+            learner = add_learner(s, name, T0)
+            assert learner.id is not None
+            set_setting(s, learner.id, "new_per_day", str(grades))
+            set_setting(s, learner.id, "reviews_per_day", str(10 * grades))
         s.add(Deck(id="bench", name="bench", version="1", content_hash="x", created_at=T0, updated_at=T0))
         s.flush()
         s.add_all(Card(deck_id="bench", card_id=f"c{i}", position=i, situation=f"s{i}", response="r",
                        reasoning="w", content_hash="h", anki_guid=f"g{i}", created_at=T0, updated_at=T0)
-                  for i in range(CARDS))
+                  for i in range(max(CARDS, grades)))
         s.commit()
     store.engine.dispose()
 
@@ -176,8 +181,8 @@ def main() -> None:
         url = server.get_uri(driver="psycopg")
     try:
         learners = [f"bench{i}" for i in range(args.learners)]
-        prepare(url, learners)
-        print(f"PostgreSQL, {args.learners} learners x {args.grades} grades, {CARDS} cards")
+        prepare(url, learners, args.grades)
+        print(f"PostgreSQL, {args.learners} learners x {args.grades} grades, {max(CARDS, args.grades)} cards")
         everyone = [(n, args.grades) for n in learners]
         raw_one = report("raw SQL, 1 learner", *run(url, everyone[:1], "--raw"))
         raw_all = report(f"raw SQL, {args.learners} learners", *run(url, everyone, "--raw"))

@@ -140,23 +140,23 @@ def grade(db: str, repeat: int) -> dict[str, Any]:
 
 def queue(db: str, repeat: int) -> dict[str, Any]:
     """Today's counts and the next card, as ``srs review`` builds them for each card it shows
-    (``study.queue_state`` on a fresh connection), against the same statements in sqlite3, the two alternating
-    call by call so a busy moment of the machine lands on both."""
+    (``queue_state`` on a fresh session), against the same statements in sqlite3, the two alternating call by
+    call so a busy moment of the machine lands on both."""
     from sqlalchemy import event
     from sqlmodel import Session
 
-    from srs.store import progress as study
     from srs.store.engine import make_engine
+    from srs.store.queue import queue_state
+    from srs.store.settings import load_settings
 
     def build(engine: Any) -> None:
-        with engine.connect() as conn:
-            study.queue_state(conn, 1, synth.NOW, settings)
+        with Session(engine) as session:
+            queue_state(session, 1, synth.NOW, settings)
 
-    # The statements are captured on an engine of their own: a cursor listener on the measured one would send
-    # its statements through SQLAlchemy's slower path (srs.hotsql).
+    # The statements are captured on an engine of their own, so the measured one has no listener.
     spy = make_engine(f"sqlite:///{db}")
     with Session(spy) as session:
-        settings = study.load_settings(session, 1)
+        settings = load_settings(session, 1)
     captured: list[tuple[str, Any]] = []
 
     @event.listens_for(spy, "before_cursor_execute")
@@ -189,13 +189,13 @@ def stats(db: str, repeat: int) -> dict[str, Any]:
     """``stats.collect_stats`` against hand-written SQL for the same numbers (UTC learner, 4 am rollover)."""
     from sqlmodel import Session
 
-    from srs.store import progress as study
     from srs.store.engine import make_engine
+    from srs.store.settings import load_settings
     from srs.store.stats import collect_stats
 
     engine = make_engine(f"sqlite:///{db}")
     with Session(engine) as session:
-        settings = study.load_settings(session, 1)
+        settings = load_settings(session, 1)
     assert settings.timezone in ("UTC", "Etc/UTC") and settings.rollover_hour == 4, settings
 
     def ours() -> None:

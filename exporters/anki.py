@@ -46,9 +46,8 @@ from exporters.anki_note import (
 )
 
 if TYPE_CHECKING:
-    from srs.store.export import CardHistory, ExportDeck
+    from srs.export_records import CardHistory, ExportDeck
     from srs.scheduling.settings import SchedulerSettings
-    from srs.store.types import Executor
 
 
 class _Model(genanki.Model):  # type: ignore[misc]
@@ -170,12 +169,12 @@ def write_apkg(decks: Sequence[ExportDeck], path: Path | str, timestamp: float,
     """Write ``decks`` to ``path`` as an ``.apkg``.
 
     Args:
-        decks: The decks to write, as :func:`srs.store.export.decks_for_export` returns them.
+        decks: The decks to write (:class:`srs.export_records.ExportDeck`).
         path: Where to write; replaced atomically.
         timestamp: Seconds since the epoch. Seeds note and card ids and the zip entry times; with the same
             database and timestamp the file is byte-for-byte the same.
-        histories: With progress: each card's progress and review log by card pk
-            (:func:`srs.store.export.histories_for_export`). None writes every card as new.
+        histories: With progress: each card's progress and review log by card pk. None writes every card as
+            new.
         settings: The learner's settings (time zone, rollover hour, steps); required with ``histories``.
         on_note: Called once per note written.
     """
@@ -208,23 +207,3 @@ def write_apkg(decks: Sequence[ExportDeck], path: Path | str, timestamp: float,
     return AnkiExportResult(path=path, decks=len(decks), notes=sum(len(d.cards) for d in decks),
                             cards_with_progress=with_progress, reviews=reviews, size=path.stat().st_size)
 
-
-def export_anki(conn: "Executor", learner_id: int, deck_ids: Sequence[str], path: Path | str, timestamp: float,
-                with_progress: bool = False, on_card: Callable[[], None] | None = None) -> AnkiExportResult:
-    """Read the named decks (all when none) as the learner sees them and write them to ``path``.
-
-    With ``with_progress`` the learner's scheduling and review log go into the package too. ``on_card`` is
-    called twice per card, once when it is read and once when its note is written (for a progress bar).
-
-    Raises:
-        NotFoundError: a named deck does not exist.
-    """
-    from srs.store.export import decks_for_export, histories_for_export, learner_settings
-
-    decks = decks_for_export(conn, learner_id, deck_ids or None, on_card=on_card)
-    histories = settings = None
-    if with_progress:
-        pks = [card.pk for deck in decks for card in deck.cards]
-        histories = histories_for_export(conn, learner_id, pks)
-        settings = learner_settings(conn, learner_id)
-    return write_apkg(decks, path, timestamp, histories=histories, settings=settings, on_note=on_card)

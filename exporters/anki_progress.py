@@ -21,13 +21,13 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from srs.store.export import CardHistory, ProgressRecord
+from srs.anki_data import (CARD_LEARNING, CARD_RELEARNING, CARD_REVIEW, QUEUE_LEARNING, QUEUE_REVIEW,
+                           QUEUE_SUSPENDED, REVLOG_RELEARN, REVLOG_REVIEW)
+from srs.export_records import CardHistory
+from srs.progress import ProgressSnapshot
 from srs.scheduling.days import day_start, learner_day, zone
 from srs.scheduling.settings import SchedulerSettings
 
-LEARNING, REVIEW, RELEARNING = 1, 2, 3
-QUEUE_LEARNING, QUEUE_REVIEW, QUEUE_SUSPENDED = 1, 2, -1
-REVLOG_REVIEW, REVLOG_RELEARN = 1, 2  # revlog "type": 0 learn, 1 review, 2 relearn
 DEFAULT_EASE = 2500  # Anki's starting ease (permille); only used if the user switches FSRS off
 FSRS5_DECAY = 0.5
 
@@ -42,7 +42,7 @@ def _decay(settings: SchedulerSettings) -> float:
     return float(params[20]) if len(params) >= 21 else FSRS5_DECAY
 
 
-def _card_data(progress: ProgressRecord, settings: SchedulerSettings, decay: float) -> str:
+def _card_data(progress: ProgressSnapshot, settings: SchedulerSettings, decay: float) -> str:
     if progress.stability is None or progress.difficulty is None:
         return ""
     data: dict[str, Any] = {"s": progress.stability, "d": progress.difficulty,
@@ -52,21 +52,21 @@ def _card_data(progress: ProgressRecord, settings: SchedulerSettings, decay: flo
     return json.dumps(data, separators=(",", ":"))
 
 
-def _card_columns(progress: ProgressRecord, settings: SchedulerSettings, today: Any, decay: float
+def _card_columns(progress: ProgressSnapshot, settings: SchedulerSettings, today: Any, decay: float
                   ) -> dict[str, Any] | None:
     """The Anki ``cards`` columns for one card's progress; None leaves the card new as genanki wrote it."""
-    state = progress.state
+    state = int(progress.state)
     columns: dict[str, Any] = {"reps": progress.reps, "lapses": progress.lapses,
                                "data": _card_data(progress, settings, decay)}
-    if state in (LEARNING, RELEARNING) and progress.due is not None:
-        steps = settings.learning_steps if state == LEARNING else settings.relearning_steps
+    if state in (CARD_LEARNING, CARD_RELEARNING) and progress.due is not None:
+        steps = settings.learning_steps if state == CARD_LEARNING else settings.relearning_steps
         columns.update(type=state, queue=QUEUE_LEARNING, due=int(progress.due.timestamp()),
-                       ivl=progress.scheduled_days if state == RELEARNING else 0,
-                       factor=DEFAULT_EASE if state == RELEARNING else 0,
+                       ivl=progress.scheduled_days if state == CARD_RELEARNING else 0,
+                       factor=DEFAULT_EASE if state == CARD_RELEARNING else 0,
                        left=max(1, len(steps) - progress.step))
-    elif state == REVIEW and progress.due is not None:
+    elif state == CARD_REVIEW and progress.due is not None:
         due_day = learner_day(progress.due, settings.timezone, settings.rollover_hour)
-        columns.update(type=REVIEW, queue=QUEUE_REVIEW, due=(due_day - today).days,
+        columns.update(type=CARD_REVIEW, queue=QUEUE_REVIEW, due=(due_day - today).days,
                        ivl=max(1, progress.scheduled_days), factor=DEFAULT_EASE, left=0)
     elif not progress.suspended:
         return None

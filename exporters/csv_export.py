@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from exporters.anki_note import FIELDS, MODEL_NAME, anki_deck_name, note_fields, note_tags
-from srs.store.export import ExportDeck
-
-if TYPE_CHECKING:
-    from srs.store.types import Executor
+from srs.export_records import ExportDeck
 
 
 def _clean(value: str) -> str:
@@ -55,16 +52,3 @@ def write_csv(decks: Sequence[ExportDeck], out: TextIO) -> int:
             rows += 1
     return rows
 
-
-def export_csv(conn: "Executor", learner_id: int, deck_ids: Sequence[str], out: TextIO) -> int:
-    """Read the named decks (all when none) as the learner sees them and write them to ``out``.
-
-    Everything is read before anything is written, so a missing deck leaves ``out`` untouched.
-
-    Raises:
-        NotFoundError: a named deck does not exist.
-    """
-    from srs.store.export import decks_for_export
-
-    decks = decks_for_export(conn, learner_id, deck_ids or None)
-    return write_csv(decks, out)

@@ -21,7 +21,15 @@ REVLOG_FILTERED = 3
 REVLOG_MANUAL = 4
 REVLOG_RESCHEDULED = 5
 
-# Anki card ``queue`` values that hide a card.
+# Anki card ``type`` values (the same numbers as srs.scheduling.State).
+CARD_NEW = 0
+CARD_LEARNING = 1
+CARD_REVIEW = 2
+CARD_RELEARNING = 3
+
+# Anki card ``queue`` values: where a card is shown, and those that hide it.
+QUEUE_LEARNING = 1
+QUEUE_REVIEW = 2
 QUEUE_SUSPENDED = -1
 QUEUE_BURIED = (-2, -3)  # buried by a sibling / by hand
 

@@ -5,63 +5,52 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from srs.bundled import bundled_unchanged, ensure_bundled
-from srs.store.engine import database_url, find_learner, get_or_create_learner, init_schema, make_engine
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
 
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
-    from srs.store.migrations import Upgrade
+from srs.errors import NotFoundError
+from srs.store.bundled import bundled_unchanged, ensure_bundled
+from srs.store.engine import database_url, make_engine
+from srs.store.learners import get_or_create_learner
+from srs.store.migrations import Upgrade, init_schema
 
 
 @dataclass(frozen=True)
 class Store:
     """An open database and the learner whose progress commands read and write."""
 
-    engine: "Engine"
+    engine: Engine
     url: str
     learner_id: int
     learner: str
-    upgraded: "Upgrade | None" = None  # set when opening upgraded an existing database's schema
+    upgraded: Upgrade | None = None  # set when opening upgraded an existing database's schema
 
 
 def open_store(db: str | None, learner: str, now: datetime, install_bundled: bool = True) -> Store:
     """Resolve the database, create or upgrade its schema, and install or update the bundled decks.
 
     A current schema costs one query (no Alembic import); an older one is upgraded first, after a backup copy
-    beside a SQLite file (see :mod:`srs.store.migrations`).
+    beside a SQLite file (see :mod:`srs.store.migrations`). The usual start-up, with the learner there and the
+    bundled decks current, then reads two rows and writes nothing.
     """
     url = database_url(db)
     engine = make_engine(url)
     done = init_schema(engine)
-    # The usual start-up: the learner exists and the bundled decks are current. Checked with two Core reads, so
-    # read-only commands (`srs status`, `srs stats`) never load SQLModel or the ORM.
-    with engine.connect() as conn:
-        learner_id = find_learner(conn, learner)
-        current = not install_bundled or bundled_unchanged(conn)
-    if learner_id is None or not current:
-        from sqlmodel import Session
-
-        with Session(engine) as session:
-            learner_id = get_or_create_learner(session, learner, now)
-            if install_bundled:
-                ensure_bundled(session, now)
-            session.commit()
+    with Session(engine) as session:
+        learner_id = get_or_create_learner(session, learner, now)
+        if install_bundled and not bundled_unchanged(session):
+            ensure_bundled(session, now)
+        session.commit()
     upgraded = done if done is not None and done.before is not None and done.changed else None
     return Store(engine=engine, url=url, learner_id=learner_id, learner=learner, upgraded=upgraded)
 
 
-def open_database(db: str | None, must_exist: bool = False) -> "Engine":
+def open_database(db: str | None, must_exist: bool = False) -> Engine:
     """An engine for ``--db`` without touching the schema (for ``srs db``, which reports and upgrades it).
 
     With ``must_exist``, a SQLite file that is not there is an error rather than a new empty database.
     """
-    from sqlalchemy.engine import make_url
-
-    from srs.errors import NotFoundError
-
     url = database_url(db)
     path = make_url(url).database if url.startswith("sqlite") else None
     if must_exist and path and path != ":memory:" and not Path(path).exists():

@@ -1,7 +1,7 @@
-"""A learner's own wording of a card: the text opened in ``$EDITOR``, its validation, and its storage.
+"""A learner's own wording of a card: the text opened in ``$EDITOR``, and its validation.
 
-The edit is kept in :class:`srs.store.models.LocalEdit`, one row per learner and card, and shown instead of the deck's
-text; a later deck update changes the deck's text but not the learner's. Edited text obeys the same rules as a
+The edit is kept per learner and card (:func:`srs.store.cards.save_edit`) and shown instead of the deck's text;
+a later deck update changes the deck's text but not the learner's. Edited text obeys the same rules as a
 deck file (non-empty, at most :data:`srs.deckfile.MAX_TEXT` characters, no control characters), so nothing
 typed in an editor can later break the screen or an export. Saving the deck's own text again removes the edit.
 
@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import delete, select
-from sqlmodel import Session, col
-
-from srs.store.cards import CardView
+from srs.cardview import CardView
 from srs.deckfile import MAX_TEXT, check_text
-from srs.errors import SRSError
-from srs.store.models import Card, LocalEdit
+from srs.errors import EditRefused
 
 FIELDS = ("situation", "response", "reasoning")
 _HEADING = re.compile(r"^=== *(\w+) *===\s*$")
@@ -36,10 +31,6 @@ INSTRUCTIONS = """\
 # Your wording is kept for you only, and survives updates to the deck. To go back to the deck's text,
 # put its text back.
 """
-
-
-class EditRefused(SRSError):
-    """The edited text breaks a rule; the message names the field and the rule."""
 
 
 @dataclass(frozen=True)
@@ -99,35 +90,3 @@ def parse_edit(text: str) -> EditedText:
         raise EditRefused("; ".join(problems))
     return EditedText(**fields)
 
-
-def save_edit(session: Session, learner_id: int, card_pk: int, edited: EditedText, now: datetime) -> bool:
-    """Store ``edited`` as the learner's wording of the card; return False when nothing changed.
-
-    Text equal to the deck's own removes the learner's edit. The card's ``updated_at`` then moves to ``now``:
-    the text shown changed back, and an Anki export must carry that change (Anki only updates a note whose
-    modification time is newer than its own copy). The caller commits.
-    """
-    card = session.get(Card, card_pk)
-    if card is None:
-        raise EditRefused("the card no longer exists")
-    existing = session.execute(
-        select(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card_pk)
-    ).scalar_one_or_none()
-    shown = existing or card
-    if all(getattr(shown, name).strip() == getattr(edited, name) for name in FIELDS):
-        return False
-    if all(getattr(card, name).strip() == getattr(edited, name) for name in FIELDS):
-        session.execute(
-            delete(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card_pk))
-        card.updated_at = max(card.updated_at, now)
-        session.add(card)
-        return True
-    if existing is None:
-        existing = LocalEdit(learner_id=learner_id, card_pk=card_pk, situation="", response="", reasoning="",
-                             updated_at=now)
-    for name in FIELDS:
-        setattr(existing, name, getattr(edited, name))
-    existing.updated_at = now
-    session.add(existing)
-    session.flush()
-    return True

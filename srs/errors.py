@@ -29,3 +29,11 @@ class ConflictError(SRSError):
 
 class ImportFileError(SRSError):
     """A file to import (e.g. an Anki package) is broken, hostile or unsupported."""
+
+
+class SchemaError(SRSError):
+    """The database's schema cannot be used or upgraded by this version of srs."""
+
+
+class EditRefused(SRSError):
+    """A learner's edited card text breaks a rule; the message names the field and the rule."""

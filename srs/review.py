@@ -17,14 +17,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from srs.errors import SRSError
+from srs.progress import MAX_DURATION_MS, ProgressSnapshot
 
 if TYPE_CHECKING:
     from srs.cardview import CardView
 
-MAX_ANSWER_MS = 60_000
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 KEYS_HELP = (
@@ -39,8 +39,7 @@ KEYS_HELP = (
 )
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(NamedTuple):
     """Cards left today: new, in learning, and due reviews."""
 
     new: int
@@ -50,20 +49,22 @@ class Counts:
 
 @dataclass(frozen=True)
 class QueuedCard:
-    """A card ready to be reviewed: what to show, the interval each grade would give, and the service's token.
+    """A card ready to be reviewed: what to show, the interval each grade would give, and the progress it was
+    shown with.
 
     Attributes:
         view: The card's text as this learner sees it.
         queue: Which count the card is taken from: ``"new"``, ``"learning"`` or ``"due"``.
         previews: Interval label per rating (1-4), e.g. ``{1: "<1m", 3: "10m"}``. Only read once the answer is
             shown, so a service may compute it then (see :class:`LazyPreviews`).
-        token: Whatever the service needs to answer this card safely (e.g. the progress version it saw).
+        progress: The learner's progress on the card as read when it was shown: a grade is computed from it,
+            and refused if the card changed since (None for a service that does not track it).
     """
 
     view: CardView
     queue: str
     previews: Mapping[int, str]
-    token: Any = None
+    progress: ProgressSnapshot | None = None
 
 
 class LazyPreviews(Mapping[int, str]):
@@ -250,7 +251,7 @@ class ReviewSession:
     # -- actions ------------------------------------------------------------------------------------------
 
     def _elapsed_ms(self) -> int:
-        return max(0, min(MAX_ANSWER_MS, round((self.clock() - self._shown_at) * 1000)))
+        return max(0, min(MAX_DURATION_MS, round((self.clock() - self._shown_at) * 1000)))
 
     def _grade(self, rating: int) -> None:
         assert self.current is not None

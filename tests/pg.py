@@ -77,7 +77,8 @@ def pg_admin(pg_server: Any) -> Iterator["Engine"]:
         conn.exec_driver_sql("SELECT pg_reload_conf()")
         conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {TEMPLATE}")
         conn.exec_driver_sql(f"CREATE DATABASE {TEMPLATE}")
-    from srs.store.engine import init_schema, make_engine
+    from srs.store.engine import make_engine
+    from srs.store.migrations import init_schema
 
     template = make_engine(server_url(pg_server, TEMPLATE))
     init_schema(template)

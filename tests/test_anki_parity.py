@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from conftest import process_zone
+from helpers import process_zone
 from srs.scheduling import CardState, Rating, SchedulerSettings, State, answer, format_interval, preview, replay
 from srs.scheduling import days as sdays
 

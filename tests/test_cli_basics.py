@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from srs import __version__
-from conftest import data_env, modules_loaded_by
 from srs.cli import cli
 
 
@@ -119,11 +118,3 @@ def test_status_on_a_current_database_does_not_import_fsrs_genanki_or_alembic(tm
     assert "HEAVY []" in out.stdout
 
 
-@pytest.mark.parametrize("args", [["status"], ["stats"], ["stats", "--deck", "interview-closing"], []])
-def test_status_and_stats_on_a_current_database_do_not_load_sqlmodel_or_the_orm(tmp_path: Path,
-                                                                              args: list[str]) -> None:
-    """The read-only daily commands run on Core statements (srs.tables): SQLModel, pydantic and the ORM are
-    about half of `import sqlmodel`, the start-up these commands are measured against."""
-    loaded, out = modules_loaded_by(args, data_env(tmp_path, "2026-11-01T08:00:00+00:00"))
-    assert loaded == []
-    assert "Interview Closing" in out.stdout or "Due in the next" in out.stdout

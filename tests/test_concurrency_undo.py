@@ -14,6 +14,8 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from srs.store import progress as study
+
+from srs.store.settings import load_settings
 from srs.app import open_store
 from srs.errors import ConflictError
 from srs.store.models import Card, Deck
@@ -54,6 +56,6 @@ def test_undo_never_overwrites_an_answer_given_meanwhile(any_db_url: str) -> Non
     other.close()
     with Session(store.engine) as s:
         progress = study.get_progress(s, learner, card_pk)
-        settings = study.load_settings(s, learner)
+        settings = load_settings(s, learner)
         assert study.card_state(progress) == study.rebuild_state(s, learner, card_pk, settings)
     store.engine.dispose()

@@ -9,20 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import data_env, modules_loaded_by
 from srs.cli import cli
-from srs.cli.config_cmds import config, optimize
 
 NOW = "2024-10-07T12:00:00+00:00"
 
 
 @pytest.fixture(autouse=True)
-def registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The lead registers these on the root group; make sure they are there for these tests either way.
-    if "config" not in cli.commands:
-        cli.add_command(config)
-    if "optimize" not in cli.commands:
-        cli.add_command(optimize)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SRS_NOW", NOW)
     monkeypatch.setenv("TZ", "UTC")
 
@@ -102,15 +95,6 @@ def test_setting_a_value_again_replaces_it(runner: CliRunner) -> None:
     assert run(runner, "config", "get", "new_per_day").stdout.strip() == "20"
 
 
-@pytest.mark.parametrize("args", [["config", "list"], ["config", "get", "timezone"],
-                                  ["config", "set", "new_per_day", "30"], ["optimize", "--dry-run"], ["optimize"]])
-def test_config_and_optimize_do_not_load_sqlmodel_or_the_orm(tmp_path: Path, args: list[str]) -> None:
-    """Settings and the review log are read and written with Core statements (srs.tables): SQLModel, pydantic
-    and the ORM would cost more than the optimizer's own fits."""
-    loaded, _ = modules_loaded_by(args, data_env(tmp_path, NOW))
-    assert loaded == []
-
-
 def test_every_command_has_help(runner: CliRunner) -> None:
     for args in (["config"], ["config", "list"], ["config", "get"], ["config", "set"], ["optimize"]):
         result = run(runner, *args, "--help")
@@ -128,7 +112,7 @@ def _import_log(db_path: str) -> None:
 
     from srs.app import open_store
     from srs.store.models import Card, Deck, Review
-    from test_optimize import load_log
+    from helpers import load_josh_log as load_log
 
     store = open_store(db_path, "default", datetime(2024, 10, 7, tzinfo=timezone.utc), install_bundled=False)
     log = load_log()

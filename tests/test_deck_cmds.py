@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import data_env, modules_loaded_by
 from srs.cli import cli
 
 BAD = Path(__file__).parent / "bad_decks"
@@ -191,15 +190,6 @@ def test_renamed_source_marks_citing_cards_updated(runner: CliRunner, deck_file:
     after = dict(con.execute("select card_id, updated_at from card where deck_id='demo'").fetchall())
     assert after["first"] == before["first"]
     assert after["second"] > before["second"] and after["third"] > before["third"]
-
-
-def test_deck_add_on_a_current_database_does_not_load_sqlmodel_or_the_orm(tmp_path: Path, deck_file: Path) -> None:
-    """`srs deck add` runs on Core statements (srs.store.deck_import over srs.tables): `import sqlmodel` alone would
-    cost more than the import of a 10,000-card file is allowed to take over its baseline."""
-    loaded, out = modules_loaded_by(["deck", "add", str(deck_file)],
-                                    data_env(tmp_path / "fresh", "2026-11-01T08:00:00+00:00"))
-    assert loaded == []
-    assert "deck 'demo' added: 3 new" in out.stderr
 
 
 def test_an_error_while_adding_several_files_adds_none_of_them(runner: CliRunner, deck_file: Path,

@@ -10,7 +10,7 @@ import pytest
 from exporters.deck_toml import dump_deck
 from srs.deckfile import anki_guid, load_deck_file, parse_deck_text
 from srs.errors import DeckFileError
-from tests_support import GOOD
+from helpers import GOOD
 
 BAD = Path(__file__).parent / "bad_decks"
 

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from helpers import HOSTILE, PAYLOADS, T1, add_local_edit
 from srs.cli import cli
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.import_export_pb2 import IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER as IF_NEWER
 
-T1 = "2026-01-05T10:00:00+00:00"  # deck added
 T2 = "2026-01-06T10:00:00+00:00"  # deck edited
 STAMP1 = "1767607200"  # 2026-01-05T10:00:00Z
 STAMP2 = "1767700000"
@@ -202,9 +202,6 @@ def test_edit_made_in_anki_survives_an_unrelated_reexport(runner: CliRunner, dec
 
 # -- safety -------------------------------------------------------------------------------------------------------
 
-PAYLOADS = ('<script>alert(1)</script>', '<img src=x onerror=alert(2)>', '<a href="javascript:alert(3)">tap</a>',
-            '<svg onload=alert(4)>', '{{FrontSide}}')
-HOSTILE = " ".join(PAYLOADS)
 
 
 class _Markup(HTMLParser):
@@ -335,23 +332,6 @@ def test_cli_startup_does_not_load_genanki() -> None:
 
 
 # -- the learner's view -------------------------------------------------------------------------------------------
-
-def add_local_edit(card_id: str, response: str, when: datetime) -> None:
-    from sqlmodel import Session, select
-
-    from srs.store.engine import database_url, make_engine
-    from srs.store.models import Card, Learner, LocalEdit
-
-    engine = make_engine(database_url(None))
-    with Session(engine) as session:
-        learner = session.exec(select(Learner).where(Learner.name == "default")).one()
-        card = session.exec(select(Card).where(Card.card_id == card_id)).one()
-        assert learner.id is not None and card.id is not None
-        session.add(LocalEdit(learner_id=learner.id, card_pk=card.id, situation=card.situation, response=response,
-                              reasoning=card.reasoning, updated_at=when))
-        session.commit()
-    engine.dispose()
-
 
 def test_the_learners_own_wording_is_exported_and_updates_the_note(runner: CliRunner, deck_file: Path,
                                                                    tmp_path: Path, col: Collection) -> None:

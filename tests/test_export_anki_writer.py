@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import data_env, modules_loaded_by
-from test_export_anki import HOSTILE, T1, add_deck, add_local_edit
+from helpers import HOSTILE, T1, add_local_edit
+from helpers import add_deck_file as add_deck
 
 
 def test_the_note_type_module_loads_no_database_code() -> None:
@@ -36,8 +36,8 @@ def test_the_card_view_module_loads_no_database_code() -> None:
 
 
 def test_export_builds_the_same_views_as_card_view(runner: CliRunner, deck_file: Path) -> None:
-    """The export builds its CardViews itself from Core rows (faster than srs.cardview.view_of per card); they
-    must equal the ones srs.store.cards builds, edits included."""
+    """The export reads its CardViews a deck at a time; they must equal the ones srs.store.cards reads one at a
+    time, edits included."""
     from sqlmodel import Session, select
 
     from srs.store.cards import card_view
@@ -155,19 +155,6 @@ def test_a_tag_with_a_space_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="tag with a space"):
         write_collection(conn, [_export_deck("d", ("S", "R", "W", ("two words",), 1700000000))], 1767607200.0)
     conn.close()
-
-
-@pytest.mark.parametrize("args", [["export", "anki", "--deck", "demo"], ["export", "anki", "--with-progress"],
-                                  ["export", "csv", "-o", "-"]])
-def test_exports_do_not_load_sqlmodel_or_the_orm(tmp_path: Path, deck_file: Path, args: list[str]) -> None:
-    """Exports read with Core statements (srs.store.export on srs.tables): SQLModel, pydantic and the ORM cost
-    more than the whole plain-genanki baseline the export is measured against."""
-    env = data_env(tmp_path, T1)
-    subprocess.run([sys.executable, "-m", "srs", "deck", "add", str(deck_file)], capture_output=True, check=True,
-                   env=env)
-    extra = ["-o", str(tmp_path / "x.apkg")] if args[1] == "anki" else []
-    loaded, _ = modules_loaded_by([*args, *extra], env)
-    assert loaded == []
 
 
 @pytest.mark.parametrize(("tty", "total", "shown"), [(True, 5000, True), (True, 10, False), (False, 5000, False)])

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from conftest import process_zone
+from helpers import process_zone
 from srs.cli import cli
 from srs.store.engine import database_url, make_engine
 from srs.store.models import Card, Deck, LocalEdit, Progress, Review, Setting

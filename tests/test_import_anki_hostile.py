@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+from dataclasses import replace
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -347,11 +348,9 @@ def test_progress_changed_during_the_import_fails_it_whole(on_any_db: str, runne
                                         for n in range(3)))
     read = anki_merge._progress_rows
 
-    def stale(*args: object) -> dict[int, dict[str, object]]:
-        rows = read(*args)  # type: ignore[arg-type]
-        for row in rows.values():
-            row["version"] = int(row["version"]) - 1  # type: ignore[call-overload]  # as read before that write
-        return rows
+    def stale(*args: object) -> dict[int, object]:
+        # Each card's progress as read before that write.
+        return {pk: replace(seen, version=seen.version - 1) for pk, seen in read(*args).items()}  # type: ignore[arg-type]
 
     monkeypatch.setattr(anki_merge, "_progress_rows", stale)
     before = row_counts()

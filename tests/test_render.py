@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from srs.store.cards import CardView, SourceRef
+from srs.cardview import CardView, SourceRef
 from srs.cli import charts
 from srs.cli.render import display_width, wrap
 from srs.cli.review_screen import Style, answer, grade_bar, header, question, question_brief, question_prompt

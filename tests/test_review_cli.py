@@ -14,7 +14,8 @@ from sqlmodel import Session
 from srs.app import open_store
 from srs.cli import cli
 from srs.store.models import Card, LocalEdit, Progress, Review
-from srs.store.progress import load_settings, queue_counts
+from srs.store.queue import queue_counts
+from srs.store.settings import load_settings
 
 NOW = "2026-03-02T15:00:00+00:00"
 

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlmodel import Session
 
-from conftest import demo_store
+from helpers import demo_store
 from srs.store import progress as study
+from srs.store import queue
 from srs.app import Store
 from srs.review import Counts, LazyPreviews
 from srs.review_service import DbReviewService
@@ -30,9 +32,8 @@ def test_counts_come_with_the_card_and_are_refreshed_after_changes(store: Store)
     service = DbReviewService.open(store.engine, store.learner_id, lambda: clock[0])
 
     def expected() -> Counts:
-        with store.engine.connect() as conn:
-            c = study.queue_counts(conn, store.learner_id, clock[0], service.settings)
-        return Counts(new=c.new, learning=c.learning, due=c.due)
+        with Session(store.engine) as session:
+            return queue.queue_counts(session, store.learner_id, clock[0], service.settings)
 
     statements: list[str] = []
 
@@ -83,8 +84,8 @@ def test_the_buttons_intervals_are_those_of_the_moment_the_answer_is_shown(store
     service.grade(first, 4, 3000)  # Easy: straight to review, due in days
 
     def labels(at: datetime) -> dict[int, str]:
-        with store.engine.connect() as conn:
-            outcomes, _ = study.preview_card(conn, store.learner_id, first.view.pk, at, service.settings)
+        with Session(store.engine) as session:
+            outcomes, _ = study.preview_card(session, store.learner_id, first.view.pk, at, service.settings)
         return {int(r): format_interval(a.interval) for r, a in outcomes.items()}
 
     clock[0] = NOW + timedelta(days=30)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from srs.store.cards import CardView
+from srs.cardview import CardView
 from srs.errors import SRSError
 from srs.review import Counts, Phase, QueuedCard, ReviewSession
 

@@ -17,7 +17,8 @@ from sqlmodel import Session  # noqa: E402
 
 from srs.app import open_store  # noqa: E402
 from srs.store.models import Progress, Review  # noqa: E402
-from srs.store.progress import card_state, load_settings, rebuild_state  # noqa: E402
+from srs.store.progress import card_state, rebuild_state  # noqa: E402
+from srs.store.settings import load_settings  # noqa: E402
 
 NOW = "2026-03-02T15:00:00+00:00"
 SRS = str(Path(sys.executable).parent / "srs")

@@ -20,8 +20,8 @@ from srs.store.stats import (
     retention,
     reviews_per_day,
 )
-from srs.status import next_due
-from conftest import demo_store
+from srs.store.stats import next_due
+from helpers import demo_store
 
 # Monday 2 March 2026, 15:00 UTC = 10:00 in New York (EST, UTC-5).
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)

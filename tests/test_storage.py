@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session, select
 
-from srs.store.engine import database_url, get_or_create_learner, init_schema, make_engine
+from srs.store.engine import database_url, make_engine
+from srs.store.learners import get_or_create_learner
+from srs.store.migrations import init_schema
 from srs.errors import NotFoundError
 from srs.store.models import Learner
 
@@ -60,24 +62,6 @@ def test_database_url_resolution(monkeypatch: pytest.MonkeyPatch, isolated_data:
     monkeypatch.setenv("SRS_DATABASE_URL", "sqlite:///env.db")
     assert database_url() == "sqlite:///env.db"
     assert database_url("cli.db") == "sqlite:///cli.db"
-
-
-def test_core_tables_match_the_models() -> None:
-    """srs.tables (the ORM-free clauses of the start-up path) names real columns, with the models' types."""
-    from sqlalchemy.types import TypeDecorator
-    from sqlmodel import SQLModel
-
-    from srs import tables
-    from srs.store.types import UTCDateTime
-
-    for clause in tables.ALL:
-        model = SQLModel.metadata.tables[clause.name]
-        for column in clause.c:
-            assert column.name in model.c, f"{clause.name}.{column.name} is not in srs.store.models"
-            expected = model.c[column.name].type
-            if isinstance(expected, TypeDecorator) and not isinstance(expected, UTCDateTime):
-                expected = expected.impl  # SQLModel's AutoString is a String
-            assert isinstance(expected, type(column.type)), f"{clause.name}.{column.name}: {expected!r} is not a {column.type!r}"
 
 
 @pytest.mark.parametrize("moment", [

@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from srs.store import progress as study
-from srs.store.engine import get_or_create_learner, init_schema, make_engine
+
+from srs.store.settings import load_settings
+
+from srs.store import queue
+from srs.store.engine import make_engine
+from srs.store.learners import get_or_create_learner
+from srs.store.migrations import init_schema
 from srs.errors import ConflictError, NotFoundError
 from srs.store.models import Card, Deck, Progress, Review, Setting
 from srs.scheduling import CardState, Rating, SchedulerSettings, State, day_bounds
@@ -52,7 +58,7 @@ def add_deck(session: Session, deck_id: str, cards: int) -> list[int]:
 
 
 def settings(session: Session, learner_id: int) -> SchedulerSettings:
-    return study.load_settings(session, learner_id)
+    return load_settings(session, learner_id)
 
 
 def grade(session: Session, learner_id: int, card_pk: int, rating: Rating, now: datetime) -> study.Answered:
@@ -73,10 +79,10 @@ def test_settings_come_from_rows_over_defaults(session: Session, learner: int) -
 def test_new_cards_come_in_deck_order_within_the_daily_limit(session: Session, learner: int) -> None:
     cards = add_deck(session, "d", 30)
     s = settings(session, learner)
-    assert study.queue_counts(session, learner, T0, s) == (20, 0, 0)
-    assert study.next_card(session, learner, T0, s) == cards[0]
-    assert study.next_card(session, learner, T0, s, exclude={cards[0]}) == cards[1]
-    assert study.next_card(session, learner, T0, s, new_limit=0) is None
+    assert queue.queue_counts(session, learner, T0, s) == (20, 0, 0)
+    assert queue.next_card(session, learner, T0, s) == cards[0]
+    assert queue.next_card(session, learner, T0, s, exclude={cards[0]}) == cards[1]
+    assert queue.next_card(session, learner, T0, s, new_limit=0) is None
 
 
 def test_answering_writes_progress_and_one_review_row(session: Session, learner: int) -> None:
@@ -101,14 +107,14 @@ def test_daily_limits_count_what_was_done_today(session: Session, learner: int) 
     for offset, card in enumerate(cards[:2]):
         grade(session, learner, card, Rating.EASY, T0 + timedelta(minutes=offset))
     later = T0 + timedelta(hours=1)
-    assert study.queue_counts(session, learner, later, s).new == 1
+    assert queue.queue_counts(session, learner, later, s).new == 1
     grade(session, learner, cards[2], Rating.EASY, later)
-    assert study.queue_counts(session, learner, later, s).new == 0
-    assert study.next_card(session, learner, later, s) is None
+    assert queue.queue_counts(session, learner, later, s).new == 0
+    assert queue.next_card(session, learner, later, s) is None
     # 03:59 New York is still the same learner-day; 04:00 starts the next one.
     start, end = day_bounds(T0, ZONE, 4)
-    assert study.queue_counts(session, learner, end - timedelta(seconds=1), s).new == 0
-    assert study.queue_counts(session, learner, end, s).new == 3
+    assert queue.queue_counts(session, learner, end - timedelta(seconds=1), s).new == 0
+    assert queue.queue_counts(session, learner, end, s).new == 3
 
 
 def test_learning_cards_first_reviews_next_new_last_and_learn_ahead_when_idle(session: Session, learner: int) -> None:
@@ -120,17 +126,17 @@ def test_learning_cards_first_reviews_next_new_last_and_learn_ahead_when_idle(se
     assert review_day is not None and review_day.due is not None
     # Right after: the learning card is not due yet, so new cards come first; it is learnt ahead when idle.
     now = T0 + timedelta(minutes=1)
-    assert study.next_card(session, learner, now, s) == cards[2]
-    assert study.next_card(session, learner, now, s, new_limit=0) == cards[0]
-    assert study.queue_counts(session, learner, now, s).learning == 1
+    assert queue.next_card(session, learner, now, s) == cards[2]
+    assert queue.next_card(session, learner, now, s, new_limit=0) == cards[0]
+    assert queue.queue_counts(session, learner, now, s).learning == 1
     # Once due, the learning card comes first.
-    assert study.next_card(session, learner, T0 + timedelta(minutes=15), s) == cards[0]
+    assert queue.next_card(session, learner, T0 + timedelta(minutes=15), s) == cards[0]
     # On the review's day, the review comes before new cards.
     on_due = review_day.due + timedelta(hours=6)
     grade(session, learner, cards[0], Rating.EASY, T0 + timedelta(minutes=15))
-    first = study.next_card(session, learner, on_due, s)
+    first = queue.next_card(session, learner, on_due, s)
     assert first in (cards[0], cards[1])
-    assert study.queue_counts(session, learner, on_due, s).due >= 1
+    assert queue.queue_counts(session, learner, on_due, s).due >= 1
 
 
 def test_suspended_buried_and_retired_cards_are_skipped(session: Session, learner: int) -> None:
@@ -143,22 +149,22 @@ def test_suspended_buried_and_retired_cards_are_skipped(session: Session, learne
     retired.retired = True
     session.commit()
     assert until == day_bounds(T0, ZONE, 4)[1]
-    assert study.next_card(session, learner, T0, s) == cards[3]
-    assert study.queue_counts(session, learner, T0, s).new == 1
+    assert queue.next_card(session, learner, T0, s) == cards[3]
+    assert queue.queue_counts(session, learner, T0, s).new == 1
     # The buried card is back the next learner-day; the suspended one stays away until resumed.
-    assert study.queue_counts(session, learner, until, s).new == 2
+    assert queue.queue_counts(session, learner, until, s).new == 2
     study.suspend(session, learner, cards[0], suspended=False)
     session.commit()
-    assert study.next_card(session, learner, until, s) == cards[0]
+    assert queue.next_card(session, learner, until, s) == cards[0]
 
 
 def test_deck_filter(session: Session, learner: int) -> None:
     first = add_deck(session, "a", 2)
     second = add_deck(session, "b", 2)
     s = settings(session, learner)
-    assert study.next_card(session, learner, T0, s, deck_id="b") == second[0]
-    assert study.queue_counts(session, learner, T0, s, deck_id="a") == (2, 0, 0)
-    assert study.next_card(session, learner, T0, s) == first[0]
+    assert queue.next_card(session, learner, T0, s, deck_id="b") == second[0]
+    assert queue.queue_counts(session, learner, T0, s, deck_id="a") == (2, 0, 0)
+    assert queue.next_card(session, learner, T0, s) == first[0]
 
 
 def test_review_limit_also_caps_new_cards(session: Session, learner: int) -> None:
@@ -169,7 +175,7 @@ def test_review_limit_also_caps_new_cards(session: Session, learner: int) -> Non
     for card in cards[:3]:
         grade(session, learner, card, Rating.EASY, T0)
     due_day = T0 + timedelta(days=40)
-    counts = study.queue_counts(session, learner, due_day, s)
+    counts = queue.queue_counts(session, learner, due_day, s)
     assert counts.due == 2 and counts.new == 0
 
 
@@ -197,7 +203,7 @@ def test_unknown_card_is_not_found(session: Session, learner: int) -> None:
 
 def test_naive_now_is_refused(session: Session, learner: int) -> None:
     with pytest.raises(ValueError, match="naive"):
-        study.queue_counts(session, learner, datetime(2025, 1, 1), settings(session, learner))
+        queue.queue_counts(session, learner, datetime(2025, 1, 1), settings(session, learner))
 
 
 def _row(progress: Progress | None) -> dict[str, Any]:
@@ -238,8 +244,8 @@ def test_undoing_the_first_answer_makes_the_card_new_again(session: Session, lea
     grade(session, learner, cards[0], Rating.GOOD, T0)
     assert study.undo_last(session, learner) == cards[0]
     assert study.card_state(study.get_progress(session, learner, cards[0])) == CardState()
-    assert study.next_card(session, learner, T0, s) == cards[0]
-    assert study.queue_counts(session, learner, T0, s).new == 2
+    assert queue.next_card(session, learner, T0, s) == cards[0]
+    assert queue.queue_counts(session, learner, T0, s).new == 2
     assert study.undo_last(session, learner) is None
 
 
@@ -300,10 +306,10 @@ def test_counts_by_deck_equal_the_queue_counts_of_each_deck(session: Session, le
     study.suspend(session, learner, b[5])
     session.commit()
     for now in (T0 + timedelta(minutes=1), T0 + timedelta(minutes=30), T0 + timedelta(days=6), T0 + timedelta(days=60)):
-        per_deck, total = study.queue_counts_by_deck(session, learner, now, s, ["a", "b", "c"])
-        assert total == study.queue_counts(session, learner, now, s), now
+        per_deck, total = queue.queue_counts_by_deck(session, learner, now, s, ["a", "b", "c"])
+        assert total == queue.queue_counts(session, learner, now, s), now
         for deck_id in ("a", "b", "c"):
-            assert per_deck[deck_id] == study.queue_counts(session, learner, now, s, deck_id), (now, deck_id)
+            assert per_deck[deck_id] == queue.queue_counts(session, learner, now, s, deck_id), (now, deck_id)
     # The review limit caps due cards (6 of 9 due) and leaves no room for new ones.
     assert total.due == 6 and total.new == 0
 
@@ -325,12 +331,12 @@ def test_queue_state_is_queue_counts_and_next_card_together(session: Session, le
         moment += timedelta(minutes=rng.choice([1, 7, 30, 240, 600]))
         for deck_id in (None, "a", "b"):
             for new_limit in (None, 0):
-                state = study.queue_state(session, learner, moment, s, deck_id, new_limit)
-                assert state.counts == study.queue_counts(session, learner, moment, s, deck_id), (step, deck_id)
-                assert state.next_card == study.next_card(session, learner, moment, s, deck_id, new_limit), step
+                state = queue.queue_state(session, learner, moment, s, deck_id, new_limit)
+                assert state.counts == queue.queue_counts(session, learner, moment, s, deck_id), (step, deck_id)
+                assert state.next_card == queue.next_card(session, learner, moment, s, deck_id, new_limit), step
                 checked.add((state.next_card is None, state.counts.new > 0, state.counts.learning > 0,
                              state.counts.due > 0))
-        nxt = study.next_card(session, learner, moment, s)
+        nxt = queue.next_card(session, learner, moment, s)
         if nxt is not None:
             grade(session, learner, nxt, Rating(rng.choice([1, 3, 3, 3, 4])), moment)
     # The walk went through queues with and without each kind of card, and through empty ones.

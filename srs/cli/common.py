@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Iterator
 import click
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
     from srs.app import Store
@@ -52,18 +51,15 @@ class AppContext:
 
     @contextmanager
     def session(self) -> Iterator["Session"]:
-        """A session; the command commits what it wants kept. Anything not committed is rolled back."""
+        """A session, what every store function takes; the command commits what it wants kept. Anything not
+        committed, or interrupted by an error, is rolled back."""
         from sqlmodel import Session
 
         with Session(self.store.engine) as session:
             yield session
 
-    @contextmanager
-    def connection(self) -> Iterator["Connection"]:
-        """A plain connection, for commands that run Core statements (no ORM, no SQLModel import). The command
-        commits what it wants kept; anything not committed, or interrupted by an error, is rolled back."""
-        with self.store.engine.connect() as conn:
-            yield conn
+    # The same session under its former name, for commands written when some took a plain connection.
+    connection = session
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -103,13 +99,13 @@ class SRSClickError(click.ClickException):
 
 
 def translate(exc: BaseException) -> click.ClickException | None:
-    """Turn an error a user can cause into a ClickException; None for programming errors."""
+    """Turn an error a user can cause into a ClickException; None for programming errors, which keep their
+    traceback (SQLAlchemy's ``CompileError``, ``InvalidRequestError`` and the like among them)."""
     from srs.errors import SRSError
 
     if isinstance(exc, SRSError):
         return SRSClickError(str(exc))
-    module = type(exc).__module__
-    if module.startswith("sqlalchemy"):
+    if _is_database_error(exc):
         orig = getattr(exc, "orig", None) or exc
         first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
         return SRSClickError(f"database error: {first}")
@@ -117,3 +113,13 @@ def translate(exc: BaseException) -> click.ClickException | None:
         where = f": {exc.filename}" if exc.filename else ""
         return SRSClickError(f"{exc.strerror or exc}{where}")
     return None
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """The database refused or failed (unreachable, locked, full, a constraint): ``OperationalError`` or
+    ``IntegrityError``. Checked without importing SQLAlchemy, which a command that failed before opening the
+    database never loaded."""
+    exc_module = sys.modules.get("sqlalchemy.exc")
+    if exc_module is None:
+        return False
+    return isinstance(exc, (exc_module.OperationalError, exc_module.IntegrityError))

@@ -89,16 +89,20 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
     Example:
       srs export anki --deck interview-closing --with-progress -o ~/closing.apkg
     """
-    from exporters.anki import export_anki
-    from srs.store.export import count_cards
+    from exporters.anki import write_apkg
+    from srs.store.export import count_cards, decks_for_export, histories_for_export
+    from srs.store.settings import load_settings
 
     path = output or _default_path(deck_ids, ".apkg")
     when = app.now().timestamp() if timestamp is None else timestamp
-    with app.connection() as conn:
-        total = count_cards(conn, deck_ids)
+    with app.session() as session:
+        total = count_cards(session, deck_ids)
         with _progress(total, "Exporting") as on_card:
-            result = export_anki(conn, app.learner_id, deck_ids, path, when, with_progress=with_progress,
-                                 on_card=on_card)
+            exported = decks_for_export(session, app.learner_id, deck_ids or None, on_card=on_card)
+            pks = [card.pk for deck in exported for card in deck.cards]
+            histories = histories_for_export(session, app.learner_id, pks) if with_progress else None
+            settings = load_settings(session, app.learner_id) if with_progress else None
+            result = write_apkg(exported, path, when, histories=histories, settings=settings, on_note=on_card)
     decks = f"{result.decks} deck" + ("" if result.decks == 1 else "s")
     note(f"wrote {result.path}: {result.notes} notes in {decks} ({result.size:,} bytes)")
     if with_progress:
@@ -120,12 +124,14 @@ def csv(app: AppContext, deck_ids: tuple[str, ...], output: str | None) -> None:
     """
     import io
 
-    from exporters.csv_export import export_csv
+    from exporters.csv_export import write_csv
+    from srs.store.export import decks_for_export
 
     path = output or _default_path(deck_ids, ".txt")
     text = io.StringIO()
-    with app.connection() as conn:
-        count = export_csv(conn, app.learner_id, deck_ids, text)
+    with app.session() as session:
+        decks = decks_for_export(session, app.learner_id, deck_ids or None)
+    count = write_csv(decks, text)
     if path == "-":
         sys.stdout.write(text.getvalue())
         return

@@ -135,8 +135,8 @@ def status(app: AppContext, as_json: bool) -> None:
     Example:
       srs status --json
     """
-    from srs.store.queue import load_settings
     from srs.status import collect_status
+    from srs.store.settings import load_settings
 
     now = app.now()
     with app.connection() as conn:
@@ -166,8 +166,9 @@ def stats(app: AppContext, deck_id: str | None, days: int, as_json: bool) -> Non
     Example:
       srs stats --deck interview-closing --days 60
     """
-    from srs.store.queue import load_settings
-    from srs.store.stats import collect_stats, require_deck
+    from srs.store.decks import get_deck as require_deck
+    from srs.store.settings import load_settings
+    from srs.store.stats import collect_stats
 
     now = app.now()
     with app.connection() as conn:

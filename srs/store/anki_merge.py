@@ -19,7 +19,8 @@ Given the plain records of a package (:mod:`srs.anki_data`), a session, a learne
   learner's next day, so a card buried on an earlier day is not.
 * Large packages cost a bounded number of queries: progress and history of the matched cards are read in
   chunks, reviews inserted in one batch, every card replayed in memory, and the changed progress rows written
-  with one batched compare-and-set (a row changed meanwhile by another session fails the whole import).
+  with one batched compare-and-set (:func:`srs.store.progress.compare_and_set`; a row changed meanwhile by
+  another session fails the whole import).
 * **Other notes** become one new deck (:mod:`srs.anki_notes`), validated like a deck file.
 * Notes, cards or reviews dated in the future, and reviews whose id appears more than once in the package, are
   skipped and reported, never guessed at.
@@ -31,14 +32,14 @@ same work rolled back, and an error leaves nothing half-written.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
 from srs.anki_data import (
@@ -53,19 +54,23 @@ from srs.anki_data import (
     AnkiPackage,
     AnkiReview,
 )
-from srs.errors import ConflictError, ImportFileError
-from srs.store.models import Card, Deck, Progress, Review
+from srs.anki_notes import SOURCE_ID, build_notes_deck
+from srs.errors import ImportFileError
+from srs.progress import MAX_DURATION_MS, STATE_FIELDS, ProgressSnapshot
 from srs.scheduling import CardState, Rating, SchedulerSettings, day_bounds, require_utc
 from srs.scheduling import replay as schedule_replay
-from srs.store.progress import MAX_DURATION_MS, STATE_FIELDS, load_settings
+from srs.store.deck_import import add_deck
+from srs.store.meta import forget_removal
+from srs.store.models import Card, Deck, Progress, Review, table_of
+from srs.store.progress import ProgressWrite, compare_and_set, progress_columns, snapshot_of
+from srs.store.settings import load_settings
 
 CHUNK = 500  # ids per IN (...) query
 EXPORT_SLACK_MS = 3  # our exporter moves a review by a millisecond or two when two share one
 EXAMPLES = 3
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-FLAG_FIELDS = ("suspended", "buried_until", "leech")
-WRITE_FIELDS = (*STATE_FIELDS, *FLAG_FIELDS, "updated_at")
-PROGRESS = Progress.__table__  # type: ignore[attr-defined]
+CONFLICT = "a card's progress changed in another session during the import; nothing was imported, run it again"
+_PROGRESS = table_of(Progress)
 
 
 @dataclass
@@ -338,23 +343,19 @@ def _anki_flags(card: AnkiCard, now: datetime, tz: str, rollover: int) -> tuple[
     return suspended, buried_until
 
 
-def _progress_rows(session: Session, learner_id: int, pks: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """The learner's progress rows of the given cards (pk → id, version and the fields the merge writes)."""
-    columns = [PROGRESS.c.card_pk, PROGRESS.c.id, PROGRESS.c.version, *(PROGRESS.c[name] for name in WRITE_FIELDS)]
-    found: dict[int, dict[str, Any]] = {}
+def _progress_rows(session: Session, learner_id: int, pks: Sequence[int]) -> dict[int, ProgressSnapshot]:
+    """The learner's progress on the given cards (cards without a progress row are left out)."""
+    found: dict[int, ProgressSnapshot] = {}
     for part in _chunks(sorted(set(pks))):
-        rows = session.execute(select(*columns).where(PROGRESS.c.learner_id == learner_id,
-                                                      PROGRESS.c.card_pk.in_(part)))
+        rows = session.execute(select(_PROGRESS.c.card_pk, *progress_columns()).where(
+            _PROGRESS.c.learner_id == learner_id, _PROGRESS.c.card_pk.in_(part)))
         for row in rows.mappings():
-            found[int(row["card_pk"])] = dict(row)
+            found[int(row["card_pk"])] = snapshot_of(row["card_pk"], row)
     return found
 
 
 def _state_values(state: CardState) -> dict[str, Any]:
     return {name: int(getattr(state, name)) if name == "state" else getattr(state, name) for name in STATE_FIELDS}
-
-
-NEW_CARD = _state_values(CardState()) | {"suspended": False, "buried_until": None, "leech": False, "updated_at": None}
 
 
 def _replayed(pk: int, history: _History, settings: SchedulerSettings) -> dict[str, Any]:
@@ -366,22 +367,21 @@ def _replayed(pk: int, history: _History, settings: SchedulerSettings) -> dict[s
 
 def _update_progress(session: Session, learner_id: int, card_of: Mapping[int, AnkiCard], replay: set[int],
                      history: _History, now: datetime, notes_leech: set[int], summary: MergeSummary) -> None:
-    """Recompute the replayed cards, take Anki's flags where Anki is newer, and write what changed: one batch
-    of inserts and one batch of compare-and-set updates."""
+    """Recompute the replayed cards, take Anki's flags where Anki is newer, and write what changed with one
+    batched compare-and-set."""
     settings = load_settings(session, learner_id)
     current = _progress_rows(session, learner_id, list(card_of))
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    writes: list[ProgressWrite] = []
     for pk in sorted(card_of):
-        row = current.get(pk)
-        values = {name: (row or NEW_CARD)[name] for name in WRITE_FIELDS}
+        seen = current.get(pk) or ProgressSnapshot(pk)
+        values = seen.values()
         state_changed = flags_changed = False
         if pk in replay:
             state = _replayed(pk, history, settings)
             state_changed = any(values[name] != value for name, value in state.items())
             values.update(state)
         card = card_of[pk]
-        ours = (row["updated_at"] if row else None) or history.last.get(pk)
+        ours = seen.updated_at or history.last.get(pk)
         if ours is None or card.mtime >= math.floor(ours.timestamp()):  # Anki changed the card last
             suspended, buried = _anki_flags(card, now, settings.timezone, settings.rollover_hour)
             if (suspended, buried) != (values["suspended"], values["buried_until"]):
@@ -391,35 +391,15 @@ def _update_progress(session: Session, learner_id: int, card_of: Mapping[int, An
         if not (state_changed or flags_changed or leech):
             continue
         values.update(leech=values["leech"] or leech, updated_at=now)
-        if row is None:
-            inserts.append({"learner_id": learner_id, "card_pk": pk, "version": 1, **values})
-        else:
-            updates.append({"b_id": row["id"], "b_version": row["version"],
-                            **{f"v_{name}": value for name, value in values.items()}})
+        writes.append(ProgressWrite(seen, values))
         summary.cards_updated += state_changed
         summary.flags_changed += flags_changed
-    conflict = "a card's progress changed in another session during the import; nothing was imported, run it again"
-    if inserts:
-        try:
-            session.execute(insert(PROGRESS), inserts)
-        except IntegrityError:
-            raise ConflictError(conflict) from None
-    if updates:
-        statement = (update(PROGRESS)
-                     .where(PROGRESS.c.id == bindparam("b_id"), PROGRESS.c.version == bindparam("b_version"))
-                     .values(version=PROGRESS.c.version + 1,
-                             **{name: bindparam(f"v_{name}", type_=PROGRESS.c[name].type) for name in WRITE_FIELDS}))
-        changed = session.execute(statement, updates).rowcount  # type: ignore[attr-defined]
-        if changed != len(updates):
-            raise ConflictError(conflict)
+    compare_and_set(session, learner_id, writes, CONFLICT)
 
 
 def _import_other_notes(session: Session, package: AnkiPackage, own: Mapping[str, int], now: datetime,
                         now_ms: int, mapping: Mapping[str, str] | None, deck_id: str | None,
                         skips: _Skips, summary: MergeSummary) -> None:
-    from srs.anki_notes import SOURCE_ID, build_notes_deck
-    from srs.store.deck_import import add_deck, forget_removal
-
     others = []
     for note in package.notes:
         if note.guid in own:
@@ -447,8 +427,6 @@ def _import_other_notes(session: Session, package: AnkiPackage, own: Mapping[str
 
 def default_deck_id(stem: str) -> str:
     """A deck id from the package's file name: ``Phone Notes`` → ``anki-phone-notes``."""
-    import re
-
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:50] or "notes"
     return f"anki-{slug}"
 

@@ -1,41 +1,81 @@
-"""Reading cards with one learner's view of them: local edits applied, sources resolved, progress attached."""
+"""Cards with one learner's view of them: find a card, read what the learner sees (local edit applied, sources
+resolved, progress attached), list a deck's cards, and store the learner's own wording of a card.
+
+A card read for the review screen is one statement (:func:`read_card`): the card, its deck's name and sources,
+the learner's edit and progress, each column read by name into a :class:`~srs.cardview.CardView` and a
+:class:`~srs.progress.ProgressSnapshot`. Nothing here commits.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, and_, bindparam, delete, select
+from sqlalchemy.engine import RowMapping
 from sqlmodel import Session, col
 
-# The record itself lives in srs.cardview (no database imports); re-exported for the callers that read with the ORM.
-from srs.cardview import STATE_NAMES, CardView, SourceRef, view_of
-from srs.errors import NotFoundError
-from srs.store.models import Card, Deck, LocalEdit, Progress, Review
+from srs.cardview import STATE_NAMES, CardView, EditedCard, source_refs, view_of
+from srs.edits import FIELDS, EditedText
+from srs.errors import EditRefused, NotFoundError
+from srs.progress import ProgressSnapshot
+from srs.store.models import Card, Deck, LocalEdit, Review, table_of
+from srs.store.progress import progress_columns, progress_join, read_progress, snapshot_of
 
-__all__ = ["STATE_NAMES", "CardRow", "CardView", "SourceRef", "build_view", "card_view", "find_card", "history_of",
-           "list_cards", "progress_dict", "progress_of", "view_of"]
+__all__ = ["CardRow", "card_view", "find_card", "history_of", "list_cards", "progress_dict", "progress_of",
+           "read_card", "save_edit"]
+
+_CARD, _DECK, _EDIT = table_of(Card), table_of(Deck), table_of(LocalEdit)
+_C, _D, _E = _CARD.c, _DECK.c, _EDIT.c
+_CARD_COLUMNS = (_C.id, _C.deck_id, _C.card_id, _C.situation, _C.response, _C.reasoning, _C.sources, _C.tags,
+                 _C.counterpoints, _C.anki_guid, _C.updated_at, _C.retired)
+_EDIT_COLUMNS = (_E.id.label("e_id"), _E.situation.label("e_situation"), _E.response.label("e_response"),
+                 _E.reasoning.label("e_reasoning"), _E.updated_at.label("e_updated_at"))
+_LEARNER = bindparam("learner", type_=Integer())
+
+# A card to show: the card, its deck's name and sources, the learner's edit of it and progress on it.
+_READ_CARD = (
+    select(*_CARD_COLUMNS, _D.name.label("deck_name"), _D.sources.label("deck_sources"), *_EDIT_COLUMNS,
+           *progress_columns())
+    .select_from(progress_join(_LEARNER).join(_DECK, _D.id == _C.deck_id)
+                 .outerjoin(_EDIT, and_(_E.card_pk == _C.id, _E.learner_id == _LEARNER)))
+    .where(_C.id == bindparam("card_pk"))
+)
 
 
-def card_view(session: Session, learner_id: int, card: Card, deck: Deck | None = None) -> CardView:
-    """Build the learner's view of ``card``."""
-    deck = deck or session.get(Deck, card.deck_id)
-    assert deck is not None
-    edit = session.execute(
-        select(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card.id)
-    ).scalar_one_or_none()
-    return build_view(card, deck, edit)
-
-
-def build_view(card: Card, deck: Deck, edit: LocalEdit | None) -> CardView:
-    """The view of ``card`` with the learner's edit (if any) already fetched: lets callers read in bulk."""
-    assert card.id is not None
+def view_from_row(row: RowMapping, deck_name: str, deck_sources: Any) -> CardView:
+    """The :class:`CardView` in a row with the card's columns and, optionally, the edit's (``e_*``)."""
+    edit = None
+    if row.get("e_id") is not None:
+        edit = EditedCard(situation=row["e_situation"], response=row["e_response"], reasoning=row["e_reasoning"],
+                          updated_at=row["e_updated_at"])
     return view_of(
-        (card.id, card.deck_id, card.card_id, card.situation, card.response, card.reasoning, card.sources,
-         card.tags, card.counterpoints, card.anki_guid, card.updated_at, card.retired),
-        deck.name, deck.sources,
-        None if edit is None else (edit.situation, edit.response, edit.reasoning, edit.updated_at),
+        pk=int(row["id"]), deck_id=row["deck_id"], deck_name=deck_name, card_id=row["card_id"],
+        situation=row["situation"], response=row["response"], reasoning=row["reasoning"], sources=row["sources"],
+        tags=row["tags"], counterpoints=row["counterpoints"], anki_guid=row["anki_guid"],
+        updated_at=row["updated_at"], retired=bool(row.get("retired", False)), deck_sources=deck_sources,
+        edit=edit,
     )
+
+
+def read_card(session: Session, learner_id: int, card_pk: int) -> tuple[CardView, ProgressSnapshot]:
+    """The card as the learner sees it, and their progress on it, in one statement.
+
+    Raises:
+        NotFoundError: there is no such card.
+    """
+    row = session.execute(_READ_CARD, {"learner": learner_id, "card_pk": card_pk}).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no card with pk {card_pk}")
+    view = view_from_row(row, row["deck_name"], source_refs(row["deck_sources"]))
+    return view, snapshot_of(card_pk, row)
+
+
+def card_view(session: Session, learner_id: int, card: Card) -> CardView:
+    """The learner's view of ``card``."""
+    assert card.id is not None
+    return read_card(session, learner_id, card.id)[0]
 
 
 def find_card(session: Session, ref: str) -> Card:
@@ -53,20 +93,21 @@ def find_card(session: Session, ref: str) -> Card:
     return found[0]
 
 
-def progress_of(session: Session, learner_id: int, card_pk: int) -> Progress | None:
-    return session.execute(
-        select(Progress).where(col(Progress.learner_id) == learner_id, col(Progress.card_pk) == card_pk)
-    ).scalar_one_or_none()
+def progress_of(session: Session, learner_id: int, card_pk: int) -> ProgressSnapshot | None:
+    """The learner's progress on a card, or None while the card is new (no progress row)."""
+    seen = read_progress(session, learner_id, card_pk)
+    return seen if seen.exists else None
 
 
 def history_of(session: Session, learner_id: int, card_pk: int) -> list[Review]:
+    """The learner's reviews of a card, oldest first."""
     return list(session.execute(
         select(Review).where(col(Review.learner_id) == learner_id, col(Review.card_pk) == card_pk).order_by(
             col(Review.reviewed_at), col(Review.id))
     ).scalars())
 
 
-def progress_dict(progress: Progress | None) -> dict[str, Any]:
+def progress_dict(progress: ProgressSnapshot | None) -> dict[str, Any]:
     """Progress as plain data (new cards have no row and show as new)."""
     if progress is None:
         return {"state": "new", "due": None, "stability": None, "difficulty": None, "reps": 0, "lapses": 0,
@@ -85,6 +126,8 @@ def progress_dict(progress: Progress | None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class CardRow:
+    """One line of ``srs card list``."""
+
     ref: str
     situation: str
     tags: tuple[str, ...]
@@ -96,18 +139,56 @@ def list_cards(session: Session, learner_id: int, deck_id: str | None = None,
                include_retired: bool = False) -> list[CardRow]:
     """Cards in deck order with the learner's progress, one query."""
     query = (
-        select(Card, Progress)
-        .outerjoin(Progress, (col(Progress.card_pk) == col(Card.id)) & (col(Progress.learner_id) == learner_id))
-        .order_by(col(Card.deck_id), col(Card.position))
+        select(_C.id, _C.deck_id, _C.card_id, _C.situation, _C.tags, _C.retired, *progress_columns())
+        .select_from(progress_join(learner_id))
+        .order_by(_C.deck_id, _C.position)
     )
     if deck_id is not None:
         if session.get(Deck, deck_id) is None:
             raise NotFoundError(f"no deck with id {deck_id!r} (see: srs deck list)")
-        query = query.where(col(Card.deck_id) == deck_id)
+        query = query.where(_C.deck_id == deck_id)
     if not include_retired:
-        query = query.where(col(Card.retired).is_(False))
-    return [
-        CardRow(ref=f"{card.deck_id}/{card.card_id}", situation=card.situation, tags=tuple(card.tags),
-                retired=card.retired, progress=progress_dict(progress))
-        for card, progress in session.execute(query)
-    ]
+        query = query.where(_C.retired.is_(False))
+    rows = []
+    for row in session.execute(query).mappings():
+        seen = snapshot_of(row["id"], row)
+        rows.append(CardRow(ref=f"{row['deck_id']}/{row['card_id']}", situation=row["situation"],
+                            tags=tuple(row["tags"]), retired=bool(row["retired"]),
+                            progress=progress_dict(seen if seen.exists else None)))
+    return rows
+
+
+def save_edit(session: Session, learner_id: int, card_pk: int, edited: EditedText, now: datetime) -> bool:
+    """Store ``edited`` as the learner's wording of the card; return False when nothing changed.
+
+    Text equal to the deck's own removes the learner's edit. The card's ``updated_at`` then moves to ``now``:
+    the text shown changed back, and an Anki export must carry that change (Anki only updates a note whose
+    modification time is newer than its own copy). The caller commits.
+
+    Raises:
+        EditRefused: the card no longer exists.
+    """
+    card = session.get(Card, card_pk)
+    if card is None:
+        raise EditRefused("the card no longer exists")
+    existing = session.execute(
+        select(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card_pk)
+    ).scalar_one_or_none()
+    shown = existing or card
+    if all(getattr(shown, name).strip() == getattr(edited, name) for name in FIELDS):
+        return False
+    if all(getattr(card, name).strip() == getattr(edited, name) for name in FIELDS):
+        session.execute(
+            delete(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card_pk))
+        card.updated_at = max(card.updated_at, now)
+        session.add(card)
+        return True
+    if existing is None:
+        existing = LocalEdit(learner_id=learner_id, card_pk=card_pk, situation="", response="", reasoning="",
+                             updated_at=now)
+    for name in FIELDS:
+        setattr(existing, name, getattr(edited, name))
+    existing.updated_at = now
+    session.add(existing)
+    session.flush()
+    return True

@@ -4,25 +4,27 @@ Importing is an upsert keyed by deck id + card id, done in bulk statements so a 
 one short transaction. Editing a card's text keeps its progress (progress points at the card's row, whose key
 never changes); a card dropped from the file is *retired*; re-adding an unchanged file changes nothing.
 
-The statements are SQLAlchemy Core over :mod:`srs.tables`, so ``srs deck add`` runs on a plain connection without
-loading SQLModel, pydantic or the ORM. They run as well on an ORM session (the bundled decks, the Anki import).
-The caller owns the transaction: nothing here commits.
+The statements are set-based Core statements on the models' tables. The caller owns the transaction: nothing
+here commits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlmodel import Session
 
-from srs.bundled import forget_refused_bundled
 from srs.deckfile import CardSpec, DeckSpec, anki_guid
-from srs.tables import card, deck, meta
+from srs.store.meta import forget_refused_bundled, forget_removal
+from srs.store.models import Card, Deck, table_of
 
-if TYPE_CHECKING:
-    from srs.store.types import Executor
+__all__ = ["AddResult", "add_deck", "forget_removal"]
+
+card = table_of(Card)
+deck = table_of(Deck)
 
 # The card columns an import rewrites on a card that is already there (created_at and the key stay).
 _UPDATED = ("position", "situation", "response", "reasoning", "sources", "tags", "counterpoints", "content_hash",
@@ -65,15 +67,7 @@ def _card_row(deck_id: str, position: int, spec: CardSpec, now: datetime) -> dic
     }
 
 
-def _flush_pending(executor: "Executor") -> None:
-    """An ORM session's own unflushed changes reach the database before the reads below, as the ORM's autoflush
-    would do before its own queries (Core statements do not autoflush). A connection has nothing pending."""
-    flush = getattr(executor, "flush", None)
-    if flush is not None:
-        flush()
-
-
-def _upsert_deck(executor: "Executor", spec: DeckSpec, now: datetime, bundled_hash: str) -> tuple[bool, set[str]]:
+def _upsert_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str) -> tuple[bool, set[str]]:
     """Insert or update the deck row. Returns whether it was created, and the ids of sources whose details
     changed (the cards citing them count as updated)."""
     sources: list[dict[str, str]] = [dict(vars(s)) for s in spec.sources]
@@ -82,11 +76,11 @@ def _upsert_deck(executor: "Executor", spec: DeckSpec, now: datetime, bundled_ha
         "credits": spec.credits, "sources": sources,
     }
     content_hash = spec.content_hash()
-    old = executor.execute(
+    old = session.execute(
         select(deck.c.content_hash, deck.c.bundled_hash, deck.c.sources).where(deck.c.id == spec.id)
     ).first()
     if old is None:
-        executor.execute(insert(deck).values(id=spec.id, content_hash=content_hash, bundled_hash=bundled_hash,
+        session.execute(insert(deck).values(id=spec.id, content_hash=content_hash, bundled_hash=bundled_hash,
                                              created_at=now, updated_at=now, **header))
         return True, set()
     changes: dict[str, Any] = {}
@@ -98,26 +92,25 @@ def _upsert_deck(executor: "Executor", spec: DeckSpec, now: datetime, bundled_ha
         changed_sources = {s["id"] for s in sources if old_sources.get(s["id"]) != s}
         changes.update(header, content_hash=content_hash, updated_at=now)
     if changes:
-        executor.execute(update(deck).where(deck.c.id == spec.id).values(**changes))
+        session.execute(update(deck).where(deck.c.id == spec.id).values(**changes))
     return False, changed_sources
 
 
-def add_deck(executor: "Executor", spec: DeckSpec, now: datetime, bundled_hash: str = "") -> AddResult:
+def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str = "") -> AddResult:
     """Import ``spec`` or update the deck with the same id; the caller commits.
 
     Args:
-        executor: A Core connection or an ORM session (whose pending changes are flushed first).
+        session: An open session.
         spec: The parsed, validated deck file.
         now: The current time (aware UTC), stamped on what changes.
         bundled_hash: The sha256 of the bundled file ``spec`` came from; empty for a deck added by the user.
     """
-    _flush_pending(executor)
-    forget_refused_bundled(executor)
-    created, changed_sources = _upsert_deck(executor, spec, now, bundled_hash)
+    forget_refused_bundled(session)
+    created, changed_sources = _upsert_deck(session, spec, now, bundled_hash)
 
     existing = {
         row.card_id: row
-        for row in executor.execute(
+        for row in session.execute(
             select(card.c.id, card.c.card_id, card.c.content_hash, card.c.retired, card.c.position)
             .where(card.c.deck_id == spec.id)
         )
@@ -144,22 +137,16 @@ def add_deck(executor: "Executor", spec: DeckSpec, now: datetime, bundled_hash: 
     retire = [row.id for row in existing.values() if not row.retired]
 
     if inserts:
-        executor.execute(insert(card), inserts)
+        session.execute(insert(card), inserts)
     if updates:
         # One statement run for every changed card (executemany); "v_" because SET names are reserved.
-        executor.execute(
+        session.execute(
             update(card).where(card.c.id == bindparam("pk", type_=card.c.id.type))
             .values({name: bindparam(f"v_{name}", type_=card.c[name].type) for name in _UPDATED}),
             updates,
         )
     if retire:
-        executor.execute(update(card).where(card.c.id.in_(retire)).values(retired=True, updated_at=now))
+        session.execute(update(card).where(card.c.id.in_(retire)).values(retired=True, updated_at=now))
     return AddResult(deck_id=spec.id, created=created, added=len(inserts), updated=len(updates) - restored,
                      retired=len(retire), restored=restored, unchanged=unchanged)
 
-
-def forget_removal(executor: "Executor", deck_id: str) -> None:
-    """Adding a deck by hand undoes an earlier removal of its bundled copy; the caller commits."""
-    _flush_pending(executor)
-    forget_refused_bundled(executor)
-    executor.execute(delete(meta).where(meta.c.key == f"removed-bundled:{deck_id}"))

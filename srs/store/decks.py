@@ -1,7 +1,5 @@
-"""Decks in the database: list, read back, remove; importing lives in :mod:`srs.store.deck_import`.
+"""Decks in the database: list them, read one back, remove one; importing a deck file is :mod:`srs.store.deck_import`.
 
-:func:`add_deck` (import or update from a deck file, keeping progress) and :func:`forget_removal` are
-re-exported from :mod:`srs.store.deck_import`, which does without the ORM so ``srs deck add`` starts fast.
 The caller owns the transaction: these functions flush but never commit.
 """
 
@@ -12,18 +10,18 @@ from dataclasses import dataclass
 from sqlalchemy import case, delete, func, select
 from sqlmodel import Session, col
 
-from srs.bundled import forget_refused_bundled, record_refused_bundled
-from srs.store.deck_import import AddResult, add_deck, forget_removal
 from srs.deckfile import CardSpec, CounterpointSpec, DeckSpec, SourceSpec
 from srs.errors import NotFoundError
-from srs.store.models import Card, Deck, Meta
+from srs.store.meta import forget_refused_bundled, record_refused_bundled, record_removal
+from srs.store.models import Card, Deck, LocalEdit, Progress, Review
 
-__all__ = ["AddResult", "DeckSummary", "add_deck", "deck_spec", "forget_removal", "get_deck", "list_decks",
-           "remove_deck"]
+__all__ = ["DeckSummary", "deck_names", "deck_spec", "get_deck", "list_decks", "remove_deck"]
 
 
 @dataclass(frozen=True)
 class DeckSummary:
+    """One deck as ``srs deck list`` shows it."""
+
     id: str
     name: str
     version: str
@@ -37,9 +35,10 @@ def list_decks(session: Session) -> list[DeckSummary]:
     """Every deck with its number of active and retired cards, by name."""
     retired_flag = case((col(Card.retired).is_(True), 1), else_=0)
     counts = {
-        deck_id: (total, retired or 0)
-        for deck_id, total, retired in session.execute(
-            select(col(Card.deck_id), func.count(), func.sum(retired_flag)).group_by(col(Card.deck_id))
+        row.deck_id: (int(row.total), int(row.retired or 0))
+        for row in session.execute(
+            select(col(Card.deck_id), func.count().label("total"), func.sum(retired_flag).label("retired"))
+            .group_by(col(Card.deck_id))
         )
     }
     result = []
@@ -50,10 +49,21 @@ def list_decks(session: Session) -> list[DeckSummary]:
     return result
 
 
+def deck_names(session: Session) -> list[tuple[str, str]]:
+    """``(id, name)`` of every deck, by name."""
+    rows = session.execute(select(col(Deck.id), col(Deck.name)).order_by(col(Deck.name)))
+    return [(row.id, row.name) for row in rows]
+
+
 def get_deck(session: Session, deck_id: str) -> Deck:
+    """The deck ``deck_id``.
+
+    Raises:
+        NotFoundError: there is no such deck (the message lists the decks there are).
+    """
     deck = session.get(Deck, deck_id)
     if deck is None:
-        known = ", ".join(session.execute(select(col(Deck.id))).scalars()) or "none"
+        known = ", ".join(session.execute(select(col(Deck.id)).order_by(col(Deck.id))).scalars()) or "none"
         raise NotFoundError(f"no deck with id {deck_id!r} (decks: {known})")
     return deck
 
@@ -82,18 +92,13 @@ def remove_deck(session: Session, deck_id: str) -> int:
     forget_refused_bundled(session)
     count = session.execute(select(func.count()).select_from(Card).where(col(Card.deck_id) == deck_id)).scalar_one()
     if deck.bundled_hash:
-        # Remember the removal so the bundled copy is not silently installed again on the next run.
-        key = f"removed-bundled:{deck_id}"
-        if session.get(Meta, key) is None:
-            session.add(Meta(key=key, value="1"))
-        # ... and that its file is refused, so start-up need not parse it to find that out.
+        # Remember the removal so the bundled copy is not silently installed again on the next run, and that
+        # its file is refused, so start-up need not parse it to find that out.
+        record_removal(session, deck_id)
         record_refused_bundled(session, deck.bundled_hash)
-    from srs.store.models import LocalEdit, Progress, Review
-
     card_ids = select(col(Card.id)).where(col(Card.deck_id) == deck_id)
-    session.execute(delete(Review).where(col(Review.card_pk).in_(card_ids)))
-    session.execute(delete(Progress).where(col(Progress.card_pk).in_(card_ids)))
-    session.execute(delete(LocalEdit).where(col(LocalEdit.card_pk).in_(card_ids)))
+    for model in (Review, Progress, LocalEdit):
+        session.execute(delete(model).where(col(model.card_pk).in_(card_ids)))
     session.execute(delete(Card).where(col(Card.deck_id) == deck_id))
     session.delete(deck)
     session.flush()

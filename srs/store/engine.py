@@ -1,4 +1,4 @@
-"""Engines and sessions.
+"""Where the data lives and how to connect to it: the database URL and the engine.
 
 :func:`database_url` resolves where the data lives (``--db``, then ``SRS_DATABASE_URL``, then
 ``<user data dir>/srs.db``); :func:`make_engine` builds an engine for it. There is no engine at module level.
@@ -8,25 +8,12 @@ SQLite gets WAL, foreign keys and a busy timeout, so concurrent writers wait ins
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from srs.errors import SRSError
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
 
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
-    from sqlmodel import Session
-
-    from srs.store.migrations import Upgrade
-
-# The newest migration in srs/migrations/versions (a test keeps the two equal). Start-up compares the database's
-# alembic_version with this constant and imports Alembic only when they differ.
-SCHEMA_HEAD = "0004"
-# The schema srs 0.1.0 (commit fe248ac) created before migrations existed: its tables, no alembic_version.
-FIRST_REVISION = "0001"
-V1_TABLES = frozenset({"learner", "deck", "card", "progress", "review", "setting", "local_edit", "meta"})
-DEFAULT_LEARNER = "default"
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -61,10 +48,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> "Engine":
+def make_engine(url: str) -> Engine:
     """Create an engine for ``url``. SQLite parent directories are created as needed."""
-    from sqlalchemy import create_engine, event
-
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
@@ -75,78 +60,7 @@ def make_engine(url: str) -> "Engine":
         # first write opens one, which waits on busy_timeout for the write lock. So a read-then-write never
         # has to upgrade a stale read snapshot (the case that fails at once with "database is locked"), and
         # a session left open at a prompt holds no lock. Read-then-write code guards against stale reads with
-        # compare-and-set (Progress.version); migrations take the lock up front with BEGIN IMMEDIATE.
+        # compare-and-set (srs.store.progress); migrations take the lock up front with BEGIN IMMEDIATE.
         return engine
     return create_engine(url, pool_pre_ping=True)
 
-
-class SchemaError(SRSError):
-    """The database's schema cannot be used or upgraded by this version of srs."""
-
-
-def schema_state(conn: "Connection") -> str | None:
-    """The schema revision of the database, read with plain SQL (no Alembic).
-
-    None for a database without srs tables; :data:`FIRST_REVISION` for one made before migrations existed.
-    """
-    from sqlalchemy import inspect
-
-    tables = set(inspect(conn).get_table_names())
-    if "alembic_version" in tables:
-        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    ours = tables & V1_TABLES
-    if ours == V1_TABLES:
-        return FIRST_REVISION
-    if ours:
-        raise SchemaError(f"the database has some srs tables ({', '.join(sorted(ours))}) but not all, and no "
-                          "schema version: it was not made by srs, or is damaged; nothing was changed")
-    return None
-
-
-def init_schema(engine: "Engine") -> "Upgrade | None":
-    """Bring the database to :data:`SCHEMA_HEAD`: create it, or upgrade it after a backup (SQLite).
-
-    The usual case, a current database, costs one query and never imports Alembic.
-
-    Returns:
-        None for a database that was current; otherwise what was done (``before`` is None for a new database).
-    """
-    from sqlalchemy.exc import DBAPIError
-
-    with engine.connect() as conn:
-        try:
-            if conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD:
-                return None
-        except DBAPIError as exc:
-            if "alembic_version" not in str(exc):  # not "no such table": a real problem
-                raise
-    from srs.store.migrations import upgrade
-
-    return upgrade(engine)
-
-
-def find_learner(conn: "Connection", name: str) -> int | None:
-    """The id of learner ``name``, or None; a Core read, for the start-up path that does without the ORM."""
-    from sqlalchemy import select
-
-    from srs.tables import learner
-
-    found = conn.execute(select(learner.c.id).where(learner.c.name == name)).scalar()
-    return None if found is None else int(found)
-
-
-def get_or_create_learner(session: "Session", name: str, now: datetime) -> int:
-    """Return the id of learner ``name``, creating the default learner on first use."""
-    from srs.errors import NotFoundError
-    from srs.store.models import Learner
-
-    found = find_learner(session.connection(), name)
-    if found is not None:
-        return found
-    if name != DEFAULT_LEARNER:
-        raise NotFoundError(f"no learner named {name!r} (add one with: srs learner add {name})")
-    learner = Learner(name=name, created_at=now)
-    session.add(learner)
-    session.flush()
-    assert learner.id is not None
-    return learner.id

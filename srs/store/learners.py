@@ -1,24 +1,51 @@
-"""Learners: each has their own progress, review log and settings on the shared decks."""
+"""Learners: find, create, list and remove them; each has their own progress, review log and settings."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
-from srs.store.engine import DEFAULT_LEARNER
 from srs.errors import NotFoundError, SRSError
-from srs.store.models import Learner, Review
+from srs.store.models import Learner, LocalEdit, Progress, Review, Setting
 
+DEFAULT_LEARNER = "default"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 
 
+def find_learner(session: Session, name: str) -> int | None:
+    """The id of learner ``name``, or None."""
+    found = session.execute(select(col(Learner.id)).where(col(Learner.name) == name)).scalar()
+    return None if found is None else int(found)
+
+
+def get_or_create_learner(session: Session, name: str, now: datetime) -> int:
+    """Return the id of learner ``name``, creating the default learner on first use. The caller commits.
+
+    Raises:
+        NotFoundError: ``name`` is not the default learner and does not exist.
+    """
+    found = find_learner(session, name)
+    if found is not None:
+        return found
+    if name != DEFAULT_LEARNER:
+        raise NotFoundError(f"no learner named {name!r} (add one with: srs learner add {name})")
+    learner = add_learner(session, name, now)
+    assert learner.id is not None
+    return learner.id
+
+
 def add_learner(session: Session, name: str, now: datetime) -> Learner:
+    """Add a learner named ``name``. The caller commits.
+
+    Raises:
+        SRSError: the name is not allowed, or taken.
+    """
     if not NAME.match(name):
         raise SRSError(f"learner name {name!r} must be 1-100 letters, digits, '.', '_', '@' or '-'")
-    if session.execute(select(Learner).where(col(Learner.name) == name)).first() is not None:
+    if find_learner(session, name) is not None:
         raise SRSError(f"learner {name!r} already exists")
     learner = Learner(name=name, created_at=now)
     session.add(learner)
@@ -27,28 +54,24 @@ def add_learner(session: Session, name: str, now: datetime) -> Learner:
 
 
 def list_learners(session: Session) -> list[tuple[str, int]]:
-    """Every learner with their number of reviews."""
-    counts: dict[int, int] = {
-        learner_id: count
-        for learner_id, count in session.execute(
-            select(col(Review.learner_id), func.count()).group_by(col(Review.learner_id)))
-    }
-    return [(lr.name, int(counts.get(lr.id, 0)))
-            for lr in session.execute(select(Learner).order_by(col(Learner.name))).scalars()]
+    """Every learner with their number of reviews, by name."""
+    counts = (select(col(Review.learner_id), func.count().label("reviews"))
+              .group_by(col(Review.learner_id)).subquery())
+    rows = session.execute(
+        select(col(Learner.name), func.coalesce(counts.c.reviews, 0).label("reviews"))
+        .outerjoin(counts, counts.c.learner_id == col(Learner.id)).order_by(col(Learner.name))
+    ).mappings()
+    return [(row["name"], int(row["reviews"])) for row in rows]
 
 
 def remove_learner(session: Session, name: str) -> None:
-    """Delete a learner with all their progress, history, settings and edits."""
+    """Delete a learner with all their progress, history, settings and edits. The caller commits."""
     if name == DEFAULT_LEARNER:
         raise SRSError("the default learner cannot be removed")
-    learner = session.execute(select(Learner).where(col(Learner.name) == name)).scalar_one_or_none()
-    if learner is None:
+    learner_id = find_learner(session, name)
+    if learner_id is None:
         raise NotFoundError(f"no learner named {name!r}")
-    from sqlalchemy import delete
-
-    from srs.store.models import LocalEdit, Progress, Setting
-
-    for table in (Review, Progress, Setting, LocalEdit):
-        session.execute(delete(table).where(col(table.learner_id) == learner.id))
-    session.delete(learner)
+    for model in (Review, Progress, Setting, LocalEdit):
+        session.execute(delete(model).where(col(model.learner_id) == learner_id))
+    session.execute(delete(Learner).where(col(Learner.id) == learner_id))
     session.flush()

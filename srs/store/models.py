@@ -13,6 +13,9 @@ share one database:
 
 Every datetime is stored as UTC and comes back timezone-aware (:class:`UTCDateTime`), on SQLite and on
 PostgreSQL alike. Only portable column types are used.
+
+These classes are the one schema: the migrations are generated from them, the ORM reads and writes them, and the
+store's set-based Core statements are built on their tables (:func:`table_of`).
 """
 
 from __future__ import annotations
@@ -20,12 +23,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from srs.store.types import BigId, UTCDateTime
 
-__all__ = ["BigId", "Card", "Deck", "Learner", "LocalEdit", "Meta", "Progress", "Review", "Setting", "UTCDateTime"]
+__all__ = ["BigId", "Card", "Deck", "Learner", "LocalEdit", "Meta", "Progress", "Review", "Setting", "UTCDateTime",
+           "table_of"]
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a model class, for the set-based statements the store builds on the one schema."""
+    table = getattr(model, "__table__")
+    assert isinstance(table, Table)
+    return table
 
 
 def utc_column(nullable: bool = True, index: bool = False) -> Any:
@@ -85,7 +96,7 @@ class Card(SQLModel, table=True):
 
 
 class Progress(SQLModel, table=True):
-    """One learner's scheduling state of one card. Mirrors :class:`srs.scheduling.CardState` field by field."""
+    """One learner's scheduling state of one card. Read as a :class:`srs.progress.ProgressSnapshot`."""
 
     __tablename__ = "progress"
     __table_args__ = (

@@ -1,14 +1,14 @@
 """The study queue: what is left today and which card comes next, on a learner's progress rows.
 
-Functions take an open ``Session`` or ``Connection`` from the caller and only read. Everything is selected in
+Functions take an open ``Session`` from the caller and only read. Everything is selected in
 SQL with the indexes in :mod:`srs.store.models` (``ix_progress_learner_state_due``, ``ix_review_learner_time``,
 ``ix_card_deck_position``), so the cost depends on what is due today, not on how many cards or reviews a
 learner has. A card without a progress row is a new card.
 
 The queue runs once per keypress and on every ``srs status``, so its statements are Core statements on the
-lightweight tables of :mod:`srs.tables` (no SQLModel import), built once, at import (or once per deck/exclusion
-variant), with every value a bound parameter: SQLAlchemy then reuses their compiled form instead of building
-each statement and its cache key again, and rows come back as tuples, not ORM objects.
+models' tables, built once, at import (or once per deck/exclusion variant), with every value a bound parameter:
+SQLAlchemy then reuses their compiled form instead of building each statement and its cache key again. Each
+column is labelled and read by its label.
 
 The queue follows Anki's v3 defaults: learning cards that are due come first, then due reviews (oldest due
 first), then new cards in deck order; learning cards due within the learn-ahead limit are shown only when
@@ -21,42 +21,32 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, and_, bindparam, exists, false, func, literal_column, or_, select, true
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
 
-from srs import tables
+from srs.review import Counts
 from srs.scheduling import SchedulerSettings, State, day_bounds, require_utc
-from srs.hotsql import run_hot
+from srs.store.models import Card, Progress, Review, table_of
 from srs.store.types import UTCDateTime
-
-if TYPE_CHECKING:
-    from srs.store.types import Executor
-
-class QueueCounts(NamedTuple):
-    """Cards left today: new, in learning, and due reviews."""
-
-    new: int
-    learning: int
-    due: int
 
 
 class QueueState(NamedTuple):
     """What a review screen shows: the counts left today, and the card to show next (None: nothing for now)."""
 
-    counts: QueueCounts
+    counts: Counts
     next_card: int | None
-
 
 
 # -- tables and prebuilt statements -------------------------------------------------------------------------------
 
-_PROGRESS = tables.progress
-_CARD = tables.card
-_REVIEW = tables.review
-_SETTING = tables.setting
+_PROGRESS = table_of(Progress)
+_CARD = table_of(Card)
+_REVIEW = table_of(Review)
 _P, _C, _R = _PROGRESS.c, _CARD.c, _REVIEW.c
 
 
@@ -67,12 +57,9 @@ def _at(name: str) -> Any:
 
 _LEARNER = bindparam("learner", type_=Integer())
 _NOW = _at("now")
-# Learning and relearning, written into the SQL: ``in_((1, 3))`` would be an expanding parameter, which keeps a
-# statement off the driver-SQL path (run_hot) and costs ~100 us of SQLAlchemy work per execution.
+# Learning and relearning, written into the SQL (not an expanding parameter): the same SQL text every time.
 _LEARNING_STATES = _P.state.in_([literal_column(str(int(s))) for s in (State.LEARNING, State.RELEARNING)])
 _PROGRESS_JOIN_CARD = _PROGRESS.join(_CARD, _C.id == _P.card_pk)
-
-_SETTINGS = select(_SETTING.c.key, _SETTING.c.value).where(_SETTING.c.learner_id == _LEARNER)
 
 # Reviews answered today, and new cards introduced today (answered today, never before): one statement. A card
 # counts as new today when its first review ever is today; that is asked per card through
@@ -88,16 +75,16 @@ _FIRST_ANSWERED_TODAY = (
     .having(func.min(_OLDER.c.reviewed_at) >= _at("start"))
 )
 _DONE_TODAY = select(
-    select(func.count()).select_from(_FIRST_ANSWERED_TODAY.subquery()).scalar_subquery(),
-    select(func.count()).select_from(_REVIEW).where(_TODAY, _R.kind == 1).scalar_subquery(),
+    select(func.count()).select_from(_FIRST_ANSWERED_TODAY.subquery()).scalar_subquery().label("new_today"),
+    select(func.count()).select_from(_REVIEW).where(_TODAY, _R.kind == 1).scalar_subquery().label("reviews_today"),
 )
 
 
 def _grouped_by_deck(*where: ColumnElement[bool]) -> Select[Any]:
     available = [_P.learner_id == _LEARNER, _P.suspended == false(),
                  or_(_P.buried_until.is_(None), _P.buried_until <= _NOW), _C.retired == false()]
-    return (select(_C.deck_id, func.count()).select_from(_PROGRESS_JOIN_CARD).where(*available, *where)
-            .group_by(_C.deck_id))
+    return (select(_C.deck_id, func.count().label("cards")).select_from(_PROGRESS_JOIN_CARD)
+            .where(*available, *where).group_by(_C.deck_id))
 
 
 # Due reviews and learning cards of every deck at once: one pass over each range of ix_progress_learner_state_due.
@@ -109,20 +96,21 @@ _LEARNING_BY_DECK = _grouped_by_deck(_LEARNING_STATES, _P.due <= _at("until"))
 class _QueueStatements(NamedTuple):
     """The queue's statements for one variant (a deck filter or not, excluded cards or not)."""
 
-    learning_head: Select[Any]  # the first learning card of one state due by :until (the learn-ahead fallback)
+    learning_head: Select[Any]  # card_pk, due: the first learning card of one state due by :until (learn-ahead)
     new_count: Select[Any]  # new cards, counted up to :cap
     new_first: Select[Any]
     # What the queue needs before new cards, in one statement (each part a scalar subquery, so still one index
-    # range each): per learning state, the first card due by :until and its due time; new cards introduced and
-    # reviews answered in [:start, :end); the first due review. SQLAlchemy costs ~40 us per statement, the SQL
-    # of each part a few, so one statement instead of four is most of the difference between a keypress and
-    # raw sqlite3. (No count of due reviews: next_card never needs it, and counting up to the review limit
-    # was 87 of the statement's 120 us at 100k cards.)
+    # range each): per learning state, the first card due by :until and its due time (learning_pk, learning_due,
+    # relearning_pk, relearning_due); new cards introduced and reviews answered in [:start, :end) (new_today,
+    # reviews_today); the first due review (due_first). SQLAlchemy costs ~40 us per statement, the SQL of each
+    # part a few, so one statement instead of four. (No count of due reviews: next_card never needs it, and
+    # counting up to the review limit was 87 of the statement's 120 us at 100k cards.)
     next_step: Select[Any]
-    # queue_counts' figures except new cards: done today (2), reviews due up to :cap, learning cards by :until.
+    # queue_counts' figures except new cards: new_today, reviews_today, due_count (reviews due, up to :cap),
+    # learning_count (learning cards due by :until).
     counts_step: Select[Any]
     # Both at once, for a review screen that shows the counts above each card (queue_state): next_step's
-    # columns, then reviews due up to :cap and learning cards due by :ahead (never excluding cards).
+    # columns, then due_count (up to :cap) and learning_count (due by :ahead), never excluding cards.
     state_step: Select[Any]
 
 
@@ -161,30 +149,31 @@ def _queue_statements(deck: bool, exclude: bool) -> _QueueStatements:
     if exclude:
         new.append(_C.id.not_in(bindparam("exclude", expanding=True)))
 
-    def head(state: State, column: Any) -> Any:
+    def head(state: State, column: Any, label: str) -> Any:
         where = available(_P.state == int(state), _P.due <= _at("until"))
-        return progress(column).where(*where).order_by(_P.due, _P.card_pk).limit(1).scalar_subquery()
+        return progress(column).where(*where).order_by(_P.due, _P.card_pk).limit(1).scalar_subquery().label(label)
 
     learning_count = progress(func.count()).where(*learning_states)
     due_count = select(func.count()).select_from(progress(_P.card_pk).where(*due).limit(cap).subquery())
     due_first = progress(_P.card_pk).where(*due).order_by(_P.due, _P.card_pk).limit(1)
     new_today, reviews_today = _DONE_TODAY.selected_columns
     next_columns = (
-        head(State.LEARNING, _P.card_pk), head(State.LEARNING, _P.due),
-        head(State.RELEARNING, _P.card_pk), head(State.RELEARNING, _P.due),
-        new_today, reviews_today, due_first.scalar_subquery(),
+        head(State.LEARNING, _P.card_pk, "learning_pk"), head(State.LEARNING, _P.due, "learning_due"),
+        head(State.RELEARNING, _P.card_pk, "relearning_pk"), head(State.RELEARNING, _P.due, "relearning_due"),
+        new_today, reviews_today, due_first.scalar_subquery().label("due_first"),
     )
     all_due = available(_P.state == int(State.REVIEW), _P.due < _at("end"), excluding=False)
     learning_ahead = available(_LEARNING_STATES, _P.due <= _at("ahead"), excluding=False)
     return _QueueStatements(
         learning_head=progress(_P.card_pk, _P.due).where(*learning).order_by(_P.due, _P.card_pk).limit(1),
         next_step=select(*next_columns),
-        counts_step=select(new_today, reviews_today, due_count.scalar_subquery(), learning_count.scalar_subquery()),
+        counts_step=select(new_today, reviews_today, due_count.scalar_subquery().label("due_count"),
+                           learning_count.scalar_subquery().label("learning_count")),
         state_step=select(
             *next_columns,
             select(func.count()).select_from(progress(_P.card_pk).where(*all_due).limit(cap).subquery())
-            .scalar_subquery(),
-            progress(func.count()).where(*learning_ahead).scalar_subquery(),
+            .scalar_subquery().label("due_count"),
+            progress(func.count()).where(*learning_ahead).scalar_subquery().label("learning_count"),
         ),
         new_count=select(func.count()).select_from(select(_C.id).where(*new).limit(cap).subquery()),
         new_first=select(_C.id).where(*new).order_by(_C.deck_id, _C.position, _C.id).limit(1),
@@ -192,22 +181,13 @@ def _queue_statements(deck: bool, exclude: bool) -> _QueueStatements:
 
 
 
-# -- settings --------------------------------------------------------------------------------------------------
-
-
-def load_settings(session: Executor, learner_id: int) -> SchedulerSettings:
-    """The learner's scheduler settings: stored values over Anki's defaults."""
-    rows = session.execute(_SETTINGS, {"learner": learner_id}).all()
-    return SchedulerSettings.from_values({key: value for key, value in rows})
-
-
 # -- the queue ---------------------------------------------------------------------------------------------------
 
 
-def _done_today(session: Executor, learner_id: int, start: datetime, end: datetime) -> tuple[int, int]:
+def _done_today(session: Session, learner_id: int, start: datetime, end: datetime) -> tuple[int, int]:
     """(new cards introduced, reviews answered) in ``[start, end)``."""
-    new, reviews = run_hot(session, _DONE_TODAY, {"learner": learner_id, "start": start, "end": end}).one()
-    return int(new), int(reviews)
+    row = session.execute(_DONE_TODAY, {"learner": learner_id, "start": start, "end": end}).one()
+    return int(row.new_today), int(row.reviews_today)
 
 
 def _params(learner_id: int, now: datetime, deck_id: str | None, exclude: Collection[int]) -> dict[str, Any]:
@@ -219,8 +199,8 @@ def _params(learner_id: int, now: datetime, deck_id: str | None, exclude: Collec
     return params
 
 
-def _scalar(session: Executor, statement: Select[Any], params: dict[str, Any], **more: Any) -> Any:
-    return run_hot(session, statement, {**params, **more}).scalar()
+def _scalar(session: Session, statement: Select[Any], params: dict[str, Any], **more: Any) -> Any:
+    return session.execute(statement, {**params, **more}).scalar()
 
 
 def _new_left(settings: SchedulerSettings, new_done: int, reviews_left: int, due: int, new_limit: int | None) -> int:
@@ -231,8 +211,8 @@ def _new_left(settings: SchedulerSettings, new_done: int, reviews_left: int, due
 
 
 def queue_counts(
-    session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings, deck_id: str | None = None
-) -> QueueCounts:
+    session: Session, learner_id: int, now: datetime, settings: SchedulerSettings, deck_id: str | None = None
+) -> Counts:
     """Cards left for today: new (within the daily limits), learning (due within learn-ahead), and due reviews.
 
     Args:
@@ -247,27 +227,28 @@ def queue_counts(
     params = _params(learner_id, now, deck_id, ())
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
-    row = run_hot(session, statements.counts_step, {
-        **params, "start": start, "end": end, "until": ahead, "cap": settings.reviews_per_day}).one()
-    return _counts(session, statements, params, settings, row[0], row[1], row[2], row[3])
+    row = session.execute(statements.counts_step, {
+        **params, "start": start, "end": end, "until": ahead, "cap": settings.reviews_per_day}).mappings().one()
+    return _counts(session, statements, params, settings, row)
 
 
-def _counts(session: Executor, statements: _QueueStatements, params: dict[str, Any], settings: SchedulerSettings,
-            new_done: int, reviews_done: int, due_all: int, learning: int) -> QueueCounts:
-    """The counts from what was done today, reviews due (counted up to the review limit) and learning cards
-    due within learn-ahead; new cards are counted here, only when some are allowed."""
+def _counts(session: Session, statements: _QueueStatements, params: dict[str, Any], settings: SchedulerSettings,
+            row: RowMapping) -> Counts:
+    """The counts from a row with what was done today (``new_today``, ``reviews_today``), reviews due
+    (``due_count``, counted up to the review limit) and learning cards due within learn-ahead
+    (``learning_count``); new cards are counted here, only when some are allowed."""
     # Due reviews are counted up to the daily review limit; min() with what is left of it gives the same number
     # as counting up to that remainder, without a second statement.
-    reviews_left = max(0, settings.reviews_per_day - int(reviews_done))
-    due = min(int(due_all), reviews_left)
-    new_left = _new_left(settings, int(new_done), reviews_left, due, None)
+    reviews_left = max(0, settings.reviews_per_day - int(row["reviews_today"]))
+    due = min(int(row["due_count"]), reviews_left)
+    new_left = _new_left(settings, int(row["new_today"]), reviews_left, due, None)
     new = int(_scalar(session, statements.new_count, params, cap=new_left)) if new_left > 0 else 0
-    return QueueCounts(new=new, learning=int(learning), due=due)
+    return Counts(new=new, learning=int(row["learning_count"]), due=due)
 
 
 def queue_counts_by_deck(
-    session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings, deck_ids: Collection[str]
-) -> tuple[dict[str, QueueCounts], QueueCounts]:
+    session: Session, learner_id: int, now: datetime, settings: SchedulerSettings, deck_ids: Collection[str]
+) -> tuple[dict[str, Counts], Counts]:
     """:func:`queue_counts` for each of ``deck_ids`` and for all decks together, with the same limits, in a few
     statements: due and learning cards are counted for every deck in one grouped pass each.
 
@@ -281,17 +262,18 @@ def queue_counts_by_deck(
     reviews_left = max(0, settings.reviews_per_day - reviews_done)
     new_allowed = max(0, settings.new_per_day - new_done)
     params: dict[str, Any] = {"learner": learner_id, "now": now}
-    due_by_deck = {deck: int(n) for deck, n in session.execute(_DUE_BY_DECK, {**params, "end": end}).all()}
-    learning_by_deck = {deck: int(n) for deck, n in session.execute(_LEARNING_BY_DECK, {**params, "until": ahead})}
+    due_by_deck = {row.deck_id: int(row.cards) for row in session.execute(_DUE_BY_DECK, {**params, "end": end})}
+    learning_by_deck = {row.deck_id: int(row.cards)
+                        for row in session.execute(_LEARNING_BY_DECK, {**params, "until": ahead})}
 
-    def counts(deck_id: str | None, due_all: int, learning: int) -> QueueCounts:
+    def counts(deck_id: str | None, due_all: int, learning: int) -> Counts:
         due = min(due_all, reviews_left)
         new_left = min(new_allowed, max(0, reviews_left - due))
         new = 0
         if new_left > 0:
             statements = _queue_statements(deck_id is not None, False)
             new = int(_scalar(session, statements.new_count, _params(learner_id, now, deck_id, ()), cap=new_left))
-        return QueueCounts(new=new, learning=learning, due=due)
+        return Counts(new=new, learning=learning, due=due)
 
     per_deck = {deck: counts(deck, due_by_deck.get(deck, 0), learning_by_deck.get(deck, 0)) for deck in deck_ids}
     total = counts(None, sum(due_by_deck.values()), sum(learning_by_deck.values()))
@@ -299,7 +281,7 @@ def queue_counts_by_deck(
 
 
 def next_card(
-    session: Executor,
+    session: Session,
     learner_id: int,
     now: datetime,
     settings: SchedulerSettings,
@@ -326,13 +308,13 @@ def next_card(
     statements = _queue_statements(deck_id is not None, bool(exclude))
     params = _params(learner_id, now, deck_id, exclude)
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    row = run_hot(session, statements.next_step, {**params, "until": now, "start": start, "end": end,
-                                                 "cap": settings.reviews_per_day}).one()
+    row = session.execute(statements.next_step, {**params, "until": now, "start": start, "end": end,
+                                                 "cap": settings.reviews_per_day}).mappings().one()
     return _next(session, statements, params, settings, now, row, new_limit)
 
 
 def queue_state(
-    session: Executor,
+    session: Session,
     learner_id: int,
     now: datetime,
     settings: SchedulerSettings,
@@ -346,22 +328,23 @@ def queue_state(
     params = _params(learner_id, now, deck_id, ())
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
-    row = run_hot(session, statements.state_step, {**params, "until": now, "ahead": ahead, "start": start,
-                                                  "end": end, "cap": settings.reviews_per_day}).one()
-    counts = _counts(session, statements, params, settings, row[4], row[5], row[7], row[8])
+    row = session.execute(statements.state_step, {**params, "until": now, "ahead": ahead, "start": start,
+                                                  "end": end, "cap": settings.reviews_per_day}).mappings().one()
+    counts = _counts(session, statements, params, settings, row)
     return QueueState(counts, _next(session, statements, params, settings, now, row, new_limit))
 
 
-def _next(session: Executor, statements: _QueueStatements, params: dict[str, Any], settings: SchedulerSettings,
-          now: datetime, row: Any, new_limit: int | None) -> int | None:
-    """The next card from a row that starts with :attr:`_QueueStatements.next_step`'s columns, with the
-    statements the rest of the order needs (new cards, then learn-ahead) run only when it gets there."""
+def _next(session: Session, statements: _QueueStatements, params: dict[str, Any], settings: SchedulerSettings,
+          now: datetime, row: RowMapping, new_limit: int | None) -> int | None:
+    """The next card from a row with :attr:`_QueueStatements.next_step`'s columns, with the statements the rest
+    of the order needs (new cards, then learn-ahead) run only when it gets there."""
     # One ordered lookup per learning state: each is a short range of ix_progress_learner_state_due, where
     # "state IN (1, 3) ORDER BY due" made SQLite walk every overdue review card in due order instead.
-    heads = [(due, int(pk)) for pk, due in ((row[0], row[1]), (row[2], row[3])) if pk is not None]
+    heads = [(row[f"{state}_due"], int(row[f"{state}_pk"])) for state in ("learning", "relearning")
+             if row[f"{state}_pk"] is not None]
     if heads:
         return min(heads)[1]
-    new_done, reviews_done, due_first = int(row[4]), int(row[5]), row[6]
+    new_done, reviews_done, due_first = int(row["new_today"]), int(row["reviews_today"]), row["due_first"]
     reviews_left = max(0, settings.reviews_per_day - reviews_done)
     if reviews_left > 0 and due_first is not None:
         return int(due_first)
@@ -375,7 +358,7 @@ def _next(session: Executor, statements: _QueueStatements, params: dict[str, Any
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
     heads = []
     for state in (State.LEARNING, State.RELEARNING):
-        head = run_hot(session, statements.learning_head, {**params, "state": int(state), "until": ahead}).first()
+        head = session.execute(statements.learning_head, {**params, "state": int(state), "until": ahead}).first()
         if head is not None:
-            heads.append((head[1], int(head[0])))
+            heads.append((head.due, int(head.card_pk)))
     return min(heads)[1] if heads else None

@@ -3,8 +3,8 @@ parameters (``srs optimize``).
 
 One ``setting`` row per learner and key holds the value as JSON; a key without a row has its default. What the
 keys are, their ranges and how values are parsed lives in :mod:`srs.scheduling.settings`. Statements are Core
-ones on :mod:`srs.tables` (on a connection or a session), so neither command loads SQLModel or the ORM. Functions
-here never commit: the caller decides when the change is kept.
+here never commit: the caller decides when the change is kept. :func:`load_settings` is the one reader of them, for
+every command that schedules.
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlmodel import Session
 
-from srs import tables as t
 from srs.scheduling.settings import SETTINGS, SchedulerSettings, normalize_key
+from srs.store.models import Review, Setting, table_of
 
 if TYPE_CHECKING:
     from srs.optimize import OptimizeResult
-    from srs.store.types import Executor
 
-_S = t.setting.c
+_SETTING = table_of(Setting)
+_S = _SETTING.c
+_STORED = select(_S.key, _S.value).where(_S.learner_id == bindparam("learner"))
 
 
 @dataclass(frozen=True)
@@ -48,20 +50,25 @@ class SettingInfo:
         }
 
 
-def _stored(conn: Executor, learner_id: int) -> dict[str, Any]:
-    rows = conn.execute(select(_S.key, _S.value).where(_S.learner_id == learner_id))
-    return {key: value for key, value in rows.all()}
+def _stored(session: Session, learner_id: int) -> dict[str, Any]:
+    """The learner's own values, by key (keys without a row have their default)."""
+    return {row.key: row.value for row in session.execute(_STORED, {"learner": learner_id})}
 
 
-def _store(conn: Executor, learner_id: int, key: str, value: Any) -> None:
+def load_settings(session: Session, learner_id: int) -> SchedulerSettings:
+    """The learner's scheduler settings: stored values over Anki's defaults."""
+    return SchedulerSettings.from_values(_stored(session, learner_id))
+
+
+def _store(session: Session, learner_id: int, key: str, value: Any) -> None:
     """Set the learner's ``key`` to ``value`` (JSON); None removes it, so the default applies."""
     this = (_S.learner_id == learner_id) & (_S.key == key)
     if value is None:
-        conn.execute(delete(t.setting).where(this))
-    elif conn.execute(select(_S.key).where(this)).first() is None:
-        conn.execute(insert(t.setting).values(learner_id=learner_id, key=key, value=value))
+        session.execute(delete(_SETTING).where(this))
+    elif session.execute(select(_S.key).where(this)).first() is None:
+        session.execute(insert(_SETTING).values(learner_id=learner_id, key=key, value=value))
     else:
-        conn.execute(update(t.setting).where(this).values(value=value))
+        session.execute(update(_SETTING).where(this).values(value=value))
 
 
 def _info(key: str, current: SchedulerSettings, defaults: SchedulerSettings, stored: dict[str, Any]) -> SettingInfo:
@@ -76,26 +83,26 @@ def _info(key: str, current: SchedulerSettings, defaults: SchedulerSettings, sto
     )
 
 
-def list_settings(conn: Executor, learner_id: int) -> list[SettingInfo]:
+def list_settings(session: Session, learner_id: int) -> list[SettingInfo]:
     """Every setting with its current value, its default, and whether the learner changed it."""
-    stored = _stored(conn, learner_id)
+    stored = _stored(session, learner_id)
     current = SchedulerSettings.from_values(stored)
     defaults = SchedulerSettings()
     return [_info(f.name, current, defaults, stored) for f in fields(SchedulerSettings)]
 
 
-def get_setting(conn: Executor, learner_id: int, key: str) -> SettingInfo:
+def get_setting(session: Session, learner_id: int, key: str) -> SettingInfo:
     """One setting (``desired-retention`` and ``desired_retention`` both work).
 
     Raises:
         ConfigError: the key is unknown.
     """
     name = normalize_key(key)
-    stored = _stored(conn, learner_id)
+    stored = _stored(session, learner_id)
     return _info(name, SchedulerSettings.from_values(stored), SchedulerSettings(), stored)
 
 
-def set_setting(conn: Executor, learner_id: int, key: str, raw_value: str) -> SettingInfo:
+def set_setting(session: Session, learner_id: int, key: str, raw_value: str) -> SettingInfo:
     """Validate and store a setting from its text form (``"0.85"``, ``"1m 10m"``, ``"Europe/Berlin"``).
 
     The value ``default`` removes the learner's own value. The caller commits.
@@ -105,21 +112,21 @@ def set_setting(conn: Executor, learner_id: int, key: str, raw_value: str) -> Se
     """
     name = normalize_key(key)
     value = None if raw_value.strip().lower() == "default" else SETTINGS[name].parse(raw_value)
-    _store(conn, learner_id, name, value)
-    return get_setting(conn, learner_id, name)
+    _store(session, learner_id, name, value)
+    return get_setting(session, learner_id, name)
 
 
-def review_log(conn: Executor, learner_id: int) -> list[tuple[int, int, datetime]]:
+def review_log(session: Session, learner_id: int) -> list[tuple[int, int, datetime]]:
     """The learner's whole review log as ``(card_pk, rating, reviewed_at)``, card by card, in one statement."""
-    r = t.review.c
-    rows = conn.execute(
+    r = table_of(Review).c
+    rows = session.execute(
         select(r.card_pk, r.rating, r.reviewed_at).where(r.learner_id == learner_id)
         .order_by(r.card_pk, r.reviewed_at)
     )
-    return [(int(card), int(rating), at) for card, rating, at in rows.all()]
+    return [(int(row.card_pk), int(row.rating), row.reviewed_at) for row in rows]
 
 
-def optimize_learner(conn: Executor, learner_id: int, now: datetime, dry_run: bool = False) -> OptimizeResult:
+def optimize_learner(session: Session, learner_id: int, now: datetime, dry_run: bool = False) -> OptimizeResult:
     """Fit FSRS parameters to the learner's review log and adopt them if they predict held-out reviews better.
 
     Nothing is stored under ``dry_run``, with too little history, or when the fitted parameters are no better.
@@ -127,14 +134,14 @@ def optimize_learner(conn: Executor, learner_id: int, now: datetime, dry_run: bo
     """
     from srs.optimize import optimize
 
-    settings = SchedulerSettings.from_values(_stored(conn, learner_id))
+    settings = load_settings(session, learner_id)
     result = optimize(
-        review_log(conn, learner_id),
+        review_log(session, learner_id),
         now,
         timezone=settings.timezone,
         rollover_hour=settings.rollover_hour,
         current=settings.fsrs_parameters,
     )
     if result.improved and result.parameters is not None and not dry_run:
-        _store(conn, learner_id, "fsrs_parameters", list(result.parameters))
+        _store(session, learner_id, "fsrs_parameters", list(result.parameters))
     return result

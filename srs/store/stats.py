@@ -11,23 +11,21 @@ only whether each day has a review, which is one index seek per day.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, select, text
+from sqlalchemy import and_, bindparam, case, func, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
 
-from srs.errors import NotFoundError
 from srs.scheduling import SchedulerSettings, day_start, learner_day
+from srs.store.models import Card, Progress, Review, table_of
 from srs.store.types import UTCDateTime
-from srs.tables import card as _CARD
-from srs.tables import deck as _DECK
-from srs.tables import progress as _PROGRESS
-from srs.tables import review as _REVIEW
 
-if TYPE_CHECKING:
-    from srs.store.types import Executor
+_CARD = table_of(Card)
+_PROGRESS = table_of(Progress)
+_REVIEW = table_of(Review)
 
 MATURE_DAYS = 21  # Anki: a review card with an interval of 21 days or more is mature
 RANGES_PER_QUERY = 200
@@ -48,7 +46,7 @@ def _day_ranges(first: date, last: date, settings: SchedulerSettings) -> list[Da
     return ranges
 
 
-def _per_range(session: Executor, ranges: list[DayRange], scalar: str, params: dict[str, Any]) -> list[Any]:
+def _per_range(session: Session, ranges: list[DayRange], scalar: str, params: dict[str, Any]) -> list[Any]:
     """Evaluate one of :data:`_SCALARS` for every range, many ranges per statement. The statements are built
     once per shape and cached (:func:`_range_statement`), so a long streak or forecast costs index seeks."""
     values: list[Any] = []
@@ -102,14 +100,6 @@ _SCALARS = {
 }
 
 
-def require_deck(session: Executor, deck_id: str) -> None:
-    """Raise :class:`~srs.errors.NotFoundError` naming the known decks when ``deck_id`` is not one of them (the
-    same message as :func:`srs.store.decks.get_deck`, without loading the ORM)."""
-    ids = list(session.execute(select(_DECK.c.id).order_by(_DECK.c.id)).scalars())
-    if deck_id not in ids:
-        raise NotFoundError(f"no deck with id {deck_id!r} (decks: {', '.join(ids) or 'none'})")
-
-
 def _deck_filter(deck_id: str | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [_CARD.c.retired.is_(False)]
     if deck_id is not None:
@@ -121,7 +111,7 @@ def _params(learner_id: int, deck_id: str | None) -> dict[str, Any]:
     return {"learner": learner_id} if deck_id is None else {"learner": learner_id, "deck_id": deck_id}
 
 
-def reviews_per_day(session: Executor, learner_id: int, start: datetime, end: datetime,
+def reviews_per_day(session: Session, learner_id: int, start: datetime, end: datetime,
                     settings: SchedulerSettings, deck_id: str | None = None) -> dict[date, int]:
     """Number of reviews on each learner-day that has any, for reviews in ``[start, end)``."""
     if end <= start:
@@ -135,7 +125,7 @@ def reviews_per_day(session: Executor, learner_id: int, start: datetime, end: da
     return {day: int(n) for (day, _, _), n in zip(ranges, counts) if n}
 
 
-def day_streak(session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings) -> int:
+def day_streak(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings) -> int:
     """Consecutive learner-days with at least one review, ending today — or yesterday, if today has none yet.
 
     Each day costs one index seek (does a review exist in it?), asked 64 days at a time going back.
@@ -157,12 +147,42 @@ def day_streak(session: Executor, learner_id: int, now: datetime, settings: Sche
         newest = ranges[-1][0] - timedelta(days=1)
 
 
-def reviewed_between(session: Executor, learner_id: int, start: datetime, end: datetime) -> int:
+def reviewed_between(session: Session, learner_id: int, start: datetime, end: datetime) -> int:
     """Number of reviews given in ``[start, end)``."""
     return int(session.execute(
         select(func.count()).select_from(_REVIEW)
         .where(_REVIEW.c.learner_id == learner_id, _REVIEW.c.reviewed_at >= start, _REVIEW.c.reviewed_at < end)
     ).scalar_one())
+
+
+def next_due(session: Session, learner_id: int, now: datetime, deck_id: str | None = None) -> datetime | None:
+    """When the learner's next scheduled card falls due (it may be now or past); None if nothing is scheduled.
+
+    Suspended and never-studied cards have no due time; a buried card counts from when it comes back.
+    """
+    p = _PROGRESS.c
+    not_buried = or_(p.buried_until.is_(None), p.buried_until <= now)
+    base = [p.learner_id == learner_id, p.state != 0, p.suspended.is_(False), _CARD.c.retired.is_(False)]
+    if deck_id is not None:
+        base.append(_CARD.c.deck_id == deck_id)
+    earliest = session.execute(
+        select(func.min(p.due)).join(_CARD, _CARD.c.id == p.card_pk).where(*base, not_buried)
+    ).scalar_one_or_none()
+    buried = session.execute(
+        select(func.min(func.coalesce(p.buried_until, p.due)))
+        .join(_CARD, _CARD.c.id == p.card_pk)
+        .where(*base, and_(p.buried_until.is_not(None), p.buried_until > now))
+    ).scalar_one_or_none()
+    found = [moment for moment in (earliest, buried) if moment is not None]
+    if not found:
+        return None
+    # min() keeps the column's type, so values come back aware; _as_utc guards against a driver returning text.
+    return min(_as_utc(moment) for moment in found)
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -180,7 +200,7 @@ class Retention:
         return {**asdict(self), "rate": None if self.rate is None else round(self.rate, 4)}
 
 
-def retention(session: Executor, learner_id: int, start: datetime, end: datetime,
+def retention(session: Session, learner_id: int, start: datetime, end: datetime,
               deck_id: str | None = None) -> dict[str, Retention]:
     """Retention of review cards answered in ``[start, end)``: ``young``, ``mature`` and ``all``.
 
@@ -210,7 +230,7 @@ def retention(session: Executor, learner_id: int, start: datetime, end: datetime
     }
 
 
-def due_forecast(session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings, days: int,
+def due_forecast(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings, days: int,
                  deck_id: str | None = None) -> list[int]:
     """Cards falling due on each of the next ``days`` learner-days; index 0 is today, overdue cards included.
 
@@ -224,7 +244,7 @@ def due_forecast(session: Executor, learner_id: int, now: datetime, settings: Sc
     return [int(n) for n in _per_range(session, ranges, scalar, _params(learner_id, deck_id))]
 
 
-def cards_by_state(session: Executor, learner_id: int, deck_id: str | None = None) -> dict[str, int]:
+def cards_by_state(session: Session, learner_id: int, deck_id: str | None = None) -> dict[str, int]:
     """Counts of the deck's (or all decks') current cards: new, learning, relearning, young, mature, suspended.
 
     Each card is counted once; a suspended card counts only as suspended.
@@ -254,7 +274,7 @@ def cards_by_state(session: Executor, learner_id: int, deck_id: str | None = Non
             "suspended": suspended, "total": total}
 
 
-def answer_time(session: Executor, learner_id: int, start: datetime, end: datetime,
+def answer_time(session: Session, learner_id: int, start: datetime, end: datetime,
                 deck_id: str | None = None) -> dict[str, Any]:
     """Reviews given in ``[start, end)``, the total time on them, and the average seconds per answer."""
     query = (
@@ -269,7 +289,7 @@ def answer_time(session: Executor, learner_id: int, start: datetime, end: dateti
             "average_seconds": round(total_ms / count / 1000, 1) if count else None}
 
 
-def collect_stats(session: Executor, learner_id: int, now: datetime, settings: SchedulerSettings, days: int = 30,
+def collect_stats(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings, days: int = 30,
                   deck_id: str | None = None, heatmap_days: int = 183) -> dict[str, Any]:
     """Everything ``srs stats`` shows, as plain data: forecast for the next ``days`` days; retention and answer
     time over the last ``days`` days; reviews per day over the last ``heatmap_days`` days; cards by state."""

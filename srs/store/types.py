@@ -1,27 +1,14 @@
-"""Column types shared by the table classes (:mod:`srs.store.models`) and the Core tables (:mod:`srs.tables`).
-
-Only SQLAlchemy Core is imported here, so the read-only start-up path (``srs status``, ``srs stats``) can bind
-and read datetimes without loading SQLModel.
-"""
+"""Column types of the models (:mod:`srs.store.models`): aware UTC datetimes, and 64-bit ids."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Optional, Union
+from datetime import datetime, timezone
+from typing import Any, Optional
 
 from sqlalchemy import BigInteger, DateTime, Integer
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
-
-if TYPE_CHECKING:
-    from typing import TypeAlias
-
-    from sqlalchemy.orm import Session
-
-    # What read-only services run their Core statements on: a Connection (the start-up path, without the ORM)
-    # or a Session (commands and tests that also use the ORM).
-    Executor: TypeAlias = Union[Connection, Session]
 
 
 class UTCDateTime(TypeDecorator[datetime]):

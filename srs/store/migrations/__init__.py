@@ -1,9 +1,8 @@
-"""Schema migrations: Alembic revisions shipped inside the package, and the runner that applies them.
+"""Schema versions: bring any database srs can read to the newest schema, with the Alembic revisions shipped here.
 
-Start-up never comes here when the database is current: :func:`srs.store.engine.init_schema` reads ``alembic_version``
-with plain SQL and compares it with :data:`srs.store.engine.SCHEMA_HEAD`, so Alembic is imported only to create a new
-database or to upgrade an old one. Importing this package itself is cheap too; Alembic is imported inside the
-functions.
+:func:`init_schema` is what every start-up runs: it reads ``alembic_version`` with plain SQL and compares it with
+:data:`SCHEMA_HEAD`, so a current database costs one query and Alembic is imported only to create a new database
+or to upgrade an old one (Alembic is imported inside the functions that need it, for start-up speed).
 
 An upgrade is one transaction that holds the database's write lock: ``BEGIN IMMEDIATE`` on SQLite, a
 transaction-level advisory lock on PostgreSQL. So two processes that open an old database at the same moment
@@ -15,9 +14,8 @@ anyone's progress or history.
 A database made by srs 0.1.0 (commit fe248ac), before migrations existed, has the tables of revision 0001
 and no ``alembic_version``; it is stamped 0001 and upgraded from there.
 
-Adding a revision (developers): change ``srs/models.py``, then ``python -m srs.store.migrations "what changed"``
-writes ``versions/NNNN_what_changed.py`` from the difference; review it and set ``SCHEMA_HEAD`` in
-``srs/db.py``.
+Adding a revision (developers): change ``srs/store/models.py``, then ``python -m srs.store.migrations "what
+changed"`` writes ``versions/NNNN_what_changed.py`` from the difference; review it and set :data:`SCHEMA_HEAD`.
 """
 
 from __future__ import annotations
@@ -27,11 +25,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from srs.store.engine import FIRST_REVISION, SCHEMA_HEAD, SchemaError, schema_state
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from srs.errors import SchemaError
+from srs.store.engine import make_engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
-    from sqlalchemy.engine import Connection, Engine
+
+# The newest migration in versions/ (a test keeps the two equal). Start-up compares the database's
+# alembic_version with this constant and imports Alembic only when they differ.
+SCHEMA_HEAD = "0004"
+# The schema srs 0.1.0 (commit fe248ac) created before migrations existed: its tables, no alembic_version.
+FIRST_REVISION = "0001"
+V1_TABLES = frozenset({"learner", "deck", "card", "progress", "review", "setting", "local_edit", "meta"})
 
 HERE = Path(__file__).parent
 # Any constant works; it only has to be the same in every srs process that shares a PostgreSQL database.
@@ -67,6 +76,41 @@ class Check:
         return self.revision == self.head and not self.integrity and not self.schema
 
 
+def schema_state(conn: Connection) -> str | None:
+    """The schema revision of the database, read with plain SQL (no Alembic).
+
+    None for a database without srs tables; :data:`FIRST_REVISION` for one made before migrations existed.
+    """
+    tables = set(inspect(conn).get_table_names())
+    if "alembic_version" in tables:
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    ours = tables & V1_TABLES
+    if ours == V1_TABLES:
+        return FIRST_REVISION
+    if ours:
+        raise SchemaError(f"the database has some srs tables ({', '.join(sorted(ours))}) but not all, and no "
+                          "schema version: it was not made by srs, or is damaged; nothing was changed")
+    return None
+
+
+def init_schema(engine: Engine) -> Upgrade | None:
+    """Bring the database to :data:`SCHEMA_HEAD`: create it, or upgrade it after a backup (SQLite).
+
+    The usual case, a current database, costs one query and never imports Alembic.
+
+    Returns:
+        None for a database that was current; otherwise what was done (``before`` is None for a new database).
+    """
+    with engine.connect() as conn:
+        try:
+            if conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD:
+                return None
+        except DBAPIError as exc:
+            if "alembic_version" not in str(exc):  # not "no such table": a real problem
+                raise
+    return upgrade(engine)
+
+
 def alembic_config(script_location: str | Path | None = None) -> "Config":
     from alembic.config import Config
 
@@ -84,7 +128,7 @@ def script_head(script_location: str | Path | None = None) -> str:
     return head
 
 
-def _lock(conn: "Connection") -> None:
+def _lock(conn: Connection) -> None:
     """Take the database's write lock for the rest of this transaction (waits for other writers)."""
     if conn.dialect.name == "sqlite":
         # Foreign keys cannot change inside a transaction, so switch them off first (restored in upgrade()).
@@ -94,7 +138,7 @@ def _lock(conn: "Connection") -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
 
 
-def _backup_sqlite(conn: "Connection", revision: str) -> Path | None:
+def _backup_sqlite(conn: Connection, revision: str) -> Path | None:
     """Copy the database file beside itself, consistently (SQLite's backup API), before changing it."""
     database = conn.engine.url.database
     if not database or database == ":memory:":
@@ -118,7 +162,7 @@ def _backup_sqlite(conn: "Connection", revision: str) -> Path | None:
     return target
 
 
-def upgrade(engine: "Engine", *, to: str = "head", backup: bool = True,
+def upgrade(engine: Engine, *, to: str = "head", backup: bool = True,
             script_location: str | Path | None = None) -> Upgrade:
     """Bring the database to the newest revision (or ``to``); create it there if it is empty.
 
@@ -164,13 +208,11 @@ def upgrade(engine: "Engine", *, to: str = "head", backup: bool = True,
     return Upgrade(before, head, copy, stamped=unversioned)
 
 
-def _has_version_table(conn: "Connection") -> bool:
-    from sqlalchemy import inspect
-
+def _has_version_table(conn: Connection) -> bool:
     return inspect(conn).has_table("alembic_version")
 
 
-def schema_differences(conn: "Connection") -> list[str]:
+def schema_differences(conn: Connection) -> list[str]:
     """Differences between the tables in the database and ``srs/models.py`` (empty when they agree)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -190,7 +232,7 @@ def _describe(diff: Any) -> str:
     return f"{kind}: {' '.join(str(n) for n in names)}"
 
 
-def check(engine: "Engine") -> Check:
+def check(engine: Engine) -> Check:
     """Check integrity (SQLite: ``integrity_check`` and ``foreign_key_check``; PostgreSQL: invalid indexes)
     and that the schema is at head and matches the models. Changes nothing."""
     with engine.connect() as conn:
@@ -219,8 +261,6 @@ def new_revision(message: str) -> None:
 
     from alembic import command
 
-    from srs.store.engine import make_engine
-
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/head.db")
         upgrade(engine, backup=False)
@@ -232,7 +272,7 @@ def new_revision(message: str) -> None:
         engine.dispose()
 
 
-def current_revision(engine: "Engine") -> tuple[str | None, str]:
+def current_revision(engine: Engine) -> tuple[str | None, str]:
     """The database's schema revision (None when it has no srs tables yet) and this srs's newest."""
     with engine.connect() as conn:
         revision = schema_state(conn)

@@ -1,0 +1,58 @@
+"""Install the decks that ship inside the package on first run, and update them when a newer version ships.
+
+Checking is cheap: the bundled files are hashed and compared with the hash recorded on each deck, and a file is
+only parsed when it is new or changed. A newer bundled version updates the content and keeps every learner's
+progress (the import is the same upsert as ``srs deck add``). A bundled deck the user removed stays removed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from srs.bundled import bundled_files, file_digest, version_key
+from srs.deckfile import parse_deck_text
+from srs.store.deck_import import add_deck
+from srs.store.meta import known_bundled_hashes, record_refused_bundled, refused_bundled, was_removed
+from srs.store.models import Deck
+
+
+def bundled_unchanged(session: Session) -> bool:
+    """True when every bundled file is installed as it is (its hash is on a deck) or was refused on purpose (a
+    removed deck, a newer copy; recorded by :func:`ensure_bundled`): the usual start-up, which then needs no deck
+    parsing. False when a bundled file is new or changed; :func:`ensure_bundled` sorts it out."""
+    known = known_bundled_hashes(session)
+    return all(file_digest(path.read_bytes()) in known for path in bundled_files())
+
+
+def ensure_bundled(session: Session, now: datetime) -> list[str]:
+    """Install or update bundled decks. Returns the ids of decks that changed. Flushes; the caller commits."""
+    known = known_bundled_hashes(session)
+    refused_before = refused_bundled(session)
+    changed = []
+    refused = []
+    for path in bundled_files():
+        data = path.read_bytes()
+        digest = file_digest(data)
+        if digest in refused_before:
+            refused.append(digest)
+            continue
+        if digest in known:
+            continue
+        spec = parse_deck_text(data.decode("utf-8"), str(path))
+        if was_removed(session, spec.id):
+            refused.append(digest)
+            continue
+        deck = session.get(Deck, spec.id)
+        if deck is not None and version_key(deck.version) > version_key(spec.version):
+            refused.append(digest)
+            continue  # the user has a newer copy of this deck than the one we ship
+        result = add_deck(session, spec, now, bundled_hash=digest)
+        if result.changed:
+            changed.append(spec.id)
+    # add_deck above forgot earlier refusals; record this run's (after it, so they stay).
+    for digest in refused:
+        record_refused_bundled(session, digest)
+    session.flush()
+    return changed

@@ -1,0 +1,67 @@
+"""Facts about the database's decks kept in the ``meta`` table: bundled decks the user removed, and bundled files
+that start-up chose not to install.
+
+* ``removed-bundled:<deck id>`` — the user removed this bundled deck; it is not installed again until they add it.
+* ``bundled-refused:<first 32 hex digits of a sha256>`` = the full sha256 — a bundled file start-up decided not to
+  install (the user removed that deck, or keeps a newer copy of it), so the next start-up knows without parsing
+  it. Any change to the set of decks clears these rows (:func:`forget_refused_bundled`), and the next start-up
+  decides again.
+
+Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session
+
+from srs.store.models import Deck, Meta, table_of
+
+REFUSED_PREFIX = "bundled-refused:"
+REMOVED_PREFIX = "removed-bundled:"
+
+_META = table_of(Meta)
+_REFUSED = _META.c.key.startswith(REFUSED_PREFIX, autoescape=True)
+
+
+def known_bundled_hashes(session: Session) -> set[str]:
+    """Hashes of the bundled files installed as they are, and of those refused on purpose: one statement."""
+    installed = select(table_of(Deck).c.bundled_hash)
+    refused = select(_META.c.value).where(_REFUSED)
+    return set(session.execute(installed.union_all(refused)).scalars())
+
+
+def refused_bundled(session: Session) -> set[str]:
+    """Hashes of the bundled files recorded as refused."""
+    return set(session.execute(select(_META.c.value).where(_REFUSED)).scalars())
+
+
+def forget_refused_bundled(session: Session) -> None:
+    """Drop the record of refused bundled files: whenever a deck is added, updated or removed, since that can
+    change what start-up would do with them."""
+    session.execute(delete(_META).where(_REFUSED))
+
+
+def record_refused_bundled(session: Session, digest: str) -> None:
+    """Remember that the bundled file with this sha256 is not to be installed."""
+    key = REFUSED_PREFIX + digest[:32]
+    # Replace any row for the same file: the portable spelling of an upsert, two statements on a rare path.
+    session.execute(delete(_META).where(_META.c.key == key))
+    session.execute(insert(_META).values(key=key, value=digest))
+
+
+def was_removed(session: Session, deck_id: str) -> bool:
+    """Whether the user removed the bundled deck ``deck_id`` (and has not added it back)."""
+    key = REMOVED_PREFIX + deck_id
+    return session.execute(select(_META.c.key).where(_META.c.key == key)).first() is not None
+
+
+def record_removal(session: Session, deck_id: str) -> None:
+    """Remember that the user removed the bundled deck ``deck_id``, so it is not installed again."""
+    if not was_removed(session, deck_id):
+        session.execute(insert(_META).values(key=REMOVED_PREFIX + deck_id, value="1"))
+
+
+def forget_removal(session: Session, deck_id: str) -> None:
+    """Adding a deck by hand undoes an earlier removal of its bundled copy."""
+    session.execute(delete(_META).where(_META.c.key == REMOVED_PREFIX + deck_id))
