@@ -118,3 +118,32 @@ def test_status_on_a_current_database_does_not_import_fsrs_genanki_or_alembic(tm
     assert "HEAVY []" in out.stdout
 
 
+
+
+def test_database_failures_are_messages_and_programming_errors_keep_their_traceback() -> None:
+    """What the user's database can do (be unreachable, locked, refuse a row) is a one-line message; a bug in a
+    statement (CompileError, InvalidRequestError, ...) is not dressed up as bad data."""
+    from sqlalchemy.exc import CompileError, IntegrityError, InvalidRequestError, OperationalError
+
+    from srs.cli.common import translate
+
+    locked = translate(OperationalError("UPDATE progress", {}, Exception("database is locked")))
+    assert locked is not None and locked.message == "database error: database is locked"
+    duplicate = translate(IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed: learner.name")))
+    assert duplicate is not None and duplicate.message == "database error: UNIQUE constraint failed: learner.name"
+    assert translate(CompileError("no such column")) is None
+    assert translate(InvalidRequestError("not bound")) is None
+
+
+def test_a_programming_error_in_a_command_is_not_reported_as_a_database_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import InvalidRequestError
+
+    import srs.store.decks
+
+    def broken(*args: object) -> None:
+        raise InvalidRequestError("a bug, not the user's data")
+
+    monkeypatch.setattr(srs.store.decks, "list_decks", broken)
+    result = CliRunner().invoke(cli, ["deck", "list"])
+    assert isinstance(result.exception, InvalidRequestError) and "database error" not in result.output

@@ -160,6 +160,8 @@ def compare_and_set(session: Session, learner_id: int, writes: Sequence[Progress
 
 # -- answering --------------------------------------------------------------------------------------------------
 
+# Built once; each answer passes its values as parameters (building .values(...) per answer costs more than
+# running the statement).
 _REVIEW_INSERT = insert(_REVIEW)
 
 
@@ -206,12 +208,12 @@ def answer(session: Session, learner_id: int, seen: ProgressSnapshot, rating: Ra
     values = after.values() | {"leech": bool(result.leech or seen.leech), "updated_at": now}
     try:
         compare_and_set(session, learner_id, [ProgressWrite(seen, values)], ANSWERED_ELSEWHERE)
-        review_id = session.execute(_REVIEW_INSERT.values(
-            learner_id=learner_id, card_pk=seen.card_pk, rating=int(rating), reviewed_at=now,
-            duration_ms=max(0, min(int(duration_ms), MAX_DURATION_MS)), kind=result.kind,
-            interval_days=result.interval_days, prev_interval_days=result.prev_interval_days, origin="terminal",
-            prev_state=seen.to_json(),
-        )).inserted_primary_key[0]  # type: ignore[attr-defined]
+        review_id = session.execute(_REVIEW_INSERT, {
+            "learner_id": learner_id, "card_pk": seen.card_pk, "rating": int(rating), "reviewed_at": now,
+            "duration_ms": max(0, min(int(duration_ms), MAX_DURATION_MS)), "kind": result.kind,
+            "interval_days": result.interval_days, "prev_interval_days": result.prev_interval_days,
+            "origin": "terminal", "prev_state": seen.to_json(),
+        }).inserted_primary_key[0]  # type: ignore[attr-defined]
         session.commit()
     except (IntegrityError, ConflictError):
         session.rollback()
