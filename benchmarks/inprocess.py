@@ -2,7 +2,8 @@
 
 Prints one JSON object ``{"ours": seconds, "baseline": seconds, ...}`` (medians). Both sides run in the same
 process on the same database, after their imports, so the ratio is the cost of our code and SQL over the
-plain ``sqlite3`` doing the same work.
+plain ``sqlite3`` doing the same work. ``_api`` also finds the functions in the srs from before the storage
+refactor (``python -m benchmarks --before``), where they had other homes.
 """
 
 from __future__ import annotations
@@ -43,15 +44,36 @@ def _median(fn: Callable[[], Any], repeat: int, warmup: int = 2) -> tuple[float,
     return statistics.median(times), times
 
 
+def _api() -> dict[str, Any]:
+    """make_engine, load_settings, queue_state and collect_stats, wherever this srs keeps them, and what its review
+    screen runs the queue on (``open``: a session; before srs/store, a plain connection)."""
+    from sqlmodel import Session
+
+    try:
+        from srs.store.engine import make_engine
+        from srs.store.queue import queue_state
+        from srs.store.settings import load_settings
+        from srs.store.stats import collect_stats
+        opener: Any = Session
+    except ImportError:  # the layout before srs/store (--before)
+        from srs.db import make_engine  # type: ignore[no-redef]
+        from srs.queue import load_settings, queue_state  # type: ignore[no-redef]
+        from srs.stats import collect_stats  # type: ignore[no-redef]
+
+        def opener(engine: Any) -> Any:
+            return engine.connect()
+    return {"make_engine": make_engine, "load_settings": load_settings, "queue_state": queue_state,
+            "collect_stats": collect_stats, "open": opener}
+
+
 # -- the grade step ----------------------------------------------------------------------------------------------
 
 def grade(db: str, repeat: int) -> dict[str, Any]:
     """Answer the card on screen (durable commit) and fetch the next one with the counts its header shows, as
     ``srs review`` does per keypress."""
-    from srs.store.engine import make_engine
     from srs.review_service import DbReviewService
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = _api()["make_engine"](f"sqlite:///{db}")
     clock = [synth.NOW]
 
     def now() -> datetime:
@@ -133,7 +155,8 @@ def grade(db: str, repeat: int) -> dict[str, Any]:
         if i >= 3:
             baseline.append(time.perf_counter() - start)
     return {"ours": statistics.median(ours), "baseline": statistics.median(baseline),
-            "ours_p90": sorted(ours)[int(len(ours) * 0.9)]}
+            "ours_p90": sorted(ours)[int(len(ours) * 0.9)],
+            "ours_p99": statistics.quantiles(ours, n=100, method="inclusive")[98]}
 
 
 # -- building today's queue --------------------------------------------------------------------------------------
@@ -145,12 +168,11 @@ def queue(db: str, repeat: int) -> dict[str, Any]:
     from sqlalchemy import event
     from sqlmodel import Session
 
-    from srs.store.engine import make_engine
-    from srs.store.queue import queue_state
-    from srs.store.settings import load_settings
+    api = _api()
+    make_engine, queue_state, load_settings = api["make_engine"], api["queue_state"], api["load_settings"]
 
     def build(engine: Any) -> None:
-        with Session(engine) as session:
+        with api["open"](engine) as session:
             queue_state(session, 1, synth.NOW, settings)
 
     # The statements are captured on an engine of their own, so the measured one has no listener.
@@ -189,9 +211,8 @@ def stats(db: str, repeat: int) -> dict[str, Any]:
     """``stats.collect_stats`` against hand-written SQL for the same numbers (UTC learner, 4 am rollover)."""
     from sqlmodel import Session
 
-    from srs.store.engine import make_engine
-    from srs.store.settings import load_settings
-    from srs.store.stats import collect_stats
+    api = _api()
+    make_engine, load_settings, collect_stats = api["make_engine"], api["load_settings"], api["collect_stats"]
 
     engine = make_engine(f"sqlite:///{db}")
     with Session(engine) as session:
