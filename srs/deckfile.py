@@ -12,16 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from srs.deck_problems import Problems, Table, read_toml
 from srs.deckspec import CardSpec, CounterpointSpec, DeckSpec, SourceSpec, anki_guid
 from srs.errors import DeckFileError
 from srs.keypoints import KeyPoint, KeyPointError, parse_key_point
-from srs.toml_layout import Layout, Position, TooDeep, scan
 
 __all__ = [
     "MAX_KEY_POINTS", "MAX_TEXT", "SLUG", "CardSpec", "CounterpointSpec", "DeckReport", "DeckSpec", "ResponseCheck",
@@ -41,7 +40,6 @@ URL = re.compile(r"^https?://[^\s<>\"']+$")
 # Characters that could move the cursor, recolour the terminal or reorder text: refused in deck files.
 # Every C0/C1 control (Unicode category Cc) except tab and newline, and the bidi embedding/override controls.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # a key shown as it is; any other is quoted, so no control reaches a terminal
 
 # Allowed keys per table; True marks the required ones.
 DECK_KEYS = {"id": True, "name": True, "description": False, "version": True, "license": False, "credits": False,
@@ -54,86 +52,13 @@ COUNTERPOINT_KEYS = {"source": True, "view": True}
 ResponseCheck = Callable[[str, Sequence[KeyPoint]], list[str]]
 """Checks a card's own response against its key points: returns one line per point it misses (empty: all hit)."""
 
-_Path = tuple[str | int, ...]
-
 
 @dataclass(frozen=True)
 class DeckReport:
-    """A valid deck and what ``srs deck check`` should still warn about (``FILE:LINE: warning: ...``)."""
+    """A valid deck and what ``srs deck check`` should still warn about (``FILE:LINE:COL: warning: ...``)."""
 
     spec: DeckSpec
     warnings: tuple[str, ...] = ()
-
-
-class _Problems:
-    """Collects problems and warnings, each placed by its path in the document (see :mod:`srs.toml_layout`)."""
-
-    def __init__(self, name: str, layout: Layout) -> None:
-        self.name = name
-        self.layout = layout
-        self._items: list[tuple[Position, int, str]] = []
-        self._warnings: list[tuple[Position, int, str]] = []
-
-    def position(self, path: _Path, value: bool = True) -> Position:
-        """Where ``path`` starts (its value, when ``value``), or else its nearest enclosing table that does.
-
-        A missing ``[deck]`` goes at the top of the file; anything else with no place at the end of it.
-        """
-        for end in range(len(path), 0, -1):
-            found = (self.layout.values if value else self.layout.keys).get(path[:end])
-            if found:
-                return found
-            value = False  # an enclosing table is placed by its header
-        return (1, 1) if path[:1] == ("deck",) else self.layout.end
-
-    def _entry(self, message: str, path: _Path, label: str, field: str, at_key: bool,
-               kind: str = "") -> tuple[Position, int, str]:
-        line, col = where = self.position(path, value=not at_key)
-        parts = [f"{self.name}:{line}:{col}"] + [p for p in (kind, label, field) if p]
-        return where, len(self._items) + len(self._warnings), ": ".join(parts + [message])
-
-    def add(self, message: str, path: _Path = (), label: str = "", field: str = "", at_key: bool = False) -> None:
-        self._items.append(self._entry(message, path, label, field, at_key))
-
-    def warn(self, message: str, path: _Path = (), label: str = "", field: str = "") -> None:
-        self._warnings.append(self._entry(message, path, label, field, True, "warning"))
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @property
-    def items(self) -> list[str]:
-        """The problems, in the order of their place in the file."""
-        return [text for _, _, text in sorted(self._items)]
-
-    @property
-    def warnings(self) -> list[str]:
-        return [text for _, _, text in sorted(self._warnings)]
-
-
-@dataclass(frozen=True)
-class _Table:
-    """One table of the file (``[deck]``, a source, a card): where its problems go and how they are labelled."""
-
-    problems: _Problems
-    path: _Path
-    label: str
-
-    def add(self, message: str, key: str = "", index: int | None = None, at_key: bool = False,
-            show_index: bool = True) -> None:
-        """Report a problem with the table, its ``key`` or element ``index`` of that key's list.
-
-        Args:
-            at_key: Place it at the key (an unknown or repeated key) rather than at its value.
-            show_index: Name the element in the message (``key_points[1]``); when False the message names it.
-        """
-        path = self.path + ((key,) if key else ()) + ((index,) if index is not None else ())
-        name = key if _BARE_KEY.fullmatch(key) or not key else repr(key)
-        field = f"{name}[{index}]" if index is not None and show_index else name
-        self.problems.add(message, path, self.label, field, at_key)
-
-    def count(self) -> int:
-        return len(self.problems)
 
 
 def check_text(value: Any, limit: int, required: bool = True) -> str | None:
@@ -157,7 +82,7 @@ def _type_name(value: Any) -> str:
             dict: "a table", dt.date: "a date", dt.time: "a time"}.get(type(value), type(value).__name__)
 
 
-def _check_keys(table: dict[str, Any], spec: dict[str, bool], where: _Table) -> None:
+def _check_keys(table: dict[str, Any], spec: dict[str, bool], where: Table) -> None:
     """Unknown and missing keys; a misspelt required key (``reponse``) is one problem, not also a missing one."""
     missing = [key for key, required in spec.items() if required and key not in table]
     for key in table:
@@ -172,7 +97,7 @@ def _check_keys(table: dict[str, Any], spec: dict[str, bool], where: _Table) -> 
         where.add("is missing", key)
 
 
-def _check_field(table: dict[str, Any], key: str, where: _Table, limit: int = MAX_SHORT, required: bool = True,
+def _check_field(table: dict[str, Any], key: str, where: Table, limit: int = MAX_SHORT, required: bool = True,
                  slug: bool = False) -> None:
     if key not in table:
         return  # reported by _check_keys when required
@@ -186,7 +111,7 @@ def _check_field(table: dict[str, Any], key: str, where: _Table, limit: int = MA
         where.add(problem, key)
 
 
-def _string_list(table: dict[str, Any], key: str, where: _Table) -> list[str] | None:
+def _string_list(table: dict[str, Any], key: str, where: Table) -> list[str] | None:
     value = table.get(key)
     if value is None:
         return None
@@ -196,7 +121,7 @@ def _string_list(table: dict[str, Any], key: str, where: _Table) -> list[str] | 
     return list(value)
 
 
-def _source_refs(table: dict[str, Any], key: str, where: _Table,
+def _source_refs(table: dict[str, Any], key: str, where: Table,
                  source_ids: set[str] | None) -> tuple[str, ...] | None:
     """A list of source ids (a card's ``sources``, the deck's ``default_sources``), each one checked."""
     refs = _string_list(table, key, where)
@@ -207,42 +132,6 @@ def _source_refs(table: dict[str, Any], key: str, where: _Table,
             known = ", ".join(sorted(source_ids)) or "none defined"
             where.add(f"unknown source id {ref!r} (known: {known})", key, j, show_index=False)
     return tuple(refs)
-
-
-_TOML_AT = re.compile(r"(?P<message>.*) \(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)", re.S)
-
-
-def _read_toml(text: str, name: str) -> tuple[dict[str, Any], Layout]:
-    """Parse the text and find where everything in it is; any problem is one ``FILE:LINE:COL:`` line."""
-    if not text.strip():
-        raise DeckFileError([f"{name}: the file is empty; a deck file needs a [deck] table and [[cards]]"])
-    try:
-        layout = scan(text)  # before tomllib, which would recurse once per level of nesting
-    except TooDeep as exc:
-        line, col = exc.position
-        raise DeckFileError([f"{name}:{line}:{col}: nested more than {exc.limit} levels deep (tables, arrays, "
-                             "dotted keys); a deck file needs five at most"]) from None
-    try:
-        return tomllib.loads(text), layout
-    except RecursionError:  # the scan missed some nesting: still a message, never a traceback
-        raise DeckFileError([f"{name}: nested too deeply to read"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DeckFileError([_toml_error(str(exc), name, layout)]) from None
-
-
-def _toml_error(error: str, name: str, layout: Layout) -> str:
-    """tomllib's message, placed as ``FILE:LINE:COL:``: at the cause when the scan found it (a string never
-    closed, a key set twice), else where tomllib stopped."""
-    match = _TOML_AT.fullmatch(error)
-    message = match["message"] if match else error
-    where = (int(match["line"]), int(match["col"])) if match and match["line"] else layout.end
-    if message.startswith("Cannot") and layout.duplicates:
-        path, (line, col), first = layout.duplicates[0]
-        return f"{name}:{line}:{col}: invalid TOML: {path[-1]!r} is set twice (first at line {first[0]})"
-    if layout.unclosed is not None and layout.unclosed <= where:
-        line, col = layout.unclosed
-        return f"{name}:{line}:{col}: invalid TOML: this string is never closed ({message})"
-    return f"{name}:{where[0]}:{where[1]}: invalid TOML: {message}"
 
 
 def validate_deck(text: str, name: str = "<deck>", response_check: ResponseCheck | None = None) -> DeckReport:
@@ -259,14 +148,14 @@ def validate_deck(text: str, name: str = "<deck>", response_check: ResponseCheck
         DeckFileError: listing every problem, one line each and in file order, as
             ``FILE:LINE:COL: card 'ID': field: problem``.
     """
-    data, layout = _read_toml(text, name)
-    problems = _Problems(name, layout)
+    data, layout = read_toml(text, name)
+    problems = Problems(name, layout)
     for key in data:
         if key not in {"deck", "sources", "cards"}:
             problems.add(f"unknown top-level key {key!r} (allowed: deck, sources, cards)", (key,), at_key=True)
 
     deck = data.get("deck")
-    where = _Table(problems, ("deck",), "[deck]")
+    where = Table(problems, ("deck",), "[deck]")
     if not isinstance(deck, dict):
         problems.add("the [deck] table is missing" if deck is None else "[deck] must be a table", ("deck",),
                      at_key=True)
@@ -317,7 +206,7 @@ def _source_date(value: Any) -> str | None:
     return None
 
 
-def _parse_sources(raw: Any, problems: _Problems) -> tuple[list[SourceSpec], set[str] | None]:
+def _parse_sources(raw: Any, problems: Problems) -> tuple[list[SourceSpec], set[str] | None]:
     """The valid sources, and the id of every source that names one, valid or not: a card citing a broken source
     is not a second problem. The ids are None when a source has no id to read (the citations cannot be checked)."""
     if not isinstance(raw, list):
@@ -330,10 +219,10 @@ def _parse_sources(raw: Any, problems: _Problems) -> tuple[list[SourceSpec], set
         if not isinstance(src, dict) or not isinstance(src.get("id"), str):
             complete = False
         if not isinstance(src, dict):
-            _Table(problems, ("sources", i), f"source #{i + 1}").add("must be a table")
+            Table(problems, ("sources", i), f"source #{i + 1}").add("must be a table")
             continue
         sid = src.get("id")
-        where = _Table(problems, ("sources", i), f"source {sid!r}" if isinstance(sid, str) else f"source #{i + 1}")
+        where = Table(problems, ("sources", i), f"source {sid!r}" if isinstance(sid, str) else f"source #{i + 1}")
         before = where.count()
         _check_keys(src, SOURCE_KEYS, where)
         _check_field(src, "id", where, slug=True)
@@ -354,7 +243,7 @@ def _parse_sources(raw: Any, problems: _Problems) -> tuple[list[SourceSpec], set
     return sources, ids if complete else None
 
 
-def _parse_key_points(card: dict[str, Any], where: _Table) -> tuple[KeyPoint, ...]:
+def _parse_key_points(card: dict[str, Any], where: Table) -> tuple[KeyPoint, ...]:
     raw = card.get("key_points")
     if raw is None:
         return ()
@@ -386,7 +275,7 @@ def _parse_key_points(card: dict[str, Any], where: _Table) -> tuple[KeyPoint, ..
     return tuple(points)
 
 
-def _parse_cards(raw: Any, problems: _Problems, source_ids: set[str] | None,
+def _parse_cards(raw: Any, problems: Problems, source_ids: set[str] | None,
                  default_sources: tuple[str, ...]) -> list[tuple[int, CardSpec]]:
     """The valid cards, each with its index in the file."""
     if raw is None:
@@ -402,10 +291,10 @@ def _parse_cards(raw: Any, problems: _Problems, source_ids: set[str] | None,
     seen: dict[str, int] = {}
     for i, card in enumerate(raw):
         if not isinstance(card, dict):
-            _Table(problems, ("cards", i), f"card #{i + 1}").add("must be a table")
+            Table(problems, ("cards", i), f"card #{i + 1}").add("must be a table")
             continue
         cid = card.get("id")
-        where = _Table(problems, ("cards", i), f"card {cid!r}" if isinstance(cid, str) else f"card #{i + 1}")
+        where = Table(problems, ("cards", i), f"card {cid!r}" if isinstance(cid, str) else f"card #{i + 1}")
         before = where.count()
         _check_keys(card, CARD_KEYS, where)
         _check_field(card, "id", where, slug=True)
@@ -438,7 +327,7 @@ def _parse_cards(raw: Any, problems: _Problems, source_ids: set[str] | None,
     return cards
 
 
-def _parse_counterpoints(raw: Any, card: _Table, source_ids: set[str] | None) -> list[CounterpointSpec]:
+def _parse_counterpoints(raw: Any, card: Table, source_ids: set[str] | None) -> list[CounterpointSpec]:
     if not isinstance(raw, list):
         card.add("must be an array of tables ([[cards.counterpoints]])", "counterpoints")
         return []
@@ -448,8 +337,8 @@ def _parse_counterpoints(raw: Any, card: _Table, source_ids: set[str] | None) ->
             card.add("each counterpoint must be a table with source and view", "counterpoints", j)
             continue
         path = card.path + ("counterpoints", j)
-        _check_keys(cp, COUNTERPOINT_KEYS, _Table(card.problems, path, f"{card.label}: counterpoint"))
-        where = _Table(card.problems, path, card.label)
+        _check_keys(cp, COUNTERPOINT_KEYS, Table(card.problems, path, f"{card.label}: counterpoint"))
+        where = Table(card.problems, path, card.label)
         src, view = cp.get("source"), cp.get("view")
         if "source" in cp and not isinstance(src, str):
             where.add(f"counterpoint source must be a source id, not {_type_name(src)}", "source")

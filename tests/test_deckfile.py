@@ -424,9 +424,9 @@ def test_deep_nesting_is_refused_by_deck_check_and_deck_add_without_a_traceback(
 
 
 def test_nesting_the_scan_misses_still_gives_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    from srs import deckfile, toml_layout
+    from srs import deck_problems, toml_layout
 
-    monkeypatch.setattr(deckfile, "scan", lambda text: toml_layout.scan(text, max_depth=10**6))
+    monkeypatch.setattr(deck_problems, "scan", lambda text: toml_layout.scan(text, max_depth=10**6))
     with pytest.raises(DeckFileError, match="deep_arrays.toml: nested too deeply to read"):
         load_deck_file(BAD / "deep_arrays.toml")
 
