@@ -438,3 +438,62 @@ def test_nesting_up_to_the_limit_is_read() -> None:
     ok = "x = " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n"
     assert "unknown top-level key 'x'" in _problems(ok)[0]
     assert "d.toml:1:36: nested more than" in _problems(ok.replace("[", "[[", 1).replace("]", "]]", 1))[0]
+
+
+# --- The writer keeps the new fields ---
+
+FULL = """\
+[deck]
+id = "mine"
+name = "Mine"
+version = "2.0.0"
+default_sources = ["a"]
+
+[[sources]]
+id = "a"
+title = "A"
+date = 2018-05-21
+
+[[sources]]
+id = "b"
+title = "B"
+
+[[cards]]
+id = "own-line"
+situation = "The interview is ending."
+response = "Thank you; I am keen on this role."
+reasoning = "Yours."
+key_points = ["thank you | thanks", 'avoid: ask how I did | "did I do well"']
+personal = true
+
+[[cards]]
+id = "cited"
+situation = "S."
+response = "R."
+reasoning = "W."
+sources = ["b"]
+
+[[cards]]
+id = "uncited"
+situation = "S."
+response = "R."
+reasoning = "W."
+sources = []
+"""
+
+
+def test_writer_round_trips_key_points_personal_cards_and_default_sources() -> None:
+    spec = parse_deck_text(FULL)
+    text = dump_deck(spec)
+    assert parse_deck_text(text) == spec
+    assert 'default_sources = ["a"]' in text and "personal = true" in text
+    assert 'key_points = [\n  "thank you | thanks",\n  "avoid: ask how I did | \\"did I do well\\"",\n]' in text
+    cards = text.split("[[cards]]")[1:]
+    assert "sources" not in cards[0] and 'sources = ["b"]' in cards[1] and "sources = []" in cards[2]
+
+
+def test_writer_lists_sources_of_every_card_when_the_deck_has_no_default(deck_file: Path) -> None:
+    spec = load_deck_file(deck_file)
+    text = dump_deck(spec)
+    assert text.count("sources = [") == len(spec.cards)
+    assert "key_points" not in text and "personal" not in text and "default_sources" not in text
