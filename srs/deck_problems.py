@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from srs.errors import DeckFileError
-from srs.toml_layout import Layout, Position, TooDeep, scan
+from srs.toml_layout import Layout, Position, TooDeep, check_depth, scan
 
 __all__ = ["Problems", "Table", "read_toml"]
 
@@ -21,14 +21,30 @@ DocPath = tuple[str | int, ...]
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # a key shown as it is; any other is quoted, so no control reaches a terminal
 
 
-class Problems:
-    """Collects problems and warnings, each placed by its path in the document (see :mod:`srs.toml_layout`)."""
+# A problem as recorded: path, whether it is placed at the key, then the parts of its message.
+_Entry = tuple[DocPath, bool, str, str, str, str]
 
-    def __init__(self, name: str, layout: Layout) -> None:
+
+class Problems:
+    """Collects problems and warnings, each placed by its path in the document (see :mod:`srs.toml_layout`).
+
+    The places are looked up only when the lines are read, so a valid file with nothing to warn about is never
+    scanned for them.
+    """
+
+    def __init__(self, name: str, text: str) -> None:
         self.name = name
-        self.layout = layout
-        self._items: list[tuple[Position, int, str]] = []
-        self._warnings: list[tuple[Position, int, str]] = []
+        self._text = text
+        self._layout: Layout | None = None
+        self._items: list[_Entry] = []
+        self._warnings: list[_Entry] = []
+
+    @property
+    def layout(self) -> Layout:
+        """Where everything in the text is; scanned on first use."""
+        if self._layout is None:
+            self._layout = _layout_of(self._text)
+        return self._layout
 
     def position(self, path: DocPath, value: bool = True) -> Position:
         """Where ``path`` starts (its value, when ``value``), or else its nearest enclosing table that does.
@@ -42,35 +58,36 @@ class Problems:
             value = False  # an enclosing table is placed by its header
         return (1, 1) if path[:1] == ("deck",) else self.layout.end
 
-    def _entry(self, message: str, path: DocPath, label: str, field: str, at_key: bool,
-               kind: str = "") -> tuple[Position, int, str]:
-        line, col = where = self.position(path, value=not at_key)
-        parts = [f"{self.name}:{line}:{col}"] + [p for p in (kind, label, field) if p]
-        return where, len(self._items) + len(self._warnings), ": ".join(parts + [message])
-
     def add(self, message: str, path: DocPath = (), label: str = "", field: str = "", at_key: bool = False) -> None:
         """Record a problem: ``FILE:LINE:COL: label: field: message``, placed at ``path`` (its key if ``at_key``)."""
-        self._items.append(self._entry(message, path, label, field, at_key))
+        self._items.append((path, at_key, "", label, field, message))
 
     def warn(self, message: str, path: DocPath = (), label: str = "", field: str = "") -> None:
         """Record a warning: ``FILE:LINE:COL: warning: label: field: message``; it does not make the file invalid."""
-        self._warnings.append(self._entry(message, path, label, field, True, "warning"))
+        self._warnings.append((path, True, "warning", label, field, message))
 
     def __len__(self) -> int:
         return len(self._items)
 
+    def _lines(self, entries: list[_Entry]) -> list[str]:
+        placed = []
+        for seq, (path, at_key, *parts) in enumerate(entries):
+            line, col = where = self.position(path, value=not at_key)
+            placed.append((where, seq, ": ".join([f"{self.name}:{line}:{col}", *(p for p in parts if p)])))
+        return [text for _, _, text in sorted(placed)]
+
     @property
     def items(self) -> list[str]:
         """The problems, in the order of their place in the file."""
-        return [text for _, _, text in sorted(self._items)]
+        return self._lines(self._items)
 
     @property
     def warnings(self) -> list[str]:
         """The warnings, in the order of their place in the file."""
-        return [text for _, _, text in sorted(self._warnings)]
+        return self._lines(self._warnings)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Table:
     """One table of the file (``[deck]``, a source, a card): where its problems go and how they are labelled."""
 
@@ -99,22 +116,29 @@ class Table:
 _TOML_AT = re.compile(r"(?P<message>.*) \(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)", re.S)
 
 
-def read_toml(text: str, name: str) -> tuple[dict[str, Any], Layout]:
-    """Parse the text and find where everything in it is; any problem is one ``FILE:LINE:COL:`` line."""
+def _layout_of(text: str) -> Layout:
+    try:
+        return scan(text)
+    except TooDeep:  # check_depth let it through, so tomllib read it: place problems at the end rather than fail
+        return Layout(end=(text.count("\n") + 1, len(text) - text.rfind("\n")))
+
+
+def read_toml(text: str, name: str) -> dict[str, Any]:
+    """Parse the text; any problem is one ``FILE:LINE:COL:`` line."""
     if not text.strip():
         raise DeckFileError([f"{name}: the file is empty; a deck file needs a [deck] table and [[cards]]"])
     try:
-        layout = scan(text)  # before tomllib, which would recurse once per level of nesting
+        check_depth(text)  # before tomllib, which recurses once per level of nesting
     except TooDeep as exc:
         line, col = exc.position
-        raise DeckFileError([f"{name}:{line}:{col}: nested more than {exc.limit} levels deep (tables, arrays, "
-                             "dotted keys); a deck file needs five at most"]) from None
+        raise DeckFileError([f"{name}:{line}:{col}: nested more than {exc.limit} levels deep (arrays, tables, "
+                             "parts of a dotted key); a deck file needs five at most"]) from None
     try:
-        return tomllib.loads(text), layout
-    except RecursionError:  # the scan missed some nesting: still a message, never a traceback
+        return tomllib.loads(text)
+    except RecursionError:  # the check missed some nesting: still a message, never a traceback
         raise DeckFileError([f"{name}: nested too deeply to read"]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise DeckFileError([_toml_error(str(exc), name, layout)]) from None
+        raise DeckFileError([_toml_error(str(exc), name, _layout_of(text))]) from None
 
 
 def _toml_error(error: str, name: str, layout: Layout) -> str:

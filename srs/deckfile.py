@@ -13,7 +13,6 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +52,17 @@ ResponseCheck = Callable[[str, Sequence[KeyPoint]], list[str]]
 """Checks a card's own response against its key points: returns one line per point it misses (empty: all hit)."""
 
 
-@dataclass(frozen=True)
 class DeckReport:
-    """A valid deck and what ``srs deck check`` should still warn about (``FILE:LINE:COL: warning: ...``)."""
+    """A valid deck, and what ``srs deck check`` should still warn about."""
 
-    spec: DeckSpec
-    warnings: tuple[str, ...] = ()
+    def __init__(self, spec: DeckSpec, problems: Problems) -> None:
+        self.spec = spec
+        self._problems = problems
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per warning, ``FILE:LINE:COL: warning: ...``, in file order (placed on first use)."""
+        return tuple(self._problems.warnings)
 
 
 def check_text(value: Any, limit: int, required: bool = True) -> str | None:
@@ -148,8 +152,8 @@ def validate_deck(text: str, name: str = "<deck>", response_check: ResponseCheck
         DeckFileError: listing every problem, one line each and in file order, as
             ``FILE:LINE:COL: card 'ID': field: problem``.
     """
-    data, layout = read_toml(text, name)
-    problems = Problems(name, layout)
+    data = read_toml(text, name)
+    problems = Problems(name, text)
     for key in data:
         if key not in {"deck", "sources", "cards"}:
             problems.add(f"unknown top-level key {key!r} (allowed: deck, sources, cards)", (key,), at_key=True)
@@ -182,14 +186,14 @@ def validate_deck(text: str, name: str = "<deck>", response_check: ResponseCheck
         if not card.key_points:
             problems.warn("no key_points: typed answers cannot be graded", ("cards", i), f"card {card.id!r}")
 
-    if problems.items:
+    if len(problems):
         raise DeckFileError(problems.items)
     spec = DeckSpec(
         id=deck["id"], name=deck["name"], version=deck["version"], description=deck.get("description", ""),
         license=deck.get("license", ""), credits=deck.get("credits", ""), sources=tuple(sources),
         cards=tuple(card for _, card in cards), default_sources=default_sources,
     )
-    return DeckReport(spec=spec, warnings=tuple(problems.warnings))
+    return DeckReport(spec, problems)
 
 
 def parse_deck_text(text: str, name: str = "<deck>") -> DeckSpec:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from srs.deckfile import validate_deck
 from srs.errors import DeckFileError
-from srs.toml_layout import TooDeep, scan
+from srs.toml_layout import TooDeep, check_depth, scan
 from tests_support import GOOD
 
 TRICKY = "\n".join([
@@ -81,10 +81,32 @@ def test_the_scan_places_everything_in_the_bundled_deck() -> None:
         assert set(scan(text).keys) == expected - implicit
 
 
-def test_nesting_is_counted_without_recursion() -> None:
+@pytest.mark.parametrize("text,where", [
+    ("a = " + "[" * 100_000, (1, 37)),
+    ("a = " + "{b = " * 100_000, (1, 165)),
+    ("a = [" + '"]", [' * 100_000, (1, 197)),  # brackets in strings do not count
+    ("." . join(["a"] * 100_000) + " = 1", (1, 1)),
+    ("[" + '"a" . ' * 100_000 + "b]", (1, 2)),
+])
+def test_check_depth_refuses_deep_nesting_and_long_dotted_keys_without_recursion(text: str,
+                                                                                 where: tuple[int, int]) -> None:
     with pytest.raises(TooDeep) as info:
+        check_depth(text)
+    assert info.value.position == where
+
+
+@pytest.mark.parametrize("text", [
+    "a = " + "[" * 32 + "]" * 32,
+    'a = "' + "[" * 100 + '"\nb = """\n' + "{" * 100 + '"""\n# ' + "[" * 100,
+    "v = [1.5, 2.5, 3.5]\nt = 1979-05-27T07:32:00.999Z\n" + ".".join(["k"] * 32) + " = 1",
+])
+def test_check_depth_lets_ordinary_nesting_through(text: str) -> None:
+    check_depth(text)
+
+
+def test_scan_follows_no_path_without_end() -> None:
+    with pytest.raises(TooDeep):
         scan("a = " + "[" * 100_000)
-    assert info.value.position == (1, 36)
 
 
 @settings(max_examples=300, deadline=None)
