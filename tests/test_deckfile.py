@@ -230,6 +230,16 @@ def test_deck_check_prints_warnings_on_stderr_and_exits_zero(tmp_path: Path) -> 
     assert "ok (deck 'mini'" in result.stdout and "no key_points" not in result.stdout
 
 
+def test_deck_add_accepts_a_deck_whose_cards_have_no_key_points_and_says_nothing_of_it(tmp_path: Path) -> None:
+    from srs.cli import cli
+
+    path = tmp_path / "d.toml"
+    path.write_text(GOOD)
+    result = CliRunner().invoke(cli, ["deck", "add", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "deck 'mini' added: 1 new" in result.stderr and "key_points" not in result.stderr
+
+
 def _substring_check(response: str, points: Sequence[KeyPoint]) -> list[str]:
     """A stand-in for the answer matcher: a point is hit when one alternative appears in the response."""
     return [f"misses key point {p.label!r}" for p in points
