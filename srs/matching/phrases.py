@@ -90,6 +90,7 @@ class Answer:
         self._fuzzy_keys: list[str] | None = None
         self._fuzzy_positions: list[list[int]] = []
         self._near: dict[tuple[str, str], list[int]] = {}
+        self._found: dict[_Term, list[int]] = {}
 
     def _candidates(self) -> tuple[list[str], list[list[int]]]:
         """Keys and stems to compare for typos, each with its positions; adjacent pairs joined are included."""
@@ -107,18 +108,24 @@ class Answer:
 
     def positions(self, term: _Term) -> list[int]:
         """Where the answer has this word (same stem, or a small typo of it), in the polarity it needs."""
+        found = self._found.get(term)
+        if found is None:
+            found = self._found[term] = self._look_up(term)
+        return found
+
+    def _look_up(self, term: _Term) -> list[int]:
         exact = [i for i in self._by_stem.get(term.stem, ()) if self.words[i].negated == term.negated]
         if exact:
             return exact
-        edits = _max_edits(term.key)
-        if not edits:
+        if not _max_edits(term.key):
             return []
         cache_key = (term.key, term.stem)
         if cache_key not in self._near:
             keys, positions = self._candidates()
             found: set[int] = set()
             for probe in {term.key, term.stem}:
-                if len(probe) < MIN_FUZZY_LETTERS:
+                edits = _max_edits(probe)
+                if not edits:
                     continue
                 for choice, _, index in process.extract(probe, keys, scorer=OSA.distance,
                                                         score_cutoff=edits, limit=None):
@@ -174,9 +181,12 @@ def find(answer: Answer, phrase: Phrase) -> list[int] | None:
         return None
     if phrase.in_a_row:
         return _in_a_row(answer, phrase)
-    lists = [answer.positions(term) for term in phrase.terms]
-    if not all(lists):
-        return None
+    lists = []
+    for term in phrase.terms:
+        positions = answer.positions(term)
+        if not positions:
+            return None
+        lists.append(positions)
     return _closest(lists, 3 * len(phrase.terms) + 3)
 
 

@@ -28,6 +28,8 @@ __all__ = ["Word", "read_words", "stem", "word_count"]
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’‘ʼ`][^\W_]+)*|[.,;:!?\n—–]|(?<!\S)-+(?!\S)")
 _WORD = re.compile(r"[^\W_]+(?:['’‘ʼ`][^\W_]+)*")
+# A terminal escape sequence (CSI or OSC), read as a space like any other control character.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?)?")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 # "dont" and friends, as typed without the apostrophe.
@@ -62,6 +64,9 @@ _MULTI_CUES = (
     ("rather", "than"), ("instead", "of"), ("steer", "clear", "of"), ("steer", "clear"), ("stay", "away", "from"),
     ("keep", "away", "from"), ("hold", "off", "on"), ("hold", "off"), ("leave", "out"), ("no", "longer"),
 )
+_MULTI_CUES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _cue in _MULTI_CUES:
+    _MULTI_CUES_BY_FIRST.setdefault(_cue[0], []).append(_cue)
 _NOT_CUE_AFTER = {"not": frozenset({"only", "just", "merely", "least"}), "no": frozenset({"matter"})}
 _NOT_CUE_BEFORE = {"not": frozenset({"or"}), "no": frozenset({"a", "an", "the", "that", "this", "yes", "or"})}
 # Words that end a negation's clause, and subjects that start a new clause after "and"/"or".
@@ -97,6 +102,8 @@ class Word:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower().replace("`", "'")
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_APOSTROPHES)
 
@@ -130,7 +137,7 @@ def _keys(token: str) -> list[str]:
 def _cue_length(keys: list[str], i: int) -> int:
     """How many words starting at ``keys[i]`` form a negation cue (0: none)."""
     key = keys[i]
-    for cue in _MULTI_CUES:
+    for cue in _MULTI_CUES_BY_FIRST.get(key, ()):
         if tuple(keys[i:i + len(cue)]) == cue:
             return len(cue)
     if key not in _CUES:
@@ -157,7 +164,7 @@ def read_words(text: str, *, cues: bool = True) -> list[Word]:
     sources: list[int] = []
     breaks: set[int] = set()  # a clause boundary just before keys[i]
     source = 0
-    for match in _TOKEN.finditer(unicodedata.normalize("NFKC", text)):
+    for match in _TOKEN.finditer(unicodedata.normalize("NFKC", _ESCAPE.sub(" ", text))):
         token = match.group()
         if not (token[0].isalnum()):
             breaks.add(len(keys))

@@ -1,0 +1,357 @@
+"""The answer matcher: what does not matter (case, punctuation, order, inflection, typos, alternatives), what does
+(negation, polarity of avoid points, required words), the suggested rating and the timing allowances."""
+
+from __future__ import annotations
+
+import pytest
+
+from srs.keypoints import KeyPoint, parse_key_point
+from srs.matcher import (
+    MAX_ANSWER_CHARS,
+    check_answer,
+    missing_points,
+    speaking_seconds,
+    typing_allowance_seconds,
+)
+
+HESITATIONS = parse_key_point("hesitations | concerns | reservations | doubts")
+ABOUT_ME = parse_key_point("about hiring me | about me | about my candidacy")
+NOT_HOW_I_DID = parse_key_point("avoid: ask whether I answered satisfactorily | ask how I did")
+CARD = [HESITATIONS, ABOUT_ME, NOT_HOW_I_DID]
+
+
+def hit(answer: str, point: KeyPoint) -> bool:
+    return check_answer(answer, [point]).points[0].hit
+
+
+# --- what does not matter -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [
+    "What hesitations do you have about hiring me?",
+    "WHAT HESITATIONS DO YOU HAVE ABOUT HIRING ME",
+    "what hesitations do you have about hiring me",
+    "what...hesitations -- do you have; about hiring me!!",
+    "About hiring me: what hesitations do you have?",
+])
+def test_case_punctuation_and_order_do_not_matter(answer: str) -> None:
+    result = check_answer(answer, [HESITATIONS, ABOUT_ME])
+    assert [p.hit for p in result.points] == [True, True]
+
+
+@pytest.mark.parametrize("answer", [
+    "Do you have a hesitation about hiring me?",
+    "Any concern about me?",
+    "Are you hesitating about hiring me?",
+    "Is anything making you hesitate about my candidacy?",
+    "Would you have reserved feelings about me?",
+])
+def test_inflection_does_not_matter(answer: str) -> None:
+    assert hit(answer, HESITATIONS)
+
+
+def test_irregular_verbs_match_their_base_form() -> None:
+    told = parse_key_point("tell them you are interested")
+    assert hit("I told them I was interested", told)
+    did = parse_key_point("ask how I did")
+    assert hit("I asked how I'd done", did)
+
+
+@pytest.mark.parametrize("answer", [
+    "What hesitatons do you have?",  # a letter missing
+    "What hesitaitons do you have?",  # two letters swapped, one doubled
+    "Any reservatoins?",  # a transposition
+    "Any concrens?",
+    "Any douts?",
+])
+def test_small_typos_do_not_matter(answer: str) -> None:
+    assert hit(answer, HESITATIONS)
+
+
+@pytest.mark.parametrize("answer", [
+    "Any hxsxtatxons?",  # three edits
+    "Any dbts?",  # two edits in a short word
+])
+def test_larger_typos_miss(answer: str) -> None:
+    assert not hit(answer, HESITATIONS)
+
+
+def test_words_under_four_letters_must_be_exact() -> None:
+    point = parse_key_point("ask how I did")
+    assert hit("ask how I did", point)
+    assert not hit("ask who I did", point)  # 'who' is one edit from 'how', but short words are never fuzzy
+    assert not hit("asks hew I did", point)
+
+
+def test_a_short_word_typo_needs_its_first_letter() -> None:
+    bold = parse_key_point("bold")
+    assert hit("it is a bodl move", bold)  # a transposition inside
+    assert not hit("it is a hold move", bold)  # another word, one letter off at the start
+
+
+@pytest.mark.parametrize("answer", [
+    "What concerns do you have about me?",
+    "Any reservations about my candidacy?",
+    "What doubts do you have about hiring me?",
+])
+def test_any_listed_alternative_hits(answer: str) -> None:
+    result = check_answer(answer, [HESITATIONS, ABOUT_ME])
+    assert result.hits == 2
+
+
+def test_joined_or_split_compound_words_match() -> None:
+    upbeat = parse_key_point("upbeat line")
+    assert hit("end on an up-beat line", upbeat)
+    assert hit("end on an up beat line", upbeat)
+
+
+# --- required words ---------------------------------------------------------------------------------------
+
+
+def test_function_words_are_not_required_when_a_phrase_has_content_words() -> None:
+    assert hit("Any hesitations about hiring someone like me?", ABOUT_ME)
+    assert hit("Is there anything holding you back from hiring me?", ABOUT_ME)
+
+
+def test_a_phrase_of_function_words_only_must_appear_in_a_row() -> None:
+    about_me = parse_key_point("about me")
+    assert hit("What doubts do you have about me?", about_me)
+    assert not hit("What doubts do you have about hiring me?", about_me)  # 'about me' is not said
+    assert not hit("Tell me about the role", about_me)
+    assert hit("What doubts do you have about hiring me?", ABOUT_ME)  # the point's other phrasing is
+
+
+def test_about_the_role_does_not_hit_about_me() -> None:
+    assert not hit("What hesitations do you have about the role?", ABOUT_ME)
+
+
+def test_required_words_far_apart_do_not_make_a_phrase() -> None:
+    point = parse_key_point("firm handshake")
+    assert hit("a handshake that is firm", point)
+    far = "a firm " + "word " * 20 + "handshake"
+    assert not hit(far, point)
+
+
+# --- negation ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [
+    "I would not ask about hesitations",
+    "I wouldn't ask about hesitations",
+    "I wouldnt ask about hesitations",
+    "Don't ask about hesitations",
+    "dont ask about hesitations",
+    "Do not ask about hesitations",
+    "Never ask about their hesitations",
+    "I won't ask about hesitations",
+    "Avoid asking about hesitations",
+    "Skip the question about hesitations",
+    "Close without asking about hesitations",
+    "Close with a line of interest rather than asking about hesitations",
+    "Close with a line of interest instead of asking about hesitations",
+    "Refrain from asking about hesitations",
+    "Steer clear of hesitations",
+    "I don’t ask about hesitations",  # a typographic apostrophe
+])
+def test_a_negated_mention_does_not_hit(answer: str) -> None:
+    assert not hit(answer, HESITATIONS)
+
+
+@pytest.mark.parametrize("answer", [
+    "I would not ask how I did, but I would ask about hesitations",
+    "Don't ask how you did; ask about hesitations.",
+    "Don't ask how you did. Ask about hesitations.",
+    "Don't ask how you did, ask about hesitations.",
+    "Don't ask how you did and instead ask about hesitations.",
+    "Don't ask how you did because hesitations matter more",
+    "I wouldn't ask how I did and I would ask about hesitations",
+    "Ask about hesitations instead of asking how you did",
+])
+def test_a_mention_outside_the_negations_scope_hits(answer: str) -> None:
+    assert hit(answer, HESITATIONS)
+
+
+def test_two_negations_in_one_clause_cancel_out() -> None:
+    assert hit("Don't skip asking about hesitations", HESITATIONS)
+    assert hit("Never avoid the question about doubts", HESITATIONS)
+
+
+@pytest.mark.parametrize("answer", [
+    "Not only hesitations matter here",
+    "Ask whether or not they have hesitations",
+    "Ask about hesitations; a no from them is not the end",
+])
+def test_words_that_look_like_negation_but_are_not(answer: str) -> None:
+    assert hit(answer, HESITATIONS)
+
+
+def test_a_comma_right_after_the_cue_keeps_the_scope() -> None:
+    assert not hit("Never, ever ask about hesitations", HESITATIONS)
+
+
+def test_a_key_point_that_contains_a_negation_needs_it_in_the_answer() -> None:
+    not_afraid = parse_key_point("not afraid of the answer | unafraid of the answer")
+    assert hit("You're not afraid of what the answer might be", not_afraid)
+    assert hit("you aren't afraid of hearing the answer", not_afraid)
+    assert not hit("You're afraid of the answer", not_afraid)
+    no_questions = parse_key_point("no questions left")
+    assert hit("You have no more questions left about the role", no_questions)
+    assert not hit("You still have questions left", no_questions)
+
+
+# --- avoid points -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", [
+    "Don't ask how you did.",
+    "Never ask whether you answered satisfactorily",
+    "I would avoid asking how I did",
+    "Instead of asking how I did, I'd say I'm interested",
+    "Close with a line of interest without asking how you did",
+])
+def test_an_avoid_point_is_hit_by_an_answer_that_rejects_it(answer: str) -> None:
+    result = check_answer(answer, [NOT_HOW_I_DID])
+    assert result.points[0].hit
+    assert result.suggested_rating == 3
+
+
+@pytest.mark.parametrize("answer", [
+    "Ask how you did.",
+    "Ask them whether you answered satisfactorily",
+    "Don't leave yet: ask how you did",  # the negation's clause ends at the colon
+    "Say you're interested and thank them",  # does not mention it at all
+])
+def test_an_avoid_point_is_missed_by_recommending_it_or_not_mentioning_it(answer: str) -> None:
+    assert not hit(answer, NOT_HOW_I_DID)
+
+
+def test_an_avoid_point_that_contains_a_negation_turns_around() -> None:
+    keep_note = parse_key_point("avoid: skip the thank-you note")
+    assert hit("Send a thank-you note", keep_note)
+    assert hit("Don't skip the thank-you note", keep_note)
+    assert not hit("Skip the thank-you note", keep_note)
+
+
+# --- the result -------------------------------------------------------------------------------------------
+
+
+def test_matched_shows_the_answers_words_with_their_negation() -> None:
+    result = check_answer("any CONCERNS about me? Don't ask how you did.", CARD)
+    assert [p.matched for p in result.points] == ["CONCERNS", "about me", "Don't ask how you did"]
+    assert check_answer("nothing relevant", CARD).points[0].matched is None
+
+
+def test_matched_text_never_carries_control_characters() -> None:
+    result = check_answer("\x1b[31mhesitations\x1b[0m about\x07 me\x00", CARD)
+    assert result.points[0].hit and result.points[1].hit
+    for point in result.points:
+        assert point.matched is None or all(ch.isprintable() for ch in point.matched)
+
+
+@pytest.mark.parametrize("answer", ["", "   ", "\n\t", "?!.,"])
+def test_an_empty_answer_hits_nothing_and_suggests_again(answer: str) -> None:
+    result = check_answer(answer, CARD)
+    assert result.hits == 0 and result.total == 3
+    assert result.suggested_rating == 1
+
+
+@pytest.mark.parametrize("answer", [
+    "Quelles réservations avez-vous about me?",  # accents do not get in the way
+    "Ｈｅｓｉｔａｔｉｏｎｓ about me",  # full-width letters read as plain ones
+    "💼 hesitations about me 🙂",
+    "HESITATIONS ABOUT ME",
+])
+def test_unicode_answers_are_read(answer: str) -> None:
+    assert check_answer(answer, [HESITATIONS, ABOUT_ME]).hits == 2
+
+
+def test_accents_in_the_key_point_do_not_matter() -> None:
+    resume = parse_key_point("résumé")
+    assert hit("bring your resume", resume)
+    assert hit("bring your RÉSUMÉ", resume)
+
+
+def test_answers_in_other_scripts_hit_nothing_without_error() -> None:
+    result = check_answer("Какие у вас сомнения? 你有什么顾虑吗？", CARD)
+    assert result.hits == 0 and result.suggested_rating == 1
+
+
+def test_a_very_long_answer_is_read_only_up_to_the_cap() -> None:
+    filler = "and so on " * (MAX_ANSWER_CHARS // 10)
+    late = filler + " hesitations about me"
+    assert len(late) > MAX_ANSWER_CHARS
+    assert check_answer(late, [HESITATIONS]).hits == 0
+    early = "hesitations about me " + filler * 100  # a megabyte or so
+    result = check_answer(early, [HESITATIONS, ABOUT_ME])
+    assert result.hits == 2
+
+
+def test_results_are_deterministic() -> None:
+    answer = "Rather than asking whether you answered satisfactorily, ask what doubts they have about hiring you."
+    first = check_answer(answer, CARD)
+    assert all(check_answer(answer, CARD) == first for _ in range(5))
+    assert first.hits == 3
+
+
+# --- the suggested rating ---------------------------------------------------------------------------------
+
+REFERENCE = 'Ask: "What hesitations do you have about hiring me?"'  # 9 words
+
+
+def test_every_point_hit_is_good() -> None:
+    assert check_answer("Any concerns about me? I won't ask how I did.", CARD).suggested_rating == 3
+
+
+def test_every_point_hit_quickly_is_easy() -> None:
+    allowance = typing_allowance_seconds(REFERENCE)
+    answer = "Any concerns about me? I won't ask how I did."
+    assert check_answer(answer, CARD, answer_seconds=allowance, reference=REFERENCE).suggested_rating == 4
+    assert check_answer(answer, CARD, answer_seconds=allowance + 0.1, reference=REFERENCE).suggested_rating == 3
+    assert check_answer(answer, CARD, answer_seconds=1.0).suggested_rating == 3  # no reference: never Easy
+
+
+def test_a_quick_but_incomplete_answer_is_not_easy() -> None:
+    result = check_answer("Any concerns about me?", CARD, answer_seconds=1.0, reference=REFERENCE)
+    assert result.suggested_rating == 2
+
+
+@pytest.mark.parametrize(("answer", "hits", "rating"), [
+    ("Any concerns about me?", 2, 2),  # 2 of 3: at least half
+    ("Any concerns?", 1, 1),  # 1 of 3
+    ("Thank them and leave.", 0, 1),
+])
+def test_partial_answers(answer: str, hits: int, rating: int) -> None:
+    result = check_answer(answer, CARD)
+    assert (result.hits, result.suggested_rating) == (hits, rating)
+
+
+def test_half_of_an_even_number_of_points_is_hard() -> None:
+    result = check_answer("Any concerns?", [HESITATIONS, ABOUT_ME])
+    assert (result.hits, result.total, result.suggested_rating) == (1, 2, 2)
+
+
+def test_a_card_without_key_points_suggests_good_for_any_answer_and_again_for_none() -> None:
+    assert check_answer("Something thoughtful", []).suggested_rating == 3
+    assert check_answer("Something thoughtful", [], answer_seconds=0.5, reference="x").suggested_rating == 3
+    assert check_answer("  ", []).suggested_rating == 1
+    assert check_answer("anything", []).total == 0
+
+
+# --- timing and the deck check ----------------------------------------------------------------------------
+
+
+def test_speaking_time_is_at_150_words_a_minute() -> None:
+    assert speaking_seconds(REFERENCE) == pytest.approx(9 * 60 / 150)
+    assert speaking_seconds("Don't press; close.") == pytest.approx(3 * 60 / 150)
+    assert speaking_seconds("") == 0
+
+
+def test_typing_allowance_is_40_words_a_minute_plus_thinking_time() -> None:
+    assert typing_allowance_seconds(REFERENCE) == pytest.approx(9 * 60 / 40 + 5)
+    assert typing_allowance_seconds(REFERENCE) > speaking_seconds(REFERENCE)
+
+
+def test_missing_points_lists_the_labels_a_response_misses() -> None:
+    assert missing_points(REFERENCE, CARD) == ["avoid: ask whether I answered satisfactorily / ask how I did"]
+    assert missing_points("Any doubts about me? Don't ask how you did.", CARD) == []
+    assert missing_points("anything", []) == []
