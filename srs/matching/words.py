@@ -3,8 +3,8 @@
 An answer and a key point's alternative go through the same reading, so that "not afraid" in a key point and
 "you're not afraid" in an answer agree. The steps:
 
-* Unicode is normalized (NFKC), case folded and accents dropped ("Résumé" reads as "resume"); only letters and
-  digits make words, so no control character ever reaches a word.
+* Terminal escape sequences read as spaces; Unicode is normalized (NFKC), case folded and accents dropped
+  ("Résumé" reads as "resume"); only letters and digits make words, so no control character reaches a word.
 * Contractions are opened: "don't" and "dont" read as "do not", "you're" as "you"; a few irregular verbs are
   mapped to their base form ("did" -> "do", "told" -> "tell"), then the English Snowball stemmer reduces
   inflections ("hesitations" and "hesitation" both -> "hesit").
