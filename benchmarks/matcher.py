@@ -84,7 +84,7 @@ def speed(repeat: int) -> None:
 
 def agreement(path: Path, show_misses: bool) -> None:
     """Print exact and within-one agreement with the labelled ratings, tuning and held-out parts apart."""
-    from tests.labelled import load_labelled  # the loader the regression test uses too
+    from tests.labelled import load_labelled  # the loader the regression test uses too (run from the root)
 
     items = load_labelled(path)
     for part, held_out in (("tuning", False), ("held-out", True)):

@@ -132,6 +132,12 @@ def test_required_words_far_apart_do_not_make_a_phrase() -> None:
     assert not hit(far, point)
 
 
+def test_the_closest_occurrences_are_the_ones_matched() -> None:
+    point = parse_key_point("firm handshake")
+    result = check_answer("a handshake, then later a firm smile and a firm handshake", [point])
+    assert result.points[0].matched == "firm handshake"
+
+
 # --- negation ---------------------------------------------------------------------------------------------
 
 

@@ -147,30 +147,25 @@ def _in_a_row(answer: Answer, phrase: Phrase) -> list[int] | None:
 
 
 def _closest(lists: Sequence[list[int]], window: int) -> list[int] | None:
-    """One position from each list, all within ``window`` words of each other, as close as possible."""
+    """One position from each list, spanning fewer than ``window`` words, as close together as possible."""
     events = sorted((pos, which) for which, positions in enumerate(lists) for pos in positions)
-    need = len(lists)
-    counts = [0] * need
-    covered = 0
-    left = 0
-    best: tuple[int, int] | None = None
+    counts = [0] * len(lists)
+    covered = left = 0
+    best: tuple[int, int, int] | None = None  # span, first and last event
     for right, (pos, which) in enumerate(events):
         counts[which] += 1
-        if counts[which] == 1:
-            covered += 1
-        while covered == need:
+        covered += counts[which] == 1
+        while covered == len(lists):
             span = pos - events[left][0]
-            if span < window and (best is None or span < best[1] - best[0]):
-                best = (left, right)
-            lpos, lwhich = events[left]
-            counts[lwhich] -= 1
-            if counts[lwhich] == 0:
-                covered -= 1
+            if span < window and (best is None or span < best[0]):
+                best = (span, left, right)
+            counts[events[left][1]] -= 1
+            covered -= counts[events[left][1]] == 0
             left += 1
     if best is None:
         return None
     chosen: dict[int, int] = {}
-    for pos, which in events[best[0]:best[1] + 1]:
+    for pos, which in events[best[1]:best[2] + 1]:
         chosen.setdefault(which, pos)
     return sorted(chosen.values())
 
