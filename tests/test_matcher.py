@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from srs.keypoints import KeyPoint, parse_key_point
 from srs.matcher import (
@@ -290,6 +292,16 @@ def test_a_very_long_answer_is_read_only_up_to_the_cap() -> None:
     early = "hesitations about me " + filler * 100  # a megabyte or so
     result = check_answer(early, [HESITATIONS, ABOUT_ME])
     assert result.hits == 2
+
+
+@given(st.text(max_size=300))
+def test_any_text_gives_a_well_formed_result(answer: str) -> None:
+    result = check_answer(answer, CARD, answer_seconds=1.0, reference=REFERENCE)
+    assert 1 <= result.suggested_rating <= 4
+    assert 0 <= result.hits <= result.total == 3
+    for point in result.points:
+        assert (point.matched is not None) == point.hit
+        assert point.matched is None or all(ch.isprintable() for ch in point.matched)
 
 
 def test_results_are_deterministic() -> None:
