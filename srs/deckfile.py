@@ -1,27 +1,36 @@
-"""Deck files: read, validate and describe them.
+"""Deck files: read and validate them, reporting every problem with its place in the file.
 
 A deck file is TOML with a ``[deck]`` table, ``[[sources]]`` and ``[[cards]]`` (format in ``decks/README.md``).
 A deck file from a stranger is untrusted input, so :func:`load_deck_file` checks everything before anything
-touches the database, and reports *every* problem, one line each, as ``FILE:LINE: card ID: field: problem``.
+touches the database, and reports *every* problem, one line each, as ``FILE:LINE: card 'ID': field: problem``.
+The records it returns live in :mod:`srs.deckspec` (re-exported here).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import datetime as dt
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from srs.deckspec import CardSpec, CounterpointSpec, DeckSpec, SourceSpec, anki_guid
 from srs.errors import DeckFileError
+from srs.keypoints import KeyPoint, KeyPointError, parse_key_point
+
+__all__ = [
+    "MAX_KEY_POINTS", "MAX_TEXT", "SLUG", "CardSpec", "CounterpointSpec", "DeckReport", "DeckSpec", "ResponseCheck",
+    "SourceSpec", "anki_guid", "check_deck_file", "check_text", "load_deck_file", "parse_deck_text",
+    "validate_deck",
+]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TEXT = 10_000  # characters in one card field
 MAX_SHORT = 300  # names, titles, authors
 MAX_CARDS = 200_000
+MAX_KEY_POINTS = 6  # facets of one answer, not a list to recite
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 VERSION = re.compile(r"^\d{1,6}(\.\d{1,6}){0,2}$")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -30,105 +39,37 @@ URL = re.compile(r"^https?://[^\s<>\"']+$")
 # Every C0/C1 control (Unicode category Cc) except tab and newline, and the bidi embedding/override controls.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-DECK_KEYS = {"id": True, "name": True, "description": False, "version": True, "license": False, "credits": False}
+# Allowed keys per table; True marks the required ones.
+DECK_KEYS = {"id": True, "name": True, "description": False, "version": True, "license": False, "credits": False,
+             "default_sources": False}
 SOURCE_KEYS = {"id": True, "title": True, "author": False, "date": False, "url": False}
-CARD_KEYS = {
-    "id": True,
-    "situation": True,
-    "response": True,
-    "reasoning": True,
-    "sources": True,
-    "tags": False,
-    "counterpoints": False,
-}
+CARD_KEYS = {"id": True, "situation": True, "response": True, "reasoning": True, "sources": False, "tags": False,
+             "key_points": False, "personal": False, "counterpoints": False}
 COUNTERPOINT_KEYS = {"source": True, "view": True}
 
+ResponseCheck = Callable[[str, Sequence[KeyPoint]], list[str]]
+"""Checks a card's own response against its key points: returns one line per point it misses (empty: all hit)."""
 
-@dataclass(frozen=True)
-class SourceSpec:
-    id: str
-    title: str
-    author: str = ""
-    date: str = ""
-    url: str = ""
+_Path = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
-class CounterpointSpec:
-    source: str
-    view: str
+class DeckReport:
+    """A valid deck and what ``srs deck check`` should still warn about (``FILE:LINE: warning: ...``)."""
 
-
-@dataclass(frozen=True)
-class CardSpec:
-    id: str
-    situation: str
-    response: str
-    reasoning: str
-    sources: tuple[str, ...]
-    tags: tuple[str, ...] = ()
-    counterpoints: tuple[CounterpointSpec, ...] = ()
-
-    @cached_property
-    def content_hash(self) -> str:
-        """Hash of the card's text and metadata: tells whether an update changed anything."""
-        payload = [self.id, self.situation, self.response, self.reasoning, self.sources, self.tags,
-                   [[c.source, c.view] for c in self.counterpoints]]
-        return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class DeckSpec:
-    """A validated deck file (or a deck read back from the database, for export)."""
-
-    id: str
-    name: str
-    version: str
-    description: str = ""
-    license: str = ""
-    credits: str = ""
-    sources: tuple[SourceSpec, ...] = ()
-    cards: tuple[CardSpec, ...] = field(default=())
-
-    def header_hash(self) -> str:
-        payload = [self.id, self.name, self.version, self.description, self.license, self.credits,
-                   [asdict(s) for s in self.sources]]
-        return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
-
-    def content_hash(self) -> str:
-        """Hash of the whole deck: equal hashes mean an import would change nothing."""
-        h = hashlib.sha256(self.header_hash().encode())
-        for card in self.cards:
-            h.update(card.content_hash.encode())
-        return h.hexdigest()
-
-
-def anki_guid(deck_id: str, card_id: str) -> str:
-    """Anki note GUID from the deck and card ids, never the text: ``genanki.guid_for("srs", deck, card)``.
-
-    Re-implemented here (same bytes as genanki's) so that importing a deck does not load genanki.
-    """
-    digest = hashlib.sha256(f"srs__{deck_id}__{card_id}".encode()).digest()[:8]
-    number = int.from_bytes(digest, "big")
-    table = (
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
-    )
-    out: list[str] = []
-    while number > 0:
-        number, rest = divmod(number, len(table))
-        out.append(table[rest])
-    return "".join(reversed(out))
+    spec: DeckSpec
+    warnings: tuple[str, ...] = ()
 
 
 class _Problems:
-    """Collects problems with the file name and the best line number we can find."""
+    """Collects problems and warnings, each with the file name and the best line we can find for its place."""
 
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.lines = text.splitlines()
         self.items: list[str] = []
-        self._card_lines = self._header_lines("cards")
-        self._source_lines = self._header_lines("sources")
+        self.warnings: list[str] = []
+        self._starts = {"cards": self._header_lines("cards"), "sources": self._header_lines("sources")}
 
     def _header_lines(self, table: str) -> list[int]:
         pattern = re.compile(rf"^\s*\[\[\s*{table}\s*\]\]")
@@ -145,27 +86,50 @@ class _Problems:
                 return i + 1
         return start
 
-    def line_of(self, table: str, index: int | None, key: str | None) -> int | None:
-        if table == "deck":
+    def line_of(self, path: _Path) -> int | None:
+        """The line of the table, key or element at ``path`` (e.g. ``("cards", 2, "tags")``), or None."""
+        if not path:
+            return None
+        if path[0] == "deck":
             header = next((i + 1 for i, line in enumerate(self.lines) if re.match(r"^\s*\[\s*deck\s*\]", line)), None)
+            key = path[1] if len(path) > 1 else None
             if header is None:
                 return None
-            return self._field_line(header, key) if key else header
-        starts = self._card_lines if table == "cards" else self._source_lines
-        if index is None or index >= len(starts):
+            return self._field_line(header, key) if isinstance(key, str) else header
+        starts = self._starts.get(str(path[0]), [])
+        if len(path) < 2 or not isinstance(path[1], int) or path[1] >= len(starts):
             return None
-        return self._field_line(starts[index], key) if key else starts[index]
+        key = next((p for p in path[2:] if isinstance(p, str)), None)
+        return self._field_line(starts[path[1]], key) if key else starts[path[1]]
 
-    def add(self, message: str, table: str = "", index: int | None = None, key: str | None = None,
-            label: str = "") -> None:
-        line = self.line_of(table, index, key) if table else None
-        where = f"{self.name}:{line}" if line else self.name
-        parts = [where]
-        if label:
-            parts.append(label)
-        if key:
-            parts.append(key)
-        self.items.append(": ".join(parts + [message]))
+    def _format(self, message: str, path: _Path, label: str, field: str, kind: str = "") -> str:
+        line = self.line_of(path)
+        parts = [f"{self.name}:{line}" if line else self.name]
+        parts += [p for p in (kind, label, field) if p]
+        return ": ".join(parts + [message])
+
+    def add(self, message: str, path: _Path = (), label: str = "", field: str = "") -> None:
+        self.items.append(self._format(message, path, label, field))
+
+    def warn(self, message: str, path: _Path = (), label: str = "", field: str = "") -> None:
+        self.warnings.append(self._format(message, path, label, field, "warning"))
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One table of the file (``[deck]``, a source, a card): where its problems go and how they are labelled."""
+
+    problems: _Problems
+    path: _Path
+    label: str
+
+    def add(self, message: str, key: str = "", index: int | None = None) -> None:
+        path = self.path + ((key,) if key else ()) + ((index,) if index is not None else ())
+        field = f"{key}[{index}]" if index is not None else key
+        self.problems.add(message, path, self.label, field)
+
+    def count(self) -> int:
+        return len(self.problems.items)
 
 
 def check_text(value: Any, limit: int, required: bool = True) -> str | None:
@@ -183,23 +147,70 @@ def check_text(value: Any, limit: int, required: bool = True) -> str | None:
 
 
 def _type_name(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return "a date-time"
     return {str: "a string", int: "an integer", float: "a number", bool: "a boolean", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
+            dict: "a table", dt.date: "a date", dt.time: "a time"}.get(type(value), type(value).__name__)
 
 
-def _check_keys(table: dict[str, Any], spec: dict[str, bool], problems: _Problems, where: str,
-                index: int | None, label: str) -> None:
+def _check_keys(table: dict[str, Any], spec: dict[str, bool], where: _Table) -> None:
     for key in table:
         if key not in spec:
-            allowed = ", ".join(spec)
-            problems.add(f"unknown field (allowed: {allowed})", where, index, key, label)
+            where.add(f"unknown field (allowed: {', '.join(spec)})", key)
     for key, required in spec.items():
         if required and key not in table:
-            problems.add("is missing", where, index, key, label)
+            where.add("is missing", key)
 
 
-def parse_deck_text(text: str, name: str = "<deck>") -> DeckSpec:
-    """Validate deck-file text and return the deck, or raise :class:`DeckFileError` listing every problem."""
+def _check_field(table: dict[str, Any], key: str, where: _Table, limit: int = MAX_SHORT, required: bool = True,
+                 slug: bool = False) -> None:
+    if key not in table:
+        return  # reported by _check_keys when required
+    value = table[key]
+    if slug:
+        if not isinstance(value, str) or not SLUG.match(value):
+            where.add("must be a slug: lowercase letters, digits, '.', '_' or '-', at most 64 characters", key)
+        return
+    problem = check_text(value, limit, required=required)
+    if problem:
+        where.add(problem, key)
+
+
+def _string_list(table: dict[str, Any], key: str, where: _Table) -> list[str] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        where.add("must be a list of strings", key)
+        return None
+    return list(value)
+
+
+def _source_refs(table: dict[str, Any], key: str, where: _Table, source_ids: set[str]) -> tuple[str, ...] | None:
+    """A list of source ids (a card's ``sources``, the deck's ``default_sources``), each one checked."""
+    refs = _string_list(table, key, where)
+    if refs is None:
+        return None
+    for j, ref in enumerate(refs):
+        if ref not in source_ids:
+            known = ", ".join(sorted(source_ids)) or "none defined"
+            where.add(f"unknown source id {ref!r} (known: {known})", key, j if len(refs) > 1 else None)
+    return tuple(refs)
+
+
+def validate_deck(text: str, name: str = "<deck>", response_check: ResponseCheck | None = None) -> DeckReport:
+    """Validate deck-file text; return the deck and the warnings, or raise listing every problem.
+
+    Args:
+        text: The file's text (decoded, without a byte-order mark).
+        name: The file name to put in front of every problem and warning.
+        response_check: The answer matcher, when the caller has one: called as
+            ``response_check(card.response, card.key_points)`` for every card with key points; each line it
+            returns (a key point the card's own response misses) is a problem with that card's ``response``.
+
+    Raises:
+        DeckFileError: listing every problem, one line each, ``FILE:LINE: card 'ID': field: problem``.
+    """
     problems = _Problems(name, text)
     if not text.strip():
         raise DeckFileError([f"{name}: the file is empty; a deck file needs a [deck] table and [[cards]]"])
@@ -207,173 +218,206 @@ def parse_deck_text(text: str, name: str = "<deck>") -> DeckSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DeckFileError([f"{name}: invalid TOML: {exc}"]) from None
-    top_allowed = {"deck", "sources", "cards"}
     for key in data:
-        if key not in top_allowed:
-            problems.add(f"unknown top-level key {key!r} (allowed: deck, sources, cards)")
+        if key not in {"deck", "sources", "cards"}:
+            problems.add(f"unknown top-level key {key!r} (allowed: deck, sources, cards)", (key,))
 
     deck = data.get("deck")
+    where = _Table(problems, ("deck",), "[deck]")
     if not isinstance(deck, dict):
-        problems.add("the [deck] table is missing" if deck is None else "[deck] must be a table")
+        problems.add("the [deck] table is missing" if deck is None else "[deck] must be a table", ("deck",))
         deck = {}
     else:
-        _check_keys(deck, DECK_KEYS, problems, "deck", None, "[deck]")
-    _check_field(deck, "id", problems, "deck", None, "[deck]", slug=True)
-    _check_field(deck, "name", problems, "deck", None, "[deck]", limit=MAX_SHORT)
-    _check_field(deck, "description", problems, "deck", None, "[deck]", limit=MAX_TEXT, required=False)
-    _check_field(deck, "license", problems, "deck", None, "[deck]", limit=MAX_SHORT, required=False)
-    _check_field(deck, "credits", problems, "deck", None, "[deck]", limit=MAX_TEXT, required=False)
+        _check_keys(deck, DECK_KEYS, where)
+    _check_field(deck, "id", where, slug=True)
+    _check_field(deck, "name", where, limit=MAX_SHORT)
+    _check_field(deck, "description", where, limit=MAX_TEXT, required=False)
+    _check_field(deck, "license", where, limit=MAX_SHORT, required=False)
+    _check_field(deck, "credits", where, limit=MAX_TEXT, required=False)
     version = deck.get("version")
     if version is not None and (not isinstance(version, str) or not VERSION.match(version)):
-        problems.add('must be a version string like "1.2.0"', "deck", None, "version", "[deck]")
+        where.add('must be a version string like "1.2.0"', "version")
 
-    sources = _parse_sources(data.get("sources", []), problems)
-    source_ids = {s.id for s in sources}
-    cards = _parse_cards(data.get("cards"), problems, source_ids)
+    sources, source_ids = _parse_sources(data.get("sources", []), problems)
+    default_sources = _source_refs(deck, "default_sources", where, source_ids) or ()
+    cards = _parse_cards(data.get("cards"), problems, source_ids, default_sources)
+    if response_check is not None:
+        for i, card in cards:
+            for miss in response_check(card.response, card.key_points) if card.key_points else ():
+                problems.add(miss, ("cards", i, "response"), f"card {card.id!r}", "response")
+    for i, card in cards:
+        if not card.key_points:
+            problems.warn("no key_points: typed answers cannot be graded", ("cards", i), f"card {card.id!r}")
 
     if problems.items:
         raise DeckFileError(problems.items)
-    return DeckSpec(
+    spec = DeckSpec(
         id=deck["id"], name=deck["name"], version=deck["version"], description=deck.get("description", ""),
         license=deck.get("license", ""), credits=deck.get("credits", ""), sources=tuple(sources),
-        cards=tuple(cards),
+        cards=tuple(card for _, card in cards), default_sources=default_sources,
     )
+    return DeckReport(spec=spec, warnings=tuple(problems.warnings))
 
 
-def _check_field(table: dict[str, Any], key: str, problems: _Problems, where: str, index: int | None,
-                 label: str, limit: int = MAX_SHORT, required: bool = True, slug: bool = False) -> None:
-    if key not in table:
-        return  # reported by _check_keys when required
-    value = table[key]
-    if slug:
-        if not isinstance(value, str) or not SLUG.match(value):
-            problems.add("must be a slug: lowercase letters, digits, '.', '_' or '-', at most 64 characters",
-                         where, index, key, label)
-        return
-    problem = check_text(value, limit, required=required)
-    if problem:
-        problems.add(problem, where, index, key, label)
+def parse_deck_text(text: str, name: str = "<deck>") -> DeckSpec:
+    """Validate deck-file text and return the deck, or raise :class:`DeckFileError` listing every problem."""
+    return validate_deck(text, name).spec
 
 
-def _parse_sources(raw: Any, problems: _Problems) -> list[SourceSpec]:
+def _source_date(value: Any) -> str | None:
+    """A source's date as text (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; an unquoted TOML date too), or None."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str) and (not value or DATE.match(value)):
+        return value
+    return None
+
+
+def _parse_sources(raw: Any, problems: _Problems) -> tuple[list[SourceSpec], set[str]]:
+    """The valid sources, and the id of every source that names one (valid or not: a card citing a broken
+    source is not a second problem)."""
     if not isinstance(raw, list):
-        problems.add("[[sources]] must be an array of tables")
-        return []
+        problems.add("[[sources]] must be an array of tables", ("sources",))
+        return [], set()
     sources: list[SourceSpec] = []
-    seen: set[str] = set()
+    ids: set[str] = set()
     for i, src in enumerate(raw):
-        label = f"source #{i + 1}"
         if not isinstance(src, dict):
-            problems.add("must be a table", "sources", i, None, label)
+            _Table(problems, ("sources", i), f"source #{i + 1}").add("must be a table")
             continue
-        if isinstance(src.get("id"), str):
-            label = f"source {src['id']!r}"
-        _check_keys(src, SOURCE_KEYS, problems, "sources", i, label)
-        _check_field(src, "id", problems, "sources", i, label, slug=True)
-        _check_field(src, "title", problems, "sources", i, label)
-        _check_field(src, "author", problems, "sources", i, label, required=False)
-        date, url = src.get("date", ""), src.get("url", "")
-        if not isinstance(date, str) or (date and not DATE.match(date)):
-            problems.add("must be a date string like 2018-05-21", "sources", i, "date", label)
-        if not isinstance(url, str) or (url and not URL.match(url)):
-            problems.add("must be an http:// or https:// address", "sources", i, "url", label)
         sid = src.get("id")
+        where = _Table(problems, ("sources", i), f"source {sid!r}" if isinstance(sid, str) else f"source #{i + 1}")
+        before = where.count()
+        _check_keys(src, SOURCE_KEYS, where)
+        _check_field(src, "id", where, slug=True)
+        _check_field(src, "title", where)
+        _check_field(src, "author", where, required=False)
+        date, url = _source_date(src.get("date", "")), src.get("url", "")
+        if date is None:
+            where.add("must be a date like 2018-05-21 (or 2018-05, or 2018)", "date")
+        if not isinstance(url, str) or (url and not URL.match(url)):
+            where.add("must be an http:// or https:// address", "url")
         if isinstance(sid, str):
-            if sid in seen:
-                problems.add(f"duplicate source id {sid!r}", "sources", i, "id", label)
-            seen.add(sid)
-        if all(isinstance(src.get(k, ""), str) for k in SOURCE_KEYS):
-            sources.append(SourceSpec(id=src.get("id", ""), title=src.get("title", ""),
-                                      author=src.get("author", ""), date=date, url=url))
-    return sources
+            if sid in ids:
+                where.add(f"duplicate source id {sid!r}", "id")
+            ids.add(sid)
+        if where.count() == before:
+            sources.append(SourceSpec(id=src["id"], title=src["title"], author=src.get("author", ""),
+                                      date=date or "", url=url))
+    return sources, ids
 
 
-def _parse_cards(raw: Any, problems: _Problems, source_ids: set[str]) -> list[CardSpec]:
+def _parse_key_points(card: dict[str, Any], where: _Table) -> tuple[KeyPoint, ...]:
+    raw = card.get("key_points")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        where.add(f'must be a list of strings like ["hesitations | concerns", "avoid: ask how I did"], '
+                  f"not {_type_name(raw)}", "key_points")
+        return ()
+    if len(raw) > MAX_KEY_POINTS:
+        where.add(f"has {len(raw)} key points; the limit is {MAX_KEY_POINTS} (aim for 2-3: facets of one answer, "
+                  "not a list to recite)", "key_points")
+        return ()
+    points: list[KeyPoint] = []
+    seen: dict[str, int] = {}
+    for j, text in enumerate(raw):
+        problem = check_text(text, MAX_TEXT)
+        if problem:
+            where.add(problem, "key_points", j)
+            continue
+        try:
+            point = parse_key_point(text)
+        except KeyPointError as exc:
+            where.add(str(exc), "key_points", j)
+            continue
+        if point.label in seen:
+            where.add(f"repeats key_points[{seen[point.label]}]", "key_points", j)
+            continue
+        seen[point.label] = j
+        points.append(point)
+    return tuple(points)
+
+
+def _parse_cards(raw: Any, problems: _Problems, source_ids: set[str],
+                 default_sources: tuple[str, ...]) -> list[tuple[int, CardSpec]]:
+    """The valid cards, each with its index in the file."""
     if raw is None:
         problems.add("no [[cards]]: a deck needs at least one card")
         return []
     if not isinstance(raw, list):
-        problems.add("[[cards]] must be an array of tables")
+        problems.add("[[cards]] must be an array of tables", ("cards",))
         return []
     if len(raw) > MAX_CARDS:
-        problems.add(f"has {len(raw):,} cards; the limit is {MAX_CARDS:,}")
+        problems.add(f"has {len(raw):,} cards; the limit is {MAX_CARDS:,}", ("cards",))
         return []
-    cards: list[CardSpec] = []
+    cards: list[tuple[int, CardSpec]] = []
     seen: dict[str, int] = {}
     for i, card in enumerate(raw):
-        before = len(problems.items)
-        label = f"card #{i + 1}"
         if not isinstance(card, dict):
-            problems.add("must be a table", "cards", i, None, label)
+            _Table(problems, ("cards", i), f"card #{i + 1}").add("must be a table")
             continue
-        if isinstance(card.get("id"), str):
-            label = f"card {card['id']!r}"
-        _check_keys(card, CARD_KEYS, problems, "cards", i, label)
-        _check_field(card, "id", problems, "cards", i, label, slug=True)
+        cid = card.get("id")
+        where = _Table(problems, ("cards", i), f"card {cid!r}" if isinstance(cid, str) else f"card #{i + 1}")
+        before = where.count()
+        _check_keys(card, CARD_KEYS, where)
+        _check_field(card, "id", where, slug=True)
         for key in ("situation", "response", "reasoning"):
-            _check_field(card, key, problems, "cards", i, label, limit=MAX_TEXT)
-        refs = _string_list(card, "sources", problems, i, label)
-        if "sources" in card and refs is not None and not refs:
-            problems.add("must name at least one source", "cards", i, "sources", label)
-        for ref in refs or []:
-            if ref not in source_ids:
-                known = ", ".join(sorted(source_ids)) or "none defined"
-                problems.add(f"unknown source id {ref!r} (known: {known})", "cards", i, "sources", label)
-        tags = _string_list(card, "tags", problems, i, label)
+            _check_field(card, key, where, limit=MAX_TEXT)
+        refs = _source_refs(card, "sources", where, source_ids)
+        tags = _string_list(card, "tags", where)
         for tag in tags or []:
             if not SLUG.match(tag):
-                problems.add(f"tag {tag!r} must be a slug (lowercase, digits, '.', '_', '-')",
-                             "cards", i, "tags", label)
-        counterpoints = _parse_counterpoints(card.get("counterpoints", []), problems, i, label, source_ids)
-        cid = card.get("id")
+                where.add(f"tag {tag!r} must be a slug (lowercase, digits, '.', '_', '-')", "tags")
+        key_points = _parse_key_points(card, where)
+        personal = card.get("personal", False)
+        if not isinstance(personal, bool):
+            where.add(f"must be true or false, not {_type_name(personal)}", "personal")
+        elif personal and not card.get("key_points"):
+            where.add("a personal card needs key_points: the learner's own version is checked against them",
+                      "personal")
+        counterpoints = _parse_counterpoints(card.get("counterpoints", []), where, source_ids)
         if isinstance(cid, str):
             if cid in seen:
-                problems.add(f"duplicate card id {cid!r} (first used by card #{seen[cid] + 1})",
-                             "cards", i, "id", label)
+                where.add(f"duplicate card id {cid!r} (first used by card #{seen[cid] + 1})", "id")
             else:
                 seen[cid] = i
-        if len(problems.items) == before:
-            cards.append(CardSpec(id=cid, situation=card["situation"], response=card["response"],  # type: ignore[arg-type]
-                                  reasoning=card["reasoning"], sources=tuple(refs or ()), tags=tuple(tags or ()),
-                                  counterpoints=tuple(counterpoints)))
+        if where.count() == before:
+            cards.append((i, CardSpec(
+                id=card["id"], situation=card["situation"], response=card["response"], reasoning=card["reasoning"],
+                sources=default_sources if refs is None else refs, tags=tuple(tags or ()),
+                counterpoints=tuple(counterpoints), key_points=key_points, personal=bool(personal))))
     return cards
 
 
-def _string_list(card: dict[str, Any], key: str, problems: _Problems, i: int, label: str) -> list[str] | None:
-    value = card.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.add("must be a list of strings", "cards", i, key, label)
-        return None
-    return list(value)
-
-
-def _parse_counterpoints(raw: Any, problems: _Problems, i: int, label: str,
-                         source_ids: set[str]) -> list[CounterpointSpec]:
+def _parse_counterpoints(raw: Any, card: _Table, source_ids: set[str]) -> list[CounterpointSpec]:
     if not isinstance(raw, list):
-        problems.add("must be an array of tables ([[cards.counterpoints]])", "cards", i, "counterpoints", label)
+        card.add("must be an array of tables ([[cards.counterpoints]])", "counterpoints")
         return []
     result: list[CounterpointSpec] = []
-    for cp in raw:
+    for j, cp in enumerate(raw):
         if not isinstance(cp, dict):
-            problems.add("each counterpoint must be a table with source and view", "cards", i, "counterpoints",
-                         label)
+            card.add("each counterpoint must be a table with source and view", "counterpoints", j)
             continue
-        _check_keys(cp, COUNTERPOINT_KEYS, problems, "cards", i, f"{label}: counterpoint")
+        where = _Table(card.problems, card.path + ("counterpoints", j), f"{card.label}: counterpoint")
+        _check_keys(cp, COUNTERPOINT_KEYS, where)
         src, view = cp.get("source"), cp.get("view")
         if isinstance(src, str) and src not in source_ids:
-            problems.add(f"counterpoint names unknown source id {src!r}", "cards", i, "source", label)
+            card.add(f"counterpoint names unknown source id {src!r}", "source")
         problem = check_text(view, MAX_TEXT) if "view" in cp else None
         if problem:
-            problems.add(f"counterpoint view {problem}", "cards", i, "view", label)
+            card.add(f"counterpoint view {problem}", "view")
         if isinstance(src, str) and isinstance(view, str) and not problem:
             result.append(CounterpointSpec(source=src, view=view))
     return result
 
 
-def load_deck_file(path: Path | str) -> DeckSpec:
-    """Read and validate a deck file. Raises :class:`DeckFileError` naming the file for any problem."""
+def check_deck_file(path: Path | str, response_check: ResponseCheck | None = None) -> DeckReport:
+    """Read and validate a deck file; return the deck and its warnings (see :func:`validate_deck`).
+
+    Raises:
+        DeckFileError: naming the file for any problem.
+    """
     path = Path(path)
     name = str(path)
     try:
@@ -395,4 +439,9 @@ def load_deck_file(path: Path | str) -> DeckSpec:
                              f"{exc.start}); save the file as UTF-8"]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return parse_deck_text(text, name)
+    return validate_deck(text, name, response_check)
+
+
+def load_deck_file(path: Path | str) -> DeckSpec:
+    """Read and validate a deck file. Raises :class:`DeckFileError` naming the file for any problem."""
+    return check_deck_file(path).spec

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from exporters.deck_toml import dump_deck
-from srs.deckfile import anki_guid, load_deck_file, parse_deck_text
+from srs.deckfile import CardSpec, anki_guid, check_deck_file, load_deck_file, parse_deck_text, validate_deck
 from srs.errors import DeckFileError
+from srs.keypoints import KeyPoint
 from tests_support import GOOD
 
 BAD = Path(__file__).parent / "bad_decks"
@@ -42,8 +48,6 @@ def test_writer_round_trips_to_identical_content(deck_file: Path) -> None:
 def test_writer_escapes_awkward_text(text: str) -> None:
     spec = parse_deck_text(GOOD)
     card = spec.cards[0]
-    from dataclasses import replace
-
     spec = replace(spec, cards=(replace(card, reasoning=text),))
     assert parse_deck_text(dump_deck(spec)).cards[0].reasoning == text
 
@@ -70,7 +74,11 @@ CORPUS = {
     "empty_situation.toml": "card 'c1': situation: must not be empty",
     "duplicate_card_id.toml": "duplicate card id 'c1'",
     "unknown_source.toml": "unknown source id 'nope'",
-    "no_sources_listed.toml": "sources: must name at least one source",
+    "bad_key_point.toml": "card 'c1': key_points[1]: empty alternative",
+    "too_many_key_points.toml": "card 'c1': key_points: has 7 key points; the limit is 6",
+    "key_points_not_list.toml": "card 'c1': key_points: must be a list of strings",
+    "personal_without_key_points.toml": "card 'c1': personal: a personal card needs key_points",
+    "unknown_default_source.toml": "[deck]: default_sources: unknown source id 'b' (known: a)",
     "wrong_type_tags.toml": "tags: must be a list of strings",
     "wrong_type_response.toml": "response: must be a string, not an integer",
     "unknown_card_field.toml": "answer: unknown field",
@@ -140,3 +148,181 @@ def test_bundled_deck_is_valid() -> None:
         spec = load_deck_file(path)
         tomllib.loads(path.read_text())  # plain TOML too
         assert spec.cards
+
+
+# --- Key points, personal cards, optional sources (deck format 2) ---
+
+KEYED = GOOD.replace('tags = ["t"]\n', """tags = ["t"]
+key_points = [
+  "hesitations | concerns | reservations",
+  "avoid: ask how I did | ask whether I answered well",
+]
+""")
+
+
+def test_key_points_are_parsed_with_their_alternatives_and_polarity() -> None:
+    card = parse_deck_text(KEYED).cards[0]
+    assert card.key_points == (
+        KeyPoint("hesitations | concerns | reservations", ("hesitations", "concerns", "reservations")),
+        KeyPoint("avoid: ask how I did | ask whether I answered well",
+                 ("ask how I did", "ask whether I answered well"), avoid=True),
+    )
+    assert card.personal is False
+
+
+def test_a_card_without_key_points_has_none_and_its_hash_is_unchanged() -> None:
+    card = parse_deck_text(GOOD).cards[0]
+    assert card.key_points == ()
+    # The hash a card had before key points existed: an unchanged deck must still import as unchanged.
+    old = [card.id, card.situation, card.response, card.reasoning, card.sources, card.tags, []]
+    assert card.content_hash == hashlib.sha256(json.dumps(old, ensure_ascii=False).encode()).hexdigest()
+    assert parse_deck_text(KEYED).cards[0].content_hash != card.content_hash
+
+
+def test_each_bad_key_point_is_named_by_its_index() -> None:
+    text = KEYED.replace('"hesitations | concerns | reservations"', '"| concerns"').replace(
+        '"avoid: ask how I did | ask whether I answered well"', '42')
+    with pytest.raises(DeckFileError) as info:
+        parse_deck_text(text, "k.toml")
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        "card 'c1': key_points[0]: empty alternative in '| concerns' (two '|' in a row, or one at an end)",
+        "card 'c1': key_points[1]: must be a string, not an integer",
+    ]
+
+
+def test_a_repeated_key_point_is_refused() -> None:
+    text = KEYED.replace('"avoid: ask how I did | ask whether I answered well"', '"hesitations|concerns|reservations"')
+    with pytest.raises(DeckFileError, match=r"key_points\[1\]: repeats key_points\[0\]"):
+        parse_deck_text(text)
+
+
+def test_deck_check_warns_about_cards_without_key_points_but_accepts_them(tmp_path: Path) -> None:
+    both = GOOD + KEYED.split("[[cards]]")[1].join(["[[cards]]", ""]).replace('id = "c1"', 'id = "c2"')
+    path = tmp_path / "d.toml"
+    path.write_text(both)
+    report = check_deck_file(path)
+    assert [c.id for c in report.spec.cards] == ["c1", "c2"]
+    assert report.warnings == (f"{path}:10: warning: card 'c1': no key_points: typed answers cannot be graded",)
+
+
+def test_deck_check_prints_warnings_on_stderr_and_exits_zero(tmp_path: Path) -> None:
+    from srs.cli import cli
+
+    path = tmp_path / "d.toml"
+    path.write_text(GOOD)
+    result = CliRunner().invoke(cli, ["deck", "check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "warning: card 'c1': no key_points: typed answers cannot be graded" in result.stderr
+    assert "ok (deck 'mini'" in result.stdout and "no key_points" not in result.stdout
+
+
+def _substring_check(response: str, points: Sequence[KeyPoint]) -> list[str]:
+    """A stand-in for the answer matcher: a point is hit when one alternative appears in the response."""
+    return [f"misses key point {p.label!r}" for p in points
+            if not p.avoid and not any(a.lower() in response.lower() for a in p.alternatives)]
+
+
+def test_response_check_refuses_a_response_that_misses_its_own_key_points() -> None:
+    calls: list[str] = []
+
+    def check(response: str, points: Sequence[KeyPoint]) -> list[str]:
+        calls.append(response)
+        return _substring_check(response, points)
+
+    with pytest.raises(DeckFileError) as info:
+        validate_deck(KEYED, "k.toml", response_check=check)
+    assert info.value.problems == [
+        "k.toml:13: card 'c1': response: misses key point 'hesitations / concerns / reservations'"]
+    fixed = KEYED.replace('"Say it."', '"Ask what concerns they have."')
+    assert validate_deck(fixed, "k.toml", response_check=check).spec.cards[0].response.startswith("Ask")
+    assert calls == ["Say it.", "Ask what concerns they have."]
+    validate_deck(GOOD, response_check=check)  # a card without key points is not checked
+    assert len(calls) == 2
+
+
+PERSONAL = KEYED.replace('tags = ["t"]\n', 'tags = ["t"]\npersonal = true\n')
+
+
+def test_a_personal_card_is_marked_and_keeps_the_deck_wording_as_its_response() -> None:
+    card = parse_deck_text(PERSONAL).cards[0]
+    assert card.personal is True and card.response == "Say it." and len(card.key_points) == 2
+    assert card.content_hash != parse_deck_text(KEYED).cards[0].content_hash
+
+
+@pytest.mark.parametrize("change,message", [
+    ('personal = "yes"', "personal: must be true or false, not a string"),
+    ("personal = true\nkey_points = []", "personal: a personal card needs key_points"),
+])
+def test_personal_must_be_a_boolean_and_needs_key_points(change: str, message: str) -> None:
+    with pytest.raises(DeckFileError, match=message):
+        parse_deck_text(GOOD.replace('tags = ["t"]', 'tags = ["t"]\n' + change))
+
+
+def test_a_bad_key_point_on_a_personal_card_is_one_problem_not_two() -> None:
+    text = PERSONAL.replace('"hesitations | concerns | reservations"', '"a || b"')
+    with pytest.raises(DeckFileError) as info:
+        parse_deck_text(text)
+    assert len(info.value.problems) == 1 and "key_points[0]" in info.value.problems[0]
+
+
+NO_SOURCES = """\
+[deck]
+id = "mine"
+name = "My lines"
+version = "1"
+
+[[cards]]
+id = "closing-line"
+situation = "The interview is ending."
+response = "Thank you; I would love to work with you."
+reasoning = "Say it in your own words."
+key_points = ["thank you | thanks"]
+personal = true
+"""
+
+
+def test_a_personal_deck_needs_no_sources() -> None:
+    spec = parse_deck_text(NO_SOURCES)
+    assert spec.sources == () and spec.cards[0].sources == ()
+
+
+def test_default_sources_apply_to_cards_without_their_own() -> None:
+    text = GOOD.replace('version = "1.0.0"', 'version = "1.0.0"\ndefault_sources = ["a"]') + """
+[[sources]]
+id = "b"
+title = "B"
+
+[[cards]]
+id = "c2"
+situation = "S."
+response = "R."
+reasoning = "W."
+
+[[cards]]
+id = "c3"
+situation = "S."
+response = "R."
+reasoning = "W."
+sources = ["b"]
+
+[[cards]]
+id = "c4"
+situation = "S."
+response = "R."
+reasoning = "W."
+sources = []
+"""
+    spec = parse_deck_text(text)
+    assert spec.default_sources == ("a",)
+    assert [c.sources for c in spec.cards] == [("a",), ("a",), ("b",), ()]
+
+
+def test_a_card_citing_an_unknown_source_names_the_index_when_there_are_several() -> None:
+    with pytest.raises(DeckFileError) as info:
+        parse_deck_text(GOOD.replace('sources = ["a"]', 'sources = ["a", "x"]'))
+    assert info.value.problems[0].endswith("card 'c1': sources[1]: unknown source id 'x' (known: a)")
+
+
+def test_new_fields_do_not_change_cards_built_by_position_or_keyword() -> None:
+    card = CardSpec("c", "s", "r", "w", ("a",))
+    assert card.key_points == () and card.personal is False and replace(card, personal=True).personal

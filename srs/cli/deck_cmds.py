@@ -24,24 +24,28 @@ def deck() -> None:
 def check(files: tuple[str, ...]) -> None:
     """Validate deck files; list every problem with file, line and field.
 
-    Exit status 1 if any file is invalid. Touches no database.
+    Exit status 1 if any file is invalid. Warnings (e.g. a card without key points) go to stderr and do not
+    change the exit status. Touches no database.
 
     \b
     Example:
       srs deck check decks/*.toml
     """
-    from srs.deckfile import load_deck_file
+    from srs.deckfile import check_deck_file
     from srs.errors import DeckFileError
 
     bad = 0
     for path in files:
         try:
-            spec = load_deck_file(path)
+            report = check_deck_file(path)
         except DeckFileError as exc:
             bad += 1
             for problem in exc.problems:
                 click.echo(problem, err=True)
             continue
+        for warning in report.warnings:
+            click.echo(warning, err=True)
+        spec = report.spec
         click.echo(f"{path}: ok (deck {spec.id!r} version {spec.version}, {len(spec.cards)} cards)")
     if bad:
         raise SRSClickError(f"{bad} of {len(files)} file(s) invalid")
