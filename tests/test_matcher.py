@@ -197,6 +197,11 @@ def test_a_comma_right_after_the_cue_keeps_the_scope() -> None:
     assert not hit("Never, ever ask about hesitations", HESITATIONS)
 
 
+def test_a_full_stop_right_after_the_cue_ends_it() -> None:
+    assert hit("No. Ask about hesitations.", HESITATIONS)
+    assert hit("No. I don't ask how I did.", NOT_HOW_I_DID)  # one negation, not two that cancel out
+
+
 def test_a_key_point_that_contains_a_negation_needs_it_in_the_answer() -> None:
     not_afraid = parse_key_point("not afraid of the answer | unafraid of the answer")
     assert hit("You're not afraid of what the answer might be", not_afraid)

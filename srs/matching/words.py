@@ -11,8 +11,8 @@ An answer and a key point's alternative go through the same reading, so that "no
 * A negation cue (not, never, no, avoid, skip, without, rather than, instead of, refrain from, steer clear of,
   ...) negates the words after it up to the end of its clause: clause punctuation (. , ; : ! ? and dashes), a
   contrast or reason word (but, instead, because, so, then, ...), or "and"/"or" followed by a new subject ("and I
-  would..."). Two cues in one clause cancel out ("don't skip the note"). "not only", "or not" and a determiner
-  before "no" ("a no", "the no") are not cues.
+  would..."); a comma right after the cue does not end it ("never, ever ask"). Two cues in one clause cancel out
+  ("don't skip the note"). "not only", "or not" and a determiner before "no" ("a no", "the no") are not cues.
 """
 
 from __future__ import annotations
@@ -162,12 +162,12 @@ def read_words(text: str, *, cues: bool = True) -> list[Word]:
     keys: list[str] = []
     surfaces: list[str] = []
     sources: list[int] = []
-    breaks: set[int] = set()  # a clause boundary just before keys[i]
+    breaks: dict[int, bool] = {}  # a clause boundary just before keys[i]: True for a comma (a soft one)
     source = 0
     for match in _TOKEN.finditer(unicodedata.normalize("NFKC", _ESCAPE.sub(" ", text))):
         token = match.group()
         if not (token[0].isalnum()):
-            breaks.add(len(keys))
+            breaks[len(keys)] = breaks.get(len(keys), True) and token == ","
             continue
         for key in _keys(token):
             if key:
@@ -183,7 +183,8 @@ def read_words(text: str, *, cues: bool = True) -> list[Word]:
         key = keys[i]
         ends = key in _SCOPE_ENDS and _cue_length(keys, i) == 0
         new_subject = key in ("and", "or") and i + 1 < len(keys) and keys[i + 1] in _SUBJECTS
-        if (i in breaks and covered) or ends or new_subject:
+        soft = breaks.get(i)
+        if (soft is not None and (covered or not soft)) or ends or new_subject:
             depth, cue_source, covered = 0, -1, False
         length = _cue_length(keys, i) if cues else 0
         if length:
