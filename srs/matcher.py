@@ -4,7 +4,7 @@ Pure and deterministic: no database, no clock, no network, no model. Case, punct
 inflection, small typos and the listed alternatives do not matter; a negation does ("I would not ask about
 hesitations" does not hit "hesitations | concerns"), and a prohibitive point (``avoid: X``) is hit only by an
 answer that rejects X. How text is read and a phrase found is described in :mod:`srs.matching.words` and
-:mod:`srs.matching.phrases`.
+:mod:`srs.matching.negation` and :mod:`srs.matching.phrases`.
 
 Suggested rating: every point hit -> Good (3), or Easy (4) when the answer also came within the typing allowance
 of the recommended line; at least half hit -> Hard (2); fewer -> Again (1). A card without key points has

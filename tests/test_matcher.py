@@ -202,6 +202,59 @@ def test_a_full_stop_right_after_the_cue_ends_it() -> None:
     assert hit("No. I don't ask how I did.", NOT_HOW_I_DID)  # one negation, not two that cancel out
 
 
+def test_a_no_as_a_reply_is_not_a_negation() -> None:
+    assert not hit("No, I won't ask about hesitations", HESITATIONS)  # one negation: won't
+    assert hit("No, I don't ask how I did", NOT_HOW_I_DID)
+
+
+def test_a_no_as_a_noun_is_not_a_negation() -> None:
+    misleading = parse_key_point("misleading")
+    assert hit("A yes is a rejection and no is misleading", misleading)
+    assert hit("A no would be misleading", misleading)
+    assert not hit("It's no help and not misleading", misleading)
+
+
+def test_a_hyphened_no_covers_only_its_word() -> None:
+    no_win = parse_key_point("no-win")
+    assert hit("It's a no-win spot for them", no_win)
+    assert hit("They can't win", no_win)
+    assert not hit("They win either way", no_win)
+    assert hit("a no-win question, and hesitations are the better one", HESITATIONS)
+
+
+def test_and_with_a_new_verb_ends_the_negation() -> None:
+    upbeat = parse_key_point("upbeat line")
+    assert hit("Skip the question and end on an upbeat line", upbeat)
+    assert not hit("Skip the upbeat line and the handshake", upbeat)
+    assert not hit("Don't ask about hesitations and concerns", HESITATIONS)
+
+
+def test_a_later_negation_in_the_clause_starts_afresh() -> None:
+    context = parse_key_point("context")
+    assert not hit("I don't acknowledge it, give no context", context)
+    assert not hit("I never admit it, giving no context", context)
+    assert hit("Don't ever skip the context", context)  # close together: a double negation
+
+
+def test_a_judged_gerund_is_rejected() -> None:
+    assert hit("Asking how I did seems needy.", NOT_HOW_I_DID)
+    assert hit("Asking how you did is a bad idea", NOT_HOW_I_DID)
+    assert hit("It's a mistake to ask how you did", NOT_HOW_I_DID)
+    assert not hit("Asking how you did isn't needy at all", NOT_HOW_I_DID)
+    assert not hit("Asking about hesitations is risky", HESITATIONS)
+    assert hit("Asking about hesitations is bold", HESITATIONS)
+
+
+def test_a_judgement_reverses_only_the_subject() -> None:
+    optional = parse_key_point("optional")
+    assert hit("Closing is optional, and risky", optional)
+
+
+def test_a_question_is_the_act_of_asking() -> None:
+    assert hit("Skip the question about how I did", NOT_HOW_I_DID)
+    assert hit("I'd inquire about hesitations", parse_key_point("ask about hesitations"))
+
+
 def test_a_key_point_that_contains_a_negation_needs_it_in_the_answer() -> None:
     not_afraid = parse_key_point("not afraid of the answer | unafraid of the answer")
     assert hit("You're not afraid of what the answer might be", not_afraid)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from srs.matching.words import read_words
+from srs.matching.negation import read_words
 
 __all__ = ["FUNCTION_WORDS", "Answer", "Phrase", "compile_phrase", "find", "matched_text"]
 
@@ -192,6 +192,7 @@ def matched_text(answer: Answer, positions: Sequence[int]) -> str:
     """
     chosen = {answer.words[i].source for i in positions}
     cue_groups = {answer.words[i].cue_source for i in positions} - {-1}
+    chosen.update(cue_groups)  # a cue's first word, or a judgement
     chosen.update(w.source for w in answer.all_words if w.cue and w.cue_source in cue_groups)
     low, high = min(chosen), max(chosen)
     shown = range(low, high + 1) if high - low < MAX_SHOWN_WORDS else sorted(chosen)

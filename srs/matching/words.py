@@ -1,18 +1,14 @@
-"""Text as the answer matcher reads it: normalized words with their stems, each marked negated or not.
+"""Reading text into words for the answer matcher: normalized, contractions opened, stemmed.
 
-An answer and a key point's alternative go through the same reading, so that "not afraid" in a key point and
-"you're not afraid" in an answer agree. The steps:
+An answer and a key point's alternative go through the same reading, so that they compare alike:
 
 * Terminal escape sequences read as spaces; Unicode is normalized (NFKC), case folded and accents dropped
   ("Résumé" reads as "resume"); only letters and digits make words, so no control character reaches a word.
-* Contractions are opened: "don't" and "dont" read as "do not", "you're" as "you"; a few irregular verbs are
-  mapped to their base form ("did" -> "do", "told" -> "tell"), then the English Snowball stemmer reduces
-  inflections ("hesitations" and "hesitation" both -> "hesit").
-* A negation cue (not, never, no, avoid, skip, without, rather than, instead of, refrain from, steer clear of,
-  ...) negates the words after it up to the end of its clause: clause punctuation (. , ; : ! ? and dashes), a
-  contrast or reason word (but, instead, because, so, then, ...), or "and"/"or" followed by a new subject ("and I
-  would..."); a comma right after the cue does not end it ("never, ever ask"). Two cues in one clause cancel out
-  ("don't skip the note"). "not only", "or not" and a determiner before "no" ("a no", "the no") are not cues.
+* Contractions are opened: "don't" and "dont" read as "do not", "you're" as "you".
+* A few irregular verbs are mapped to their base form ("did" -> "do", "told" -> "tell") and "question" to "ask"
+  (the thing asked), then the English Snowball stemmer reduces inflections ("hesitations" -> "hesit").
+* Clause punctuation (. , ; : ! ? newlines and dashes) is kept as a mark on the next word, for the negation
+  scope (:mod:`srs.matching.negation`).
 """
 
 from __future__ import annotations
@@ -24,7 +20,7 @@ from functools import lru_cache
 
 from snowballstemmer import stemmer as _snowball
 
-__all__ = ["Word", "read_words", "stem", "word_count"]
+__all__ = ["Token", "read_tokens", "stem", "word_count"]
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’‘ʼ`][^\W_]+)*|[.,;:!?\n—–]|(?<!\S)-+(?!\S)")
 _WORD = re.compile(r"[^\W_]+(?:['’‘ʼ`][^\W_]+)*")
@@ -41,7 +37,7 @@ _BARE_NEGATIONS = {
 }
 _NT_BASES = {"won": "will", "ca": "can", "sha": "shall", "ai": "is"}
 
-_IRREGULAR = {
+_BASE_FORMS = {
     "did": "do", "does": "do", "done": "do", "said": "say", "says": "say", "told": "tell", "gave": "give",
     "given": "give", "took": "take", "taken": "take", "made": "make", "knew": "know", "known": "know",
     "saw": "see", "seen": "see", "got": "get", "gotten": "get", "went": "go", "gone": "go", "goes": "go",
@@ -53,52 +49,27 @@ _IRREGULAR = {
     "sought": "seek", "taught": "teach", "chose": "choose", "chosen": "choose", "began": "begin",
     "begun": "begin", "hid": "hide", "hidden": "hide", "fell": "fall", "fallen": "fall", "led": "lead",
 }
-
-# One-word cues, and cues of several words (all their words are part of the cue).
-_CUES = frozenset({
-    "not", "no", "never", "nor", "neither", "without", "avoid", "avoids", "avoided", "avoiding", "skip",
-    "skips", "skipped", "skipping", "refrain", "refrains", "against", "hardly", "omit", "omits", "omitting",
-    "resist", "forgo", "forego", "stop", "quit",
-})
-_MULTI_CUES = (
-    ("rather", "than"), ("instead", "of"), ("steer", "clear", "of"), ("steer", "clear"), ("stay", "away", "from"),
-    ("keep", "away", "from"), ("hold", "off", "on"), ("hold", "off"), ("leave", "out"), ("no", "longer"),
-)
-_MULTI_CUES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
-for _cue in _MULTI_CUES:
-    _MULTI_CUES_BY_FIRST.setdefault(_cue[0], []).append(_cue)
-_NOT_CUE_AFTER = {"not": frozenset({"only", "just", "merely", "least"}), "no": frozenset({"matter"})}
-_NOT_CUE_BEFORE = {"not": frozenset({"or"}), "no": frozenset({"a", "an", "the", "that", "this", "yes", "or"})}
-# Words that end a negation's clause, and subjects that start a new clause after "and"/"or".
-_SCOPE_ENDS = frozenset({
-    "but", "however", "instead", "though", "although", "yet", "because", "since", "so", "whereas", "while",
-    "rather", "except", "then", "otherwise", "unless",
-})
-_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she"})
+# After stemming: words that name the same act.
+_SAME_STEM = {"question": "ask", "inquir": "ask", "enquir": "ask"}
 
 
 @dataclass(frozen=True, slots=True)
-class Word:
-    """One word of a text.
+class Token:
+    """One word of a text, before negation is marked.
 
     Attributes:
-        surface: The word as written (for display; letters, digits and apostrophes only).
+        surface: The word as written (letters, digits and apostrophes only).
         key: Case folded, accents dropped, contraction opened ("don't" gives "do", then "not").
-        stem: The key's stem, after irregular verbs are mapped to their base form.
-        negated: True when a negation cue covers the word (the cue words themselves are never negated).
-        cue: True for a word that is part of a negation cue.
-        source: Index of the written word it comes from ("don't" gives two words with one source).
-        cue_source: For a negated word, the source index of the cue that negates it; for a cue word, of its
-            cue's first word; else -1.
+        source: Index of the written word it comes from ("don't" gives two tokens with one source).
+        pause: The clause punctuation just before it: "," for a comma, "." for any stronger mark, "" for none.
+        hyphen: True when a hyphen joins it to the word before ("no-win").
     """
 
     surface: str
     key: str
-    stem: str
-    negated: bool
-    cue: bool
     source: int
-    cue_source: int
+    pause: str
+    hyphen: bool
 
 
 def _fold(text: str) -> str:
@@ -114,8 +85,8 @@ def stem(key: str) -> str:
 
     Cached: the Snowball stemmer is pure Python (about 30 µs a word), and an answer's words repeat.
     """
-    base = _IRREGULAR.get(key, key)
-    return str(_STEMMER.stemWord(base))
+    stemmed = str(_STEMMER.stemWord(_BASE_FORMS.get(key, key)))
+    return _SAME_STEM.get(stemmed, stemmed)
 
 
 _STEMMER = _snowball("english")
@@ -134,71 +105,25 @@ def _keys(token: str) -> list[str]:
     return [folded.split("'", 1)[0]]
 
 
-def _cue_length(keys: list[str], i: int) -> int:
-    """How many words starting at ``keys[i]`` form a negation cue (0: none)."""
-    key = keys[i]
-    for cue in _MULTI_CUES_BY_FIRST.get(key, ()):
-        if tuple(keys[i:i + len(cue)]) == cue:
-            return len(cue)
-    if key not in _CUES:
-        return 0
-    after = keys[i + 1] if i + 1 < len(keys) else ""
-    before = keys[i - 1] if i > 0 else ""
-    if after in _NOT_CUE_AFTER.get(key, ()) or before in _NOT_CUE_BEFORE.get(key, ()):
-        return 0
-    return 1
-
-
-def read_words(text: str, *, cues: bool = True) -> list[Word]:
-    """Read a text into words, each stemmed and marked negated or not (see the module docstring).
-
-    Args:
-        text: The text, already cut to the length the caller accepts.
-        cues: False reads every word as plain (for a phrase that is nothing but a cue, such as "no").
-
-    Returns:
-        The words in order; punctuation is not kept.
-    """
-    keys: list[str] = []
-    surfaces: list[str] = []
-    sources: list[int] = []
-    breaks: dict[int, bool] = {}  # a clause boundary just before keys[i]: True for a comma (a soft one)
+def read_tokens(text: str) -> list[Token]:
+    """Read a text into its words, with the clause punctuation before each (see the module docstring)."""
+    tokens: list[Token] = []
+    pause = ""
     source = 0
+    end = -1
     for match in _TOKEN.finditer(unicodedata.normalize("NFKC", _ESCAPE.sub(" ", text))):
         token = match.group()
-        if not (token[0].isalnum()):
-            breaks[len(keys)] = breaks.get(len(keys), True) and token == ","
+        if not token[0].isalnum():
+            pause = "," if token == "," and pause != "." else "."
             continue
+        hyphen = end >= 0 and match.start() == end + 1 and match.string[end] == "-"
         for key in _keys(token):
             if key:
-                keys.append(key)
-                surfaces.append(token)
-                sources.append(source)
+                tokens.append(Token(token, key, source, pause, hyphen))
+                pause, hyphen = "", False
         source += 1
-
-    words: list[Word] = []
-    depth, cue_source, covered = 0, -1, False
-    i = 0
-    while i < len(keys):
-        key = keys[i]
-        ends = key in _SCOPE_ENDS and _cue_length(keys, i) == 0
-        new_subject = key in ("and", "or") and i + 1 < len(keys) and keys[i + 1] in _SUBJECTS
-        soft = breaks.get(i)
-        if (soft is not None and (covered or not soft)) or ends or new_subject:
-            depth, cue_source, covered = 0, -1, False
-        length = _cue_length(keys, i) if cues else 0
-        if length:
-            depth += 1
-            cue_source = sources[i]
-            for j in range(i, i + length):
-                words.append(Word(surfaces[j], keys[j], keys[j], False, True, sources[j], cue_source))
-            i += length
-            continue
-        negated = depth % 2 == 1
-        covered = covered or depth > 0
-        words.append(Word(surfaces[i], key, stem(key), negated, False, sources[i], cue_source if negated else -1))
-        i += 1
-    return words
+        end = match.end()
+    return tokens
 
 
 def word_count(text: str) -> int:
