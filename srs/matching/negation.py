@@ -5,8 +5,8 @@
   contrast or reason word (but, instead, because, so, then, ...), or "and"/"or" followed by a new subject or a
   common verb ("and I would...", "and close with..."). A comma right after the cue does not end it ("never, ever
   ask").
-* A second cue right after the first (at most one word between) cancels it ("don't skip the note", "never avoid"); a later one in
-  the same clause starts afresh ("don't acknowledge it, give no context").
+* A second cue right after the first (at most one word between) cancels it ("don't skip the note", "never
+  avoid"); a later one in the same clause starts afresh ("don't acknowledge it, give no context").
 * Not cues: "not only", "or not", a "no" used as a noun ("a no", "the no", "no is misleading") or as a reply
   ("No, I ..."). A hyphened "no-" covers only its word ("a no-win spot").
 * A judgement rejects what comes before or after it: the subject of a clause that starts with a gerund and
