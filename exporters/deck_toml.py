@@ -1,4 +1,8 @@
-"""Write a deck as a deck file (TOML) that ``srs deck check`` accepts and ``srs deck add`` reads back unchanged."""
+"""Write a deck as a deck file (TOML) that ``srs deck check`` accepts and ``srs deck add`` reads back unchanged.
+
+The content round-trips (key points and personal cards included); comments, quoting styles and key order of a
+hand-written file do not.
+"""
 
 from __future__ import annotations
 
@@ -37,16 +41,21 @@ def _list(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(_basic(v) for v in values) + "]"
 
 
-def _card(card: CardSpec) -> list[str]:
+def _card(card: CardSpec, default_sources: tuple[str, ...]) -> list[str]:
     lines = [
         "[[cards]]",
         f"id = {_basic(card.id)}",
         f"situation = {_text(card.situation)}",
         f"response = {_text(card.response)}",
         f"reasoning = {_text(card.reasoning)}",
-        f"sources = {_list(card.sources)}",
-        f"tags = {_list(card.tags)}",
     ]
+    if card.sources != default_sources:  # else left out: the deck's default_sources (or none) apply
+        lines.append(f"sources = {_list(card.sources)}")
+    lines.append(f"tags = {_list(card.tags)}")
+    if card.key_points:
+        lines += ["key_points = ["] + [f"  {_basic(point.text)}," for point in card.key_points] + ["]"]
+    if card.personal:
+        lines.append("personal = true")
     for cp in card.counterpoints:
         lines += ["", "  [[cards.counterpoints]]", f"  source = {_basic(cp.source)}", f"  view = {_text(cp.view)}"]
     return lines
@@ -60,6 +69,8 @@ def dump_deck(deck: DeckSpec) -> str:
         value = getattr(deck, key)
         if value:
             lines.append(f"{key} = {_text(value)}")
+    if deck.default_sources:
+        lines.append(f"default_sources = {_list(deck.default_sources)}")
     for src in deck.sources:
         lines += ["", "[[sources]]", f"id = {_basic(src.id)}", f"title = {_basic(src.title)}"]
         for key in ("author", "date", "url"):
@@ -67,5 +78,5 @@ def dump_deck(deck: DeckSpec) -> str:
             if value:
                 lines.append(f"{key} = {_basic(value)}")
     for card in deck.cards:
-        lines += [""] + _card(card)
+        lines += [""] + _card(card, deck.default_sources)
     return "\n".join(lines) + "\n"

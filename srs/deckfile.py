@@ -2,20 +2,22 @@
 
 A deck file is TOML with a ``[deck]`` table, ``[[sources]]`` and ``[[cards]]`` (format in ``decks/README.md``).
 A deck file from a stranger is untrusted input, so :func:`load_deck_file` checks everything before anything
-touches the database, and reports *every* problem, one line each, as ``FILE:LINE: card 'ID': field: problem``.
+touches the database, and reports *every* problem, one line each and in file order, as
+``FILE:LINE:COL: card 'ID': field: problem``.
 The records it returns live in :mod:`srs.deckspec` (re-exported here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from srs.deck_problems import Problems, Table, read_toml
 from srs.deckspec import CardSpec, CounterpointSpec, DeckSpec, SourceSpec, anki_guid
 from srs.errors import DeckFileError
 from srs.keypoints import KeyPoint, KeyPointError, parse_key_point
@@ -50,86 +52,13 @@ COUNTERPOINT_KEYS = {"source": True, "view": True}
 ResponseCheck = Callable[[str, Sequence[KeyPoint]], list[str]]
 """Checks a card's own response against its key points: returns one line per point it misses (empty: all hit)."""
 
-_Path = tuple[str | int, ...]
-
 
 @dataclass(frozen=True)
 class DeckReport:
-    """A valid deck and what ``srs deck check`` should still warn about (``FILE:LINE: warning: ...``)."""
+    """A valid deck and what ``srs deck check`` should still warn about (``FILE:LINE:COL: warning: ...``)."""
 
     spec: DeckSpec
     warnings: tuple[str, ...] = ()
-
-
-class _Problems:
-    """Collects problems and warnings, each with the file name and the best line we can find for its place."""
-
-    def __init__(self, name: str, text: str) -> None:
-        self.name = name
-        self.lines = text.splitlines()
-        self.items: list[str] = []
-        self.warnings: list[str] = []
-        self._starts = {"cards": self._header_lines("cards"), "sources": self._header_lines("sources")}
-
-    def _header_lines(self, table: str) -> list[int]:
-        pattern = re.compile(rf"^\s*\[\[\s*{table}\s*\]\]")
-        return [i + 1 for i, line in enumerate(self.lines) if pattern.match(line)]
-
-    def _field_line(self, start: int, key: str) -> int:
-        """First line at or after ``start`` that assigns ``key``, before the next table header."""
-        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
-        for i in range(start - 1, len(self.lines)):
-            line = self.lines[i]
-            if i >= start and re.match(r"^\s*\[\[?\s*(cards|sources|deck)\s*\]\]?", line):
-                break
-            if pattern.match(line):
-                return i + 1
-        return start
-
-    def line_of(self, path: _Path) -> int | None:
-        """The line of the table, key or element at ``path`` (e.g. ``("cards", 2, "tags")``), or None."""
-        if not path:
-            return None
-        if path[0] == "deck":
-            header = next((i + 1 for i, line in enumerate(self.lines) if re.match(r"^\s*\[\s*deck\s*\]", line)), None)
-            key = path[1] if len(path) > 1 else None
-            if header is None:
-                return None
-            return self._field_line(header, key) if isinstance(key, str) else header
-        starts = self._starts.get(str(path[0]), [])
-        if len(path) < 2 or not isinstance(path[1], int) or path[1] >= len(starts):
-            return None
-        key = next((p for p in path[2:] if isinstance(p, str)), None)
-        return self._field_line(starts[path[1]], key) if key else starts[path[1]]
-
-    def _format(self, message: str, path: _Path, label: str, field: str, kind: str = "") -> str:
-        line = self.line_of(path)
-        parts = [f"{self.name}:{line}" if line else self.name]
-        parts += [p for p in (kind, label, field) if p]
-        return ": ".join(parts + [message])
-
-    def add(self, message: str, path: _Path = (), label: str = "", field: str = "") -> None:
-        self.items.append(self._format(message, path, label, field))
-
-    def warn(self, message: str, path: _Path = (), label: str = "", field: str = "") -> None:
-        self.warnings.append(self._format(message, path, label, field, "warning"))
-
-
-@dataclass(frozen=True)
-class _Table:
-    """One table of the file (``[deck]``, a source, a card): where its problems go and how they are labelled."""
-
-    problems: _Problems
-    path: _Path
-    label: str
-
-    def add(self, message: str, key: str = "", index: int | None = None) -> None:
-        path = self.path + ((key,) if key else ()) + ((index,) if index is not None else ())
-        field = f"{key}[{index}]" if index is not None else key
-        self.problems.add(message, path, self.label, field)
-
-    def count(self) -> int:
-        return len(self.problems.items)
 
 
 def check_text(value: Any, limit: int, required: bool = True) -> str | None:
@@ -153,16 +82,22 @@ def _type_name(value: Any) -> str:
             dict: "a table", dt.date: "a date", dt.time: "a time"}.get(type(value), type(value).__name__)
 
 
-def _check_keys(table: dict[str, Any], spec: dict[str, bool], where: _Table) -> None:
+def _check_keys(table: dict[str, Any], spec: dict[str, bool], where: Table) -> None:
+    """Unknown and missing keys; a misspelt required key (``reponse``) is one problem, not also a missing one."""
+    missing = [key for key, required in spec.items() if required and key not in table]
     for key in table:
         if key not in spec:
-            where.add(f"unknown field (allowed: {', '.join(spec)})", key)
-    for key, required in spec.items():
-        if required and key not in table:
-            where.add("is missing", key)
+            guess = difflib.get_close_matches(key, missing, n=1, cutoff=0.75)
+            if guess:
+                missing.remove(guess[0])
+                where.add(f"unknown field; did you mean {guess[0]!r}?", key, at_key=True)
+            else:
+                where.add(f"unknown field (allowed: {', '.join(spec)})", key, at_key=True)
+    for key in missing:
+        where.add("is missing", key)
 
 
-def _check_field(table: dict[str, Any], key: str, where: _Table, limit: int = MAX_SHORT, required: bool = True,
+def _check_field(table: dict[str, Any], key: str, where: Table, limit: int = MAX_SHORT, required: bool = True,
                  slug: bool = False) -> None:
     if key not in table:
         return  # reported by _check_keys when required
@@ -176,7 +111,7 @@ def _check_field(table: dict[str, Any], key: str, where: _Table, limit: int = MA
         where.add(problem, key)
 
 
-def _string_list(table: dict[str, Any], key: str, where: _Table) -> list[str] | None:
+def _string_list(table: dict[str, Any], key: str, where: Table) -> list[str] | None:
     value = table.get(key)
     if value is None:
         return None
@@ -186,15 +121,16 @@ def _string_list(table: dict[str, Any], key: str, where: _Table) -> list[str] | 
     return list(value)
 
 
-def _source_refs(table: dict[str, Any], key: str, where: _Table, source_ids: set[str]) -> tuple[str, ...] | None:
+def _source_refs(table: dict[str, Any], key: str, where: Table,
+                 source_ids: set[str] | None) -> tuple[str, ...] | None:
     """A list of source ids (a card's ``sources``, the deck's ``default_sources``), each one checked."""
     refs = _string_list(table, key, where)
     if refs is None:
         return None
     for j, ref in enumerate(refs):
-        if ref not in source_ids:
+        if source_ids is not None and ref not in source_ids:
             known = ", ".join(sorted(source_ids)) or "none defined"
-            where.add(f"unknown source id {ref!r} (known: {known})", key, j if len(refs) > 1 else None)
+            where.add(f"unknown source id {ref!r} (known: {known})", key, j, show_index=False)
     return tuple(refs)
 
 
@@ -209,23 +145,20 @@ def validate_deck(text: str, name: str = "<deck>", response_check: ResponseCheck
             returns (a key point the card's own response misses) is a problem with that card's ``response``.
 
     Raises:
-        DeckFileError: listing every problem, one line each, ``FILE:LINE: card 'ID': field: problem``.
+        DeckFileError: listing every problem, one line each and in file order, as
+            ``FILE:LINE:COL: card 'ID': field: problem``.
     """
-    problems = _Problems(name, text)
-    if not text.strip():
-        raise DeckFileError([f"{name}: the file is empty; a deck file needs a [deck] table and [[cards]]"])
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DeckFileError([f"{name}: invalid TOML: {exc}"]) from None
+    data, layout = read_toml(text, name)
+    problems = Problems(name, layout)
     for key in data:
         if key not in {"deck", "sources", "cards"}:
-            problems.add(f"unknown top-level key {key!r} (allowed: deck, sources, cards)", (key,))
+            problems.add(f"unknown top-level key {key!r} (allowed: deck, sources, cards)", (key,), at_key=True)
 
     deck = data.get("deck")
-    where = _Table(problems, ("deck",), "[deck]")
+    where = Table(problems, ("deck",), "[deck]")
     if not isinstance(deck, dict):
-        problems.add("the [deck] table is missing" if deck is None else "[deck] must be a table", ("deck",))
+        problems.add("the [deck] table is missing" if deck is None else "[deck] must be a table", ("deck",),
+                     at_key=True)
         deck = {}
     else:
         _check_keys(deck, DECK_KEYS, where)
@@ -273,20 +206,23 @@ def _source_date(value: Any) -> str | None:
     return None
 
 
-def _parse_sources(raw: Any, problems: _Problems) -> tuple[list[SourceSpec], set[str]]:
-    """The valid sources, and the id of every source that names one (valid or not: a card citing a broken
-    source is not a second problem)."""
+def _parse_sources(raw: Any, problems: Problems) -> tuple[list[SourceSpec], set[str] | None]:
+    """The valid sources, and the id of every source that names one, valid or not: a card citing a broken source
+    is not a second problem. The ids are None when a source has no id to read (the citations cannot be checked)."""
     if not isinstance(raw, list):
         problems.add("[[sources]] must be an array of tables", ("sources",))
-        return [], set()
+        return [], None
     sources: list[SourceSpec] = []
     ids: set[str] = set()
+    complete = True
     for i, src in enumerate(raw):
+        if not isinstance(src, dict) or not isinstance(src.get("id"), str):
+            complete = False
         if not isinstance(src, dict):
-            _Table(problems, ("sources", i), f"source #{i + 1}").add("must be a table")
+            Table(problems, ("sources", i), f"source #{i + 1}").add("must be a table")
             continue
         sid = src.get("id")
-        where = _Table(problems, ("sources", i), f"source {sid!r}" if isinstance(sid, str) else f"source #{i + 1}")
+        where = Table(problems, ("sources", i), f"source {sid!r}" if isinstance(sid, str) else f"source #{i + 1}")
         before = where.count()
         _check_keys(src, SOURCE_KEYS, where)
         _check_field(src, "id", where, slug=True)
@@ -304,10 +240,10 @@ def _parse_sources(raw: Any, problems: _Problems) -> tuple[list[SourceSpec], set
         if where.count() == before:
             sources.append(SourceSpec(id=src["id"], title=src["title"], author=src.get("author", ""),
                                       date=date or "", url=url))
-    return sources, ids
+    return sources, ids if complete else None
 
 
-def _parse_key_points(card: dict[str, Any], where: _Table) -> tuple[KeyPoint, ...]:
+def _parse_key_points(card: dict[str, Any], where: Table) -> tuple[KeyPoint, ...]:
     raw = card.get("key_points")
     if raw is None:
         return ()
@@ -339,7 +275,7 @@ def _parse_key_points(card: dict[str, Any], where: _Table) -> tuple[KeyPoint, ..
     return tuple(points)
 
 
-def _parse_cards(raw: Any, problems: _Problems, source_ids: set[str],
+def _parse_cards(raw: Any, problems: Problems, source_ids: set[str] | None,
                  default_sources: tuple[str, ...]) -> list[tuple[int, CardSpec]]:
     """The valid cards, each with its index in the file."""
     if raw is None:
@@ -355,10 +291,10 @@ def _parse_cards(raw: Any, problems: _Problems, source_ids: set[str],
     seen: dict[str, int] = {}
     for i, card in enumerate(raw):
         if not isinstance(card, dict):
-            _Table(problems, ("cards", i), f"card #{i + 1}").add("must be a table")
+            Table(problems, ("cards", i), f"card #{i + 1}").add("must be a table")
             continue
         cid = card.get("id")
-        where = _Table(problems, ("cards", i), f"card {cid!r}" if isinstance(cid, str) else f"card #{i + 1}")
+        where = Table(problems, ("cards", i), f"card {cid!r}" if isinstance(cid, str) else f"card #{i + 1}")
         before = where.count()
         _check_keys(card, CARD_KEYS, where)
         _check_field(card, "id", where, slug=True)
@@ -366,9 +302,10 @@ def _parse_cards(raw: Any, problems: _Problems, source_ids: set[str],
             _check_field(card, key, where, limit=MAX_TEXT)
         refs = _source_refs(card, "sources", where, source_ids)
         tags = _string_list(card, "tags", where)
-        for tag in tags or []:
+        for j, tag in enumerate(tags or []):
             if not SLUG.match(tag):
-                where.add(f"tag {tag!r} must be a slug (lowercase, digits, '.', '_', '-')", "tags")
+                where.add(f"tag {tag!r} must be a slug (lowercase, digits, '.', '_', '-')", "tags", j,
+                          show_index=False)
         key_points = _parse_key_points(card, where)
         personal = card.get("personal", False)
         if not isinstance(personal, bool):
@@ -390,7 +327,7 @@ def _parse_cards(raw: Any, problems: _Problems, source_ids: set[str],
     return cards
 
 
-def _parse_counterpoints(raw: Any, card: _Table, source_ids: set[str]) -> list[CounterpointSpec]:
+def _parse_counterpoints(raw: Any, card: Table, source_ids: set[str] | None) -> list[CounterpointSpec]:
     if not isinstance(raw, list):
         card.add("must be an array of tables ([[cards.counterpoints]])", "counterpoints")
         return []
@@ -399,14 +336,17 @@ def _parse_counterpoints(raw: Any, card: _Table, source_ids: set[str]) -> list[C
         if not isinstance(cp, dict):
             card.add("each counterpoint must be a table with source and view", "counterpoints", j)
             continue
-        where = _Table(card.problems, card.path + ("counterpoints", j), f"{card.label}: counterpoint")
-        _check_keys(cp, COUNTERPOINT_KEYS, where)
+        path = card.path + ("counterpoints", j)
+        _check_keys(cp, COUNTERPOINT_KEYS, Table(card.problems, path, f"{card.label}: counterpoint"))
+        where = Table(card.problems, path, card.label)
         src, view = cp.get("source"), cp.get("view")
-        if isinstance(src, str) and src not in source_ids:
-            card.add(f"counterpoint names unknown source id {src!r}", "source")
+        if "source" in cp and not isinstance(src, str):
+            where.add(f"counterpoint source must be a source id, not {_type_name(src)}", "source")
+        elif isinstance(src, str) and source_ids is not None and src not in source_ids:
+            where.add(f"counterpoint names unknown source id {src!r}", "source")
         problem = check_text(view, MAX_TEXT) if "view" in cp else None
         if problem:
-            card.add(f"counterpoint view {problem}", "view")
+            where.add(f"counterpoint view {problem}", "view")
         if isinstance(src, str) and isinstance(view, str) and not problem:
             result.append(CounterpointSpec(source=src, view=view))
     return result
@@ -435,7 +375,8 @@ def check_deck_file(path: Path | str, response_check: ResponseCheck | None = Non
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DeckFileError([f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8")) + 1
+        raise DeckFileError([f"{name}:{line}:{col}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
                              f"{exc.start}); save the file as UTF-8"]) from None
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -4,7 +4,9 @@ card design of 2.0 (moments, not quizzes on the articles; one short answer with 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +143,16 @@ KEPT_FROM_1_0 = {
 def test_ids_kept_from_1_0_are_still_there(deck: DeckSpec) -> None:
     assert KEPT_FROM_1_0 <= {c.id for c in deck.cards}
     assert deck.version.split(".")[0] == "2"
+
+
+def test_labelled_answers_are_about_this_decks_cards(deck: DeckSpec) -> None:
+    # The labelled set measures an answer matcher against this deck: a retired or renamed card would leave its
+    # answers measuring nothing.
+    path = Path(__file__).parent / "data" / "labelled_answers.toml"
+    answers = tomllib.loads(path.read_text(encoding="utf-8"))["answers"]
+    ids = {c.id for c in deck.cards}
+    assert len(answers) >= 150
+    assert {a["card"] for a in answers} == ids
+    assert all(a["rating"] in (1, 2, 3, 4) and a["answer"].strip() for a in answers)
+    # The held-out third is every third entry, so nobody can pick it after seeing a matcher's results.
+    assert [a["holdout"] for a in answers] == [i % 3 == 2 for i in range(len(answers))]

@@ -39,7 +39,7 @@ def test_deck_check_lists_every_bad_file_and_exits_one(runner: CliRunner, deck_f
     files = [str(deck_file), str(BAD / "unknown_source.toml"), str(BAD / "empty.toml")]
     result = run(runner, "deck", "check", *files)
     assert result.exit_code == 1
-    assert "unknown_source.toml:15: card 'c1': sources: unknown source id 'nope'" in result.stderr
+    assert "unknown_source.toml:15:12: card 'c1': sources: unknown source id 'nope'" in result.stderr
     assert "empty.toml: the file is empty" in result.stderr
     assert "srs: 2 of 3 file(s) invalid" in result.stderr
     assert "Traceback" not in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import replace
@@ -63,18 +64,18 @@ def test_anki_guid_matches_genanki() -> None:
 CORPUS = {
     "empty.toml": "the file is empty",
     "whitespace.toml": "the file is empty",
-    "invalid_toml.toml": "invalid TOML",
-    "not_utf8.toml": "not valid UTF-8",
+    "invalid_toml.toml": ":1:6: invalid TOML: Expected ']' at the end of a table declaration",
+    "not_utf8.toml": ":3:12: not valid UTF-8",
     "no_deck_table.toml": "the [deck] table is missing",
     "missing_deck_id.toml": "[deck]: id: is missing",
     "bad_deck_id.toml": "id: must be a slug",
     "bad_version.toml": 'version: must be a version string',
     "no_cards.toml": "no [[cards]]",
-    "missing_response.toml": ":10: card 'c1': response: is missing",
+    "missing_response.toml": ":10:1: card 'c1': response: is missing",
     "empty_situation.toml": "card 'c1': situation: must not be empty",
     "duplicate_card_id.toml": "duplicate card id 'c1'",
     "unknown_source.toml": "unknown source id 'nope'",
-    "bad_key_point.toml": "card 'c1': key_points[1]: empty alternative",
+    "bad_key_point.toml": ":19:3: card 'c1': key_points[1]: empty alternative",
     "too_many_key_points.toml": "card 'c1': key_points: has 7 key points; the limit is 6",
     "key_points_not_list.toml": "card 'c1': key_points: must be a list of strings",
     "personal_without_key_points.toml": "card 'c1': personal: a personal card needs key_points",
@@ -90,7 +91,11 @@ CORPUS = {
     "bidi_override.toml": "control character U+202E",
     "bad_tag.toml": "tag 'Not A Slug' must be a slug",
     "cards_not_array.toml": "[[cards]] must be an array of tables",
-    "duplicate_key.toml": "invalid TOML",
+    "duplicate_key.toml": ":14:1: invalid TOML: 'response' is set twice (first at line 13)",
+    "deep_arrays.toml": ":5:39: nested more than 32 levels deep",
+    "deep_inline_tables.toml": ":5:159: nested more than 32 levels deep",
+    "deep_dotted_key.toml": ":5:65: nested more than 32 levels deep",
+    "deep_table_header.toml": ":1:66: nested more than 32 levels deep",
 }
 
 
@@ -103,6 +108,15 @@ def test_bad_deck_is_refused_with_a_clear_message(name: str, fragment: str) -> N
     assert fragment in message, message
     assert str(path) in message
     assert "Traceback" not in message
+
+
+@pytest.mark.parametrize("name", sorted(set(CORPUS) - {"empty.toml", "whitespace.toml"}))
+def test_every_problem_is_placed_as_file_line_column(name: str) -> None:
+    path = BAD / name
+    with pytest.raises(DeckFileError) as info:
+        load_deck_file(path)
+    for problem in info.value.problems:
+        assert re.match(rf"{re.escape(str(path))}:\d+:\d+: \S", problem), problem
 
 
 def test_corpus_has_every_file() -> None:
@@ -202,7 +216,7 @@ def test_deck_check_warns_about_cards_without_key_points_but_accepts_them(tmp_pa
     path.write_text(both)
     report = check_deck_file(path)
     assert [c.id for c in report.spec.cards] == ["c1", "c2"]
-    assert report.warnings == (f"{path}:10: warning: card 'c1': no key_points: typed answers cannot be graded",)
+    assert report.warnings == (f"{path}:10:1: warning: card 'c1': no key_points: typed answers cannot be graded",)
 
 
 def test_deck_check_prints_warnings_on_stderr_and_exits_zero(tmp_path: Path) -> None:
@@ -232,7 +246,7 @@ def test_response_check_refuses_a_response_that_misses_its_own_key_points() -> N
     with pytest.raises(DeckFileError) as info:
         validate_deck(KEYED, "k.toml", response_check=check)
     assert info.value.problems == [
-        "k.toml:13: card 'c1': response: misses key point 'hesitations / concerns / reservations'"]
+        "k.toml:13:12: card 'c1': response: misses key point 'hesitations / concerns / reservations'"]
     fixed = KEYED.replace('"Say it."', '"Ask what concerns they have."')
     assert validate_deck(fixed, "k.toml", response_check=check).spec.cards[0].response.startswith("Ask")
     assert calls == ["Say it.", "Ask what concerns they have."]
@@ -317,12 +331,169 @@ sources = []
     assert [c.sources for c in spec.cards] == [("a",), ("a",), ("b",), ()]
 
 
-def test_a_card_citing_an_unknown_source_names_the_index_when_there_are_several() -> None:
+def test_an_unknown_source_is_placed_at_its_own_id_in_the_list() -> None:
     with pytest.raises(DeckFileError) as info:
         parse_deck_text(GOOD.replace('sources = ["a"]', 'sources = ["a", "x"]'))
-    assert info.value.problems[0].endswith("card 'c1': sources[1]: unknown source id 'x' (known: a)")
+    assert info.value.problems == ["<deck>:15:17: card 'c1': sources: unknown source id 'x' (known: a)"]
 
 
 def test_new_fields_do_not_change_cards_built_by_position_or_keyword() -> None:
     card = CardSpec("c", "s", "r", "w", ("a",))
     assert card.key_points == () and card.personal is False and replace(card, personal=True).personal
+
+
+# --- Every problem at FILE:LINE:COL, in file order, one per root cause (issue 17.13); deep nesting (18.7) ---
+
+
+def _problems(text: str) -> list[str]:
+    with pytest.raises(DeckFileError) as info:
+        parse_deck_text(text, "d.toml")
+    return info.value.problems
+
+
+def test_an_unquoted_toml_date_is_a_date() -> None:
+    text = GOOD.replace('id = "a"\ntitle = "A"', 'id = "s"\ntitle = "A"\ndate = 2026-11-01').replace(
+        'sources = ["a"]', 'sources = ["s"]')
+    spec = parse_deck_text(text)
+    assert spec.sources[0].date == "2026-11-01" and spec.cards[0].sources == ("s",)
+    assert 'date = "2026-11-01"' in dump_deck(spec)
+
+
+def test_a_date_time_is_one_problem_with_the_source_not_another_with_each_card_citing_it() -> None:
+    text = GOOD.replace('title = "A"', 'title = "A"\ndate = 2026-11-01T10:00:00')
+    assert _problems(text) == ["d.toml:9:8: source 'a': date: must be a date like 2018-05-21 (or 2018-05, or 2018)"]
+
+
+def test_a_source_without_an_id_does_not_make_every_citation_an_error() -> None:
+    assert _problems(GOOD.replace('id = "a"\n', "")) == ["d.toml:6:1: source #1: id: is missing"]
+
+
+@pytest.mark.parametrize("line,expected", [
+    ('situation = "A scene.', "d.toml:12:13: invalid TOML: this string is never closed (Illegal character '\\n')"),
+    ('situation = """A scene.', "d.toml:12:13: invalid TOML: this string is never closed (Unterminated string)"),
+    ("situation = 'A scene.", "d.toml:12:13: invalid TOML: this string is never closed (Expected \"'\")"),
+    ("situation = A scene.", "d.toml:12:13: invalid TOML: Invalid value"),
+    ('tags = ["t",', "d.toml:17:1: invalid TOML: Invalid value"),
+])
+def test_invalid_toml_is_placed_at_its_cause(line: str, expected: str) -> None:
+    text = GOOD.replace('situation = "A scene."', line) if "situation" in line else GOOD.replace('tags = ["t"]', line)
+    assert _problems(text) == [expected]
+
+
+def test_problems_are_sorted_by_their_place_in_the_file() -> None:
+    text = GOOD.replace('version = "1.0.0"', 'version = "one"').replace('tags = ["t"]', 'tags = ["T"]') + "extra = 1\n"
+    text = "# a comment\n" + text.replace('[deck]\nid = "mini"', '[deck]\nid = "mini"\nnonsense = 2')
+    assert _problems(text) == [
+        "d.toml:4:1: [deck]: nonsense: unknown field (allowed: id, name, description, version, license, credits, "
+        "default_sources)",
+        'd.toml:6:11: [deck]: version: must be a version string like "1.2.0"',
+        "d.toml:18:9: card 'c1': tags: tag 'T' must be a slug (lowercase, digits, '.', '_', '-')",
+        "d.toml:19:1: card 'c1': extra: unknown field (allowed: id, situation, response, reasoning, sources, tags, "
+        "key_points, personal, counterpoints)",
+    ]
+
+
+def test_a_misspelt_field_is_one_problem_not_also_a_missing_one() -> None:
+    assert _problems(GOOD.replace("response =", "reponse =")) == [
+        "d.toml:13:1: card 'c1': reponse: unknown field; did you mean 'response'?"]
+
+
+def test_an_unknown_key_reaches_the_message_quoted_never_as_a_control_sequence() -> None:
+    [problem] = _problems(GOOD.replace('tags = ["t"]', 'tags = ["t"]\n"\\u001b]52;c;aGk=\\u0007" = 1'))
+    assert "\x1b" not in problem and "\x07" not in problem and "'\\x1b]52;c;aGk=\\x07': unknown field" in problem
+
+
+def test_a_bad_counterpoint_source_is_placed_at_it() -> None:
+    text = GOOD + '\n  [[cards.counterpoints]]\n  source = 5\n  view = "V."\n'
+    assert _problems(text) == ["d.toml:19:12: card 'c1': source: counterpoint source must be a source id, "
+                               "not an integer"]
+
+
+@pytest.mark.parametrize("name", ["deep_arrays.toml", "deep_inline_tables.toml"])
+def test_deep_nesting_is_refused_by_deck_check_and_deck_add_without_a_traceback(name: str) -> None:
+    from srs.cli import cli
+
+    path = BAD / name
+    assert len(path.read_bytes()) < 3000
+    for command in ("check", "add"):
+        result = CliRunner().invoke(cli, ["deck", command, str(path)])
+        assert result.exit_code == 1, result.output
+        assert f"{path}:5:" in result.stderr and "nested more than 32 levels deep" in result.stderr
+        assert "Traceback" not in result.output and not isinstance(result.exception, RecursionError)
+    assert "deep" not in CliRunner().invoke(cli, ["deck", "list"]).output
+
+
+def test_nesting_the_scan_misses_still_gives_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    from srs import deck_problems, toml_layout
+
+    monkeypatch.setattr(deck_problems, "scan", lambda text: toml_layout.scan(text, max_depth=10**6))
+    with pytest.raises(DeckFileError, match="deep_arrays.toml: nested too deeply to read"):
+        load_deck_file(BAD / "deep_arrays.toml")
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    from srs.toml_layout import MAX_DEPTH
+
+    # The key is one level, each array one more.
+    ok = "x = " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n"
+    assert "unknown top-level key 'x'" in _problems(ok)[0]
+    assert "d.toml:1:36: nested more than" in _problems(ok.replace("[", "[[", 1).replace("]", "]]", 1))[0]
+
+
+# --- The writer keeps the new fields ---
+
+FULL = """\
+[deck]
+id = "mine"
+name = "Mine"
+version = "2.0.0"
+default_sources = ["a"]
+
+[[sources]]
+id = "a"
+title = "A"
+date = 2018-05-21
+
+[[sources]]
+id = "b"
+title = "B"
+
+[[cards]]
+id = "own-line"
+situation = "The interview is ending."
+response = "Thank you; I am keen on this role."
+reasoning = "Yours."
+key_points = ["thank you | thanks", 'avoid: ask how I did | "did I do well"']
+personal = true
+
+[[cards]]
+id = "cited"
+situation = "S."
+response = "R."
+reasoning = "W."
+sources = ["b"]
+
+[[cards]]
+id = "uncited"
+situation = "S."
+response = "R."
+reasoning = "W."
+sources = []
+"""
+
+
+def test_writer_round_trips_key_points_personal_cards_and_default_sources() -> None:
+    spec = parse_deck_text(FULL)
+    text = dump_deck(spec)
+    assert parse_deck_text(text) == spec
+    assert 'default_sources = ["a"]' in text and "personal = true" in text
+    assert 'key_points = [\n  "thank you | thanks",\n  "avoid: ask how I did | \\"did I do well\\"",\n]' in text
+    cards = text.split("[[cards]]")[1:]
+    assert "sources" not in cards[0] and 'sources = ["b"]' in cards[1] and "sources = []" in cards[2]
+
+
+def test_writer_lists_sources_of_every_card_when_the_deck_has_no_default(deck_file: Path) -> None:
+    spec = load_deck_file(deck_file)
+    text = dump_deck(spec)
+    assert text.count("sources = [") == len(spec.cards)
+    assert "key_points" not in text and "personal" not in text and "default_sources" not in text
