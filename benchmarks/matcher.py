@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 from srs.keypoints import parse_key_point
-from srs.matcher import check_answer
+from srs.matcher import check_answer, typing_allowance_seconds
 from srs.matching.words import stem
+from tests.labelled import Labelled, load_labelled  # shared with the regression test (run from the root)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,26 +83,47 @@ def speed(repeat: int) -> None:
               f"max {max(times) * 1e6:.0f} µs per answer (goal < 1000 µs)")
 
 
-def agreement(path: Path, show_misses: bool) -> None:
-    """Print exact and within-one agreement with the labelled ratings, tuning and held-out parts apart."""
-    from tests.labelled import load_labelled  # the loader the regression test uses too (run from the root)
+def suggested(item: Labelled, timed: bool) -> int:
+    """The matcher's rating for a labelled answer; ``timed`` simulates the time the answer took to type.
 
+    The labels carry no time, so "timed" assumes the learner typed the answer at the pace the typing allowance
+    assumes (:func:`typing_allowance_seconds` of the answer itself): a complete answer is then Easy exactly when
+    it is no longer than the card's response. Untimed, the matcher never suggests Easy.
+    """
+    if not timed:
+        return check_answer(item.answer, item.key_points).suggested_rating
+    return check_answer(item.answer, item.key_points, answer_seconds=typing_allowance_seconds(item.answer),
+                        reference=item.response).suggested_rating
+
+
+def agreement(items: list[Labelled], timed: bool) -> dict[bool, tuple[int, int, int]]:
+    """Exact and within-one agreement per part: ``{holdout: (answers, exact, within one)}``."""
+    parts: dict[bool, tuple[int, int, int]] = {}
+    for item in items:
+        rating = suggested(item, timed)
+        n, exact, within = parts.get(item.holdout, (0, 0, 0))
+        parts[item.holdout] = (n + 1, exact + (rating == item.rating), within + (abs(rating - item.rating) <= 1))
+    return parts
+
+
+def report(path: Path, show_misses: bool) -> None:
+    """Print agreement with the labelled ratings, the tuning and held-out parts apart, timed and untimed."""
     items = load_labelled(path)
-    for part, held_out in (("tuning", False), ("held-out", True)):
-        chosen = [item for item in items if item.holdout == held_out]
-        if not chosen:
-            continue
-        exact = within = 0
-        for item in chosen:
-            suggested = check_answer(item.answer, item.key_points).suggested_rating
-            exact += suggested == item.rating
-            within += abs(suggested - item.rating) <= 1
-            if show_misses and not held_out and suggested != item.rating:
+    for timed in (True, False):
+        label = "timed (typed at 40 wpm)" if timed else "untimed (never Easy)"
+        for held_out, (n, exact, within) in sorted(agreement(items, timed).items()):
+            part = "held-out" if held_out else "tuning"
+            print(f"{label}, {part}: {n} answers, exact {exact}/{n} = {exact / n:.1%}, "
+                  f"within one {within}/{n} = {within / n:.1%}")
+    if show_misses:
+        for item in items:
+            if item.holdout:
+                continue  # never shown: the held-out part measures the matcher honestly
+            rating = suggested(item, timed=False)
+            if rating != item.rating:
                 result = check_answer(item.answer, item.key_points)
-                marks = ", ".join(("+" if p.hit else "-") + p.point.label for p in result.points)
-                print(f"  miss {item.card}: human {item.rating}, matcher {suggested}: {item.answer!r} [{marks}]")
-        n = len(chosen)
-        print(f"{part}: {n} answers, exact {exact}/{n} = {exact / n:.1%}, within one {within}/{n} = {within / n:.1%}")
+                marks = "; ".join(("+ " if p.hit else "- ") + p.point.label for p in result.points)
+                print(f"miss {item.card}: human {item.rating}, matcher {rating}: {item.answer!r}\n    [{marks}]")
 
 
 def main() -> None:
@@ -112,7 +134,7 @@ def main() -> None:
     args = parser.parse_args()
     speed(args.repeat)
     if args.labelled.exists():
-        agreement(args.labelled, args.misses)
+        report(args.labelled, args.misses)
     else:
         print(f"no labelled answers at {args.labelled}: agreement not measured", file=sys.stderr)
 

@@ -7,8 +7,12 @@ answer that rejects X. How text is read and a phrase found is described in :mod:
 :mod:`srs.matching.negation` and :mod:`srs.matching.phrases`.
 
 Suggested rating: every point hit -> Good (3), or Easy (4) when the answer also came within the typing allowance
-of the recommended line; at least half hit -> Hard (2); fewer -> Again (1). A card without key points has
-nothing to check: a non-blank answer suggests Good, a blank one Again.
+of the recommended line; at least half hit -> Hard (2); fewer -> Again (1). An answer that recommends what an
+``avoid:`` point rules out suggests Again whatever else it hits: it is the opposite of the card's answer. A card
+without key points has nothing to check: a non-blank answer suggests Good, a blank one Again.
+
+An answer that opens with a plain "No" ("No, it makes me look needy") replies to the situation's yes/no
+question ("Should you ask...?"), so it rejects the card's ``avoid:`` points.
 """
 
 from __future__ import annotations
@@ -109,9 +113,16 @@ def _check_point(answer: Answer, point: KeyPoint) -> PointResult:
         found = find(answer, compile_phrase(alternative, point.avoid))
         if found is not None and (best is None or len(found) > len(best)):
             best = found
+    if best is None and point.avoid and answer.replies_no:
+        return PointResult(point, True, answer.all_words[0].surface)
     if best is None:
         return PointResult(point, False, None)
     return PointResult(point, True, matched_text(answer, best))
+
+
+def _recommends(answer: Answer, point: KeyPoint) -> bool:
+    """Whether the answer says what an ``avoid:`` point rules out, without rejecting it ("ask how I did")."""
+    return any(find(answer, compile_phrase(alternative, False)) is not None for alternative in point.alternatives)
 
 
 def check_answer(answer: str, key_points: Sequence[KeyPoint], *, answer_seconds: float | None = None,
@@ -134,6 +145,8 @@ def check_answer(answer: str, key_points: Sequence[KeyPoint], *, answer_seconds:
     quick = (answer_seconds is not None and reference is not None
              and answer_seconds <= typing_allowance_seconds(reference))
     rating = suggest_rating(hits, len(points), answered=bool(read.all_words), quick=quick)
+    if any(_recommends(read, p.point) for p in points if p.point.avoid and not p.hit):
+        rating = AGAIN
     return MatchResult(points=points, suggested_rating=rating)
 
 

@@ -255,6 +255,32 @@ def test_a_question_is_the_act_of_asking() -> None:
     assert hit("I'd inquire about hesitations", parse_key_point("ask about hesitations"))
 
 
+def test_asking_does_not_say_a_key_points_question() -> None:
+    assert not hit("Ask about hesitations", parse_key_point("my question"))
+    assert hit("Ask my question first", parse_key_point("my question"))
+
+
+def test_a_hyphened_not_covers_only_its_words() -> None:
+    warned = parse_key_point("warned against")
+    assert hit("The not-a-fit one is what the firm warned against", warned)
+
+
+def test_a_reply_of_no_rejects_the_avoid_points() -> None:
+    result = check_answer("No, it makes me look needy", [NOT_HOW_I_DID, parse_key_point("needy")])
+    assert [p.hit for p in result.points] == [True, True]
+    assert result.points[0].matched == "No"
+    assert not hit("No, it makes me look needy", HESITATIONS)  # only avoid points
+    assert not hit("No need for that", NOT_HOW_I_DID)  # 'no need' is not a reply
+    assert not hit("Nope", HESITATIONS)
+
+
+def test_recommending_what_an_avoid_point_rules_out_suggests_again() -> None:
+    result = check_answer("Ask what concerns they have about me, and ask how I did", CARD)
+    assert result.hits == 2
+    assert result.suggested_rating == 1
+    assert check_answer("Any concerns about me?", CARD).suggested_rating == 2  # not mentioned: only missed
+
+
 def test_a_key_point_that_contains_a_negation_needs_it_in_the_answer() -> None:
     not_afraid = parse_key_point("not afraid of the answer | unafraid of the answer")
     assert hit("You're not afraid of what the answer might be", not_afraid)

@@ -8,7 +8,8 @@
 * A second cue right after the first (at most one word between) cancels it ("don't skip the note", "never
   avoid"); a later one in the same clause starts afresh ("don't acknowledge it, give no context").
 * Not cues: "not only", "or not", a "no" used as a noun ("a no", "the no", "no is misleading") or as a reply
-  ("No, I ..."). A hyphened "no-" covers only its word ("a no-win spot").
+  ("No, I ..."). A hyphened "no-" or "not-" covers only its hyphened words ("a no-win spot", "the not-a-fit
+  question").
 * A judgement rejects what comes before or after it: the subject of a clause that starts with a gerund and
   calls it needy, a mistake, risky, pointless, ... ("asking how I did | seems needy"), and what follows
   "<judgement> to" ("it's a mistake to | ask how I did").
@@ -104,7 +105,7 @@ def _cue_length(tokens: list[Token], keys: list[str], i: int) -> int:
         return 1 if i > 0 and not tokens[i].pause and _is_judgement(keys, i - 1) else 0
     if key not in _CUES:
         return 0
-    if key == "no" and i + 1 < len(tokens) and tokens[i + 1].hyphen:
+    if key in ("no", "not", "non") and i + 1 < len(tokens) and tokens[i + 1].hyphen:
         return 1
     after = keys[i + 1] if i + 1 < len(keys) else ""
     before = keys[i - 1] if i > 0 and not tokens[i].pause else ""
@@ -143,19 +144,19 @@ def read_words(text: str, *, cues: bool = True) -> list[Word]:
     keys = [t.key for t in tokens]
     words: list[Word] = []
     clauses: list[int] = []  # where each clause starts in ``words``
-    depth, cue_source, covered, cue_end, one_word = 0, -1, False, -10, False
+    depth, cue_source, covered, cue_end, hyphened = 0, -1, False, -10, False
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if i == 0 or tokens[i].pause or _ends_clause(tokens, keys, i, covered):
             clauses.append(len(words))
         if i > 0 and _ends_clause(tokens, keys, i, covered):
-            depth, cue_source, covered, one_word = 0, -1, False, False
+            depth, cue_source, covered, hyphened = 0, -1, False, False
         length = _cue_length(tokens, keys, i) if cues else 0
         if length:
             depth = depth + 1 if depth and i - cue_end <= 1 else 1
             cue_source, cue_end = token.source, i + length
-            one_word = keys[i] == "no" and i + 1 < len(tokens) and tokens[i + 1].hyphen
+            hyphened = i + 1 < len(tokens) and tokens[i + 1].hyphen
             for j in range(i, i + length):
                 t = tokens[j]
                 words.append(Word(t.surface, t.key, t.key, False, True, t.source, cue_source))
@@ -165,8 +166,8 @@ def read_words(text: str, *, cues: bool = True) -> list[Word]:
         covered = covered or depth > 0
         words.append(Word(token.surface, token.key, stem(token.key), negated, False, token.source,
                           cue_source if negated else -1))
-        if one_word:
-            depth, cue_source, one_word = 0, -1, False
+        if hyphened and not (i + 1 < len(tokens) and tokens[i + 1].hyphen):  # the end of "not-a-fit"
+            depth, cue_source, hyphened = 0, -1, False
         i += 1
     for start, end in zip(clauses, clauses[1:] + [len(words)]):
         _judge(words, start, end, cues)

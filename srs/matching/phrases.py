@@ -14,6 +14,7 @@ Polarity: each required word must be negated in the answer exactly when it is ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from srs.matching.negation import read_words
+from srs.matching.words import ALSO_SAYS
 
 __all__ = ["FUNCTION_WORDS", "Answer", "Phrase", "compile_phrase", "find", "matched_text"]
 
@@ -35,6 +37,8 @@ FUNCTION_WORDS = frozenset({
     "and", "or", "if", "whether", "what", "which", "just", "really", "very", "also",
 })
 MIN_FUZZY_LETTERS = 4
+# An answer that opens with a plain "No" replies to the situation's yes/no question ("Should you ask...?").
+_REPLY_NO = re.compile(r"\s*(?:no|nope)\s*(?:$|[.,;:!—–-])", re.IGNORECASE)
 MAX_SHOWN_WORDS = 12
 
 
@@ -87,6 +91,9 @@ class Answer:
         self._by_stem: dict[str, list[int]] = {}
         for i, word in enumerate(self.words):
             self._by_stem.setdefault(word.stem, []).append(i)
+            if word.stem in ALSO_SAYS:
+                self._by_stem.setdefault(ALSO_SAYS[word.stem], []).append(i)
+        self.replies_no = bool(_REPLY_NO.match(text))
         self._fuzzy_keys: list[str] | None = None
         self._fuzzy_positions: list[list[int]] = []
         self._near: dict[tuple[str, str], list[int]] = {}

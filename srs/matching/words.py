@@ -5,8 +5,9 @@ An answer and a key point's alternative go through the same reading, so that the
 * Terminal escape sequences read as spaces; Unicode is normalized (NFKC), case folded and accents dropped
   ("Résumé" reads as "resume"); only letters and digits make words, so no control character reaches a word.
 * Contractions are opened: "don't" and "dont" read as "do not", "you're" as "you".
-* A few irregular verbs are mapped to their base form ("did" -> "do", "told" -> "tell") and "question" to "ask"
-  (the thing asked), then the English Snowball stemmer reduces inflections ("hesitations" -> "hesit").
+* A few irregular verbs are mapped to their base form ("did" -> "do", "told" -> "tell"), then the English
+  Snowball stemmer reduces inflections ("hesitations" -> "hesit"). :data:`ALSO_SAYS` lets an answer's
+  "question" say a key point's "ask" (not the other way round: "my question" is not said by "ask").
 * Clause punctuation (. , ; : ! ? newlines and dashes) is kept as a mark on the next word, for the negation
   scope (:mod:`srs.matching.negation`).
 """
@@ -20,7 +21,7 @@ from functools import lru_cache
 
 from snowballstemmer import stemmer as _snowball
 
-__all__ = ["Token", "read_tokens", "stem", "word_count"]
+__all__ = ["ALSO_SAYS", "Token", "read_tokens", "stem", "word_count"]
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’‘ʼ`][^\W_]+)*|[.,;:!?\n—–]|(?<!\S)-+(?!\S)")
 _WORD = re.compile(r"[^\W_]+(?:['’‘ʼ`][^\W_]+)*")
@@ -49,8 +50,8 @@ _BASE_FORMS = {
     "sought": "seek", "taught": "teach", "chose": "choose", "chosen": "choose", "began": "begin",
     "begun": "begin", "hid": "hide", "hidden": "hide", "fell": "fall", "fallen": "fall", "led": "lead",
 }
-# After stemming: words that name the same act.
-_SAME_STEM = {"question": "ask", "inquir": "ask", "enquir": "ask"}
+# After stemming: an answer's word that also says a key point's word ("skip the question" says "ask").
+ALSO_SAYS = {"question": "ask", "inquir": "ask", "enquir": "ask"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,7 @@ def stem(key: str) -> str:
 
     Cached: the Snowball stemmer is pure Python (about 30 µs a word), and an answer's words repeat.
     """
-    stemmed = str(_STEMMER.stemWord(_BASE_FORMS.get(key, key)))
-    return _SAME_STEM.get(stemmed, stemmed)
+    return str(_STEMMER.stemWord(_BASE_FORMS.get(key, key)))
 
 
 _STEMMER = _snowball("english")
