@@ -114,7 +114,7 @@ def _check_point(answer: Answer, point: KeyPoint) -> PointResult:
         if found is not None and (best is None or len(found) > len(best)):
             best = found
     if best is None and point.avoid and answer.replies_no:
-        return PointResult(point, True, answer.all_words[0].surface)
+        return PointResult(point, True, answer.all_words[0].surface.strip())
     if best is None:
         return PointResult(point, False, None)
     return PointResult(point, True, matched_text(answer, best))

@@ -217,6 +217,7 @@ def test_a_no_as_a_noun_is_not_a_negation() -> None:
 def test_a_hyphened_no_covers_only_its_word() -> None:
     no_win = parse_key_point("no-win")
     assert hit("It's a no-win spot for them", no_win)
+    assert check_answer("It's a no-win spot for them", [no_win]).points[0].matched == "no-win"
     assert hit("They can't win", no_win)
     assert not hit("They win either way", no_win)
     assert hit("a no-win question, and hesitations are the better one", HESITATIONS)

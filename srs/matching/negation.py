@@ -78,6 +78,7 @@ class Word:
         source: Index of the written word it comes from ("don't" gives two words with one source).
         cue_source: For a negated word, the source index of what negates it (a cue or a judgement); for a cue
             word, of its cue's first word; else -1.
+        hyphen: True when a hyphen joins it to the word before ("no-win").
     """
 
     surface: str
@@ -87,6 +88,7 @@ class Word:
     cue: bool
     source: int
     cue_source: int
+    hyphen: bool = False
 
 
 def _is_judgement(keys: list[str], i: int) -> bool:
@@ -159,13 +161,13 @@ def read_words(text: str, *, cues: bool = True) -> list[Word]:
             hyphened = i + 1 < len(tokens) and tokens[i + 1].hyphen
             for j in range(i, i + length):
                 t = tokens[j]
-                words.append(Word(t.surface, t.key, t.key, False, True, t.source, cue_source))
+                words.append(Word(t.surface, t.key, t.key, False, True, t.source, cue_source, t.hyphen))
             i += length
             continue
         negated = depth % 2 == 1
         covered = covered or depth > 0
         words.append(Word(token.surface, token.key, stem(token.key), negated, False, token.source,
-                          cue_source if negated else -1))
+                          cue_source if negated else -1, token.hyphen))
         if hyphened and not (i + 1 < len(tokens) and tokens[i + 1].hyphen):  # the end of "not-a-fit"
             depth, cue_source, hyphened = 0, -1, False
         i += 1
@@ -188,5 +190,5 @@ def _judge(words: list[Word], start: int, end: int, cues: bool) -> None:
                 if not w.cue:
                     negated = not w.negated
                     words[k] = Word(w.surface, w.key, w.stem, negated, False, w.source,
-                                    word.source if negated else -1)
+                                    word.source if negated else -1, w.hyphen)
             return

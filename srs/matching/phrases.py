@@ -87,7 +87,7 @@ class Answer:
     def __init__(self, text: str) -> None:
         self.all_words = read_words(text)
         self.words = [w for w in self.all_words if not w.cue]
-        self.surfaces = {w.source: w.surface for w in self.all_words}
+        self.surfaces = {w.source: ("-" if w.hyphen else " ") + w.surface for w in self.all_words}
         self._by_stem: dict[str, list[int]] = {}
         for i, word in enumerate(self.words):
             self._by_stem.setdefault(word.stem, []).append(i)
@@ -203,4 +203,4 @@ def matched_text(answer: Answer, positions: Sequence[int]) -> str:
     chosen.update(w.source for w in answer.all_words if w.cue and w.cue_source in cue_groups)
     low, high = min(chosen), max(chosen)
     shown = range(low, high + 1) if high - low < MAX_SHOWN_WORDS else sorted(chosen)
-    return " ".join(answer.surfaces[s] for s in shown if s in answer.surfaces)
+    return "".join(answer.surfaces[s] for s in shown if s in answer.surfaces)[1:]
