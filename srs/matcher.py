@@ -7,7 +7,8 @@ answer that rejects X. How text is read and a phrase found is described in :mod:
 :mod:`srs.matching.negation` and :mod:`srs.matching.phrases`.
 
 Suggested rating: every point hit -> Good (3), or Easy (4) when the answer also came within the typing allowance
-of the recommended line; at least half hit -> Hard (2); fewer -> Again (1). An answer that recommends what an
+of the recommended line; at least half hit -> Hard (2), half of an odd number of points rounded down (one of
+three, two of five); fewer, or none -> Again (1). An answer that recommends what an
 ``avoid:`` point rules out suggests Again whatever else it hits: it is the opposite of the card's answer. A card
 without key points has nothing to check: a non-blank answer suggests Good, a blank one Again.
 
@@ -92,6 +93,10 @@ def typing_allowance_seconds(text: str) -> float:
 def suggest_rating(hits: int, total: int, *, answered: bool, quick: bool) -> int:
     """The rating a result suggests: all hit -> Good (Easy if quick); at least half -> Hard; fewer -> Again.
 
+    Half of an odd number of points is rounded down, so one point of three is Hard: on a card of two or three
+    facets, an answer with one of them right recalled part of the answer, which is what Hard means (and what a
+    careful grader gave every such answer in the labelled set). Again is for an answer with no point right.
+
     Args:
         hits: Key points hit.
         total: Key points on the card; with none, a non-blank answer suggests Good and a blank one Again.
@@ -102,7 +107,7 @@ def suggest_rating(hits: int, total: int, *, answered: bool, quick: bool) -> int
         return GOOD if answered else AGAIN
     if hits == total:
         return EASY if quick else GOOD
-    if 2 * hits >= total:
+    if hits and hits >= total // 2:
         return HARD
     return AGAIN
 

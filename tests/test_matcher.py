@@ -13,6 +13,7 @@ from srs.matcher import (
     check_answer,
     missing_points,
     speaking_seconds,
+    suggest_rating,
     typing_allowance_seconds,
 )
 
@@ -420,7 +421,7 @@ def test_a_quick_but_incomplete_answer_is_not_easy() -> None:
 
 @pytest.mark.parametrize(("answer", "hits", "rating"), [
     ("Any concerns about me?", 2, 2),  # 2 of 3: at least half
-    ("Any concerns?", 1, 1),  # 1 of 3
+    ("Any concerns?", 1, 2),  # 1 of 3: half of three rounded down
     ("Thank them and leave.", 0, 1),
 ])
 def test_partial_answers(answer: str, hits: int, rating: int) -> None:
@@ -431,6 +432,13 @@ def test_partial_answers(answer: str, hits: int, rating: int) -> None:
 def test_half_of_an_even_number_of_points_is_hard() -> None:
     result = check_answer("Any concerns?", [HESITATIONS, ABOUT_ME])
     assert (result.hits, result.total, result.suggested_rating) == (1, 2, 2)
+
+
+@pytest.mark.parametrize(("hits", "total", "rating"), [
+    (1, 3, 2), (2, 3, 2), (0, 3, 1), (2, 5, 2), (1, 5, 1), (2, 4, 2), (1, 4, 1), (0, 1, 1), (0, 2, 1),
+])
+def test_half_of_an_odd_number_of_points_is_rounded_down(hits: int, total: int, rating: int) -> None:
+    assert suggest_rating(hits, total, answered=True, quick=False) == rating
 
 
 def test_a_card_without_key_points_suggests_good_for_any_answer_and_again_for_none() -> None:
