@@ -8,9 +8,10 @@ answer that rejects X. How text is read and a phrase found is described in :mod:
 
 Suggested rating: every point hit -> Good (3), or Easy (4) when the answer also came within the typing allowance
 of the recommended line; at least half hit -> Hard (2), half of an odd number of points rounded down (one of
-three, two of five); fewer, or none -> Again (1). An answer that recommends what an
-``avoid:`` point rules out suggests Again whatever else it hits: it is the opposite of the card's answer. A card
-without key points has nothing to check: a non-blank answer suggests Good, a blank one Again.
+three, two of five); fewer, or none -> Again (1). An answer that says the opposite of a point it misses suggests
+Again whatever else it hits: it recommends what an ``avoid:`` point rules out ("ask how I did"), or rejects
+another point's idea ("don't shake hands" for "shake hands"). A card without key points has nothing to check: a
+non-blank answer suggests Good, a blank one Again.
 
 An answer that opens with a plain "No" ("No, it makes me look needy") replies to the situation's yes/no
 question ("Should you ask...?"), so it rejects the card's ``avoid:`` points.
@@ -125,9 +126,14 @@ def _check_point(answer: Answer, point: KeyPoint) -> PointResult:
     return PointResult(point, True, matched_text(answer, best))
 
 
-def _recommends(answer: Answer, point: KeyPoint) -> bool:
-    """Whether the answer says what an ``avoid:`` point rules out, without rejecting it ("ask how I did")."""
-    return any(find(answer, compile_phrase(alternative, False)) is not None for alternative in point.alternatives)
+def _says_the_opposite(answer: Answer, point: KeyPoint) -> bool:
+    """Whether the answer says the opposite of a point it missed.
+
+    For an ``avoid:`` point, it recommends what the point rules out ("ask how I did"); for any other point, it
+    rejects the point's idea ("don't shake hands" for "shake hands").
+    """
+    return any(find(answer, compile_phrase(alternative, not point.avoid)) is not None
+               for alternative in point.alternatives)
 
 
 def check_answer(answer: str, key_points: Sequence[KeyPoint], *, answer_seconds: float | None = None,
@@ -150,7 +156,7 @@ def check_answer(answer: str, key_points: Sequence[KeyPoint], *, answer_seconds:
     quick = (answer_seconds is not None and reference is not None
              and answer_seconds <= typing_allowance_seconds(reference))
     rating = suggest_rating(hits, len(points), answered=bool(read.all_words), quick=quick)
-    if any(_recommends(read, p.point) for p in points if p.point.avoid and not p.hit):
+    if any(_says_the_opposite(read, p.point) for p in points if not p.hit):
         rating = AGAIN
     return MatchResult(points=points, suggested_rating=rating)
 

@@ -283,6 +283,16 @@ def test_recommending_what_an_avoid_point_rules_out_suggests_again() -> None:
     assert check_answer("Any concerns about me?", CARD).suggested_rating == 2  # not mentioned: only missed
 
 
+def test_rejecting_a_points_idea_suggests_again() -> None:
+    card = [parse_key_point("shake hands | handshake"), parse_key_point("walk out | leave")]
+    result = check_answer("Don't shake hands, just leave", card)
+    assert (result.hits, result.suggested_rating) == (1, 1)
+    assert check_answer("Shake hands, don't leave yet", card).suggested_rating == 1
+    assert check_answer("Just leave", card).suggested_rating == 2  # not mentioned: only missed
+    not_afraid = [parse_key_point("not afraid | unafraid"), parse_key_point("no questions left")]
+    assert check_answer("I'm afraid of the answer", not_afraid).suggested_rating == 1
+
+
 def test_a_key_point_that_contains_a_negation_needs_it_in_the_answer() -> None:
     not_afraid = parse_key_point("not afraid of the answer | unafraid of the answer")
     assert hit("You're not afraid of what the answer might be", not_afraid)
