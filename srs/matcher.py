@@ -13,8 +13,9 @@ Again whatever else it hits: it recommends what an ``avoid:`` point rules out ("
 another point's idea ("don't shake hands" for "shake hands"). A card without key points has nothing to check: a
 non-blank answer suggests Good, a blank one Again.
 
-An answer that opens with a plain "No" ("No, it makes me look needy") replies to the situation's yes/no
-question ("Should you ask...?"), so it rejects the card's ``avoid:`` points.
+An answer that opens with a plain "No" ("No, it makes me look needy"), or with a clause that only refuses
+("Don't ask that.", "I wouldn't."), replies to the situation's yes/no question ("Should you ask...?"), so it
+rejects the card's ``avoid:`` points.
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ def _check_point(answer: Answer, point: KeyPoint) -> PointResult:
         found = find(answer, compile_phrase(alternative, point.avoid))
         if found is not None and (best is None or len(found) > len(best)):
             best = found
-    if best is None and point.avoid and answer.replies_no:
-        return PointResult(point, True, answer.all_words[0].surface.strip())
+    if best is None and point.avoid and answer.refusal is not None:
+        return PointResult(point, True, answer.refusal)
     if best is None:
         return PointResult(point, False, None)
     return PointResult(point, True, matched_text(answer, best))

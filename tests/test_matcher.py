@@ -276,6 +276,18 @@ def test_a_reply_of_no_rejects_the_avoid_points() -> None:
     assert not hit("Nope", HESITATIONS)
 
 
+@pytest.mark.parametrize("answer", ["Don't ask that.", "I wouldn't.", "Never ask it, it looks needy", "Don't"])
+def test_an_opening_bare_refusal_rejects_the_avoid_points(answer: str) -> None:
+    result = check_answer(answer, [NOT_HOW_I_DID, HESITATIONS])
+    assert [p.hit for p in result.points] == [True, False]
+    assert result.points[0].matched == answer.split(",")[0].rstrip(".")
+
+
+@pytest.mark.parametrize("answer", ["Don't ask about next steps", "I wouldn't ask for the salary", "Ask that"])
+def test_a_refusal_with_its_own_object_is_read_as_written(answer: str) -> None:
+    assert not hit(answer, NOT_HOW_I_DID)
+
+
 def test_recommending_what_an_avoid_point_rules_out_suggests_again() -> None:
     result = check_answer("Ask what concerns they have about me, and ask how I did", CARD)
     assert result.hits == 2

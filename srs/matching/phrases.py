@@ -37,8 +37,11 @@ FUNCTION_WORDS = frozenset({
     "and", "or", "if", "whether", "what", "which", "just", "really", "very", "also",
 })
 MIN_FUZZY_LETTERS = 4
-# An answer that opens with a plain "No" replies to the situation's yes/no question ("Should you ask...?").
+# An answer that opens with a plain "No" replies to the situation's yes/no question ("Should you ask...?"); so
+# does an opening clause that only refuses, with nothing but small words after its cue ("Don't ask that.").
 _REPLY_NO = re.compile(r"\s*(?:no|nope)\s*(?:$|[.,;:!—–-])", re.IGNORECASE)
+_FIRST_CLAUSE = re.compile(r"[^.,;:!?\n—–]*")
+_REFUSAL_WORDS = frozenset({"do", "ask", "bother", "definitely", "certainly", "absolutely", "all"})
 MAX_SHOWN_WORDS = 12
 
 
@@ -81,8 +84,26 @@ def compile_phrase(alternative: str, avoid: bool) -> Phrase:
     return Phrase(terms=terms, in_a_row=not content and len(terms) > 1)
 
 
+def _refusal(text: str) -> str | None:
+    """The answer's opening "No" or bare refusal ("Don't ask that", "I wouldn't"), as written; else None."""
+    reply = _REPLY_NO.match(text)
+    if reply:
+        return text[:reply.end()].strip(" .,;:!—–-\t")
+    clause = _FIRST_CLAUSE.match(text)
+    words = read_words(clause.group()) if clause else []
+    if any(w.cue for w in words) and all(w.cue or w.key in FUNCTION_WORDS or w.key in _REFUSAL_WORDS
+                                         for w in words):
+        return " ".join(dict.fromkeys(w.surface for w in words))
+    return None
+
+
 class Answer:
-    """An answer read once, then searched for any number of phrases."""
+    """An answer read once, then searched for any number of phrases.
+
+    Attributes:
+        refusal: How the answer opens when it refuses outright ("No", "Don't ask that"), else None: a reply to
+            the situation's yes/no question ("Should you ask...?").
+    """
 
     def __init__(self, text: str) -> None:
         self.all_words = read_words(text)
@@ -93,7 +114,7 @@ class Answer:
             self._by_stem.setdefault(word.stem, []).append(i)
             if word.stem in ALSO_SAYS:
                 self._by_stem.setdefault(ALSO_SAYS[word.stem], []).append(i)
-        self.replies_no = bool(_REPLY_NO.match(text))
+        self.refusal = _refusal(text)
         self._fuzzy_keys: list[str] | None = None
         self._fuzzy_positions: list[list[int]] = []
         self._near: dict[tuple[str, str], list[int]] = {}
