@@ -73,13 +73,30 @@ def test_small_typos_do_not_matter(answer: str) -> None:
 
 @pytest.mark.parametrize("answer", [
     "Any hxsxtatxons?",  # three edits
-    "Any dbts?",  # two edits in a short word
+    "Any dowpts?",  # two edits in a short word
 ])
 def test_larger_typos_miss(answer: str) -> None:
     assert not hit(answer, HESITATIONS)
 
 
-def test_words_under_four_letters_must_be_exact() -> None:
+def test_a_word_typed_without_its_vowels_matches() -> None:
+    assert hit("Any dbts?", HESITATIONS)
+    nxt = parse_key_point("next interview")
+    assert not hit("a lesson for the nxt intrvw", nxt)  # 'intrvw' keeps its 'i': not the word without vowels
+    assert hit("a lesson for the nxt interview", nxt)
+    assert not hit("a lesson for the nt interview", nxt)  # two letters left are too few to tell
+    assert not hit("try it", parse_key_point("tray"))  # 'y' counts as a vowel: 'try' is a word
+
+
+def test_a_three_letter_word_may_have_its_last_two_letters_swapped() -> None:
+    job = parse_key_point("cost me the job")
+    assert hit("could cost me the jbo", job)
+    assert not hit("could cost me the jog", job)
+    assert not hit("could cost me the ojb", job)  # the first letter stays
+    assert hit("aks how I did", parse_key_point("ask how I did"))
+
+
+def test_words_under_four_letters_must_be_exact_but_for_a_swap() -> None:
     point = parse_key_point("ask how I did")
     assert hit("ask how I did", point)
     assert not hit("ask who I did", point)  # 'who' is one edit from 'how', but short words are never fuzzy

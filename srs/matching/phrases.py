@@ -5,8 +5,9 @@ are left out, so "about hiring me" needs only "hiring". An alternative made only
 needs all of them, in a row. Each required word is found in the answer by stem ("hiring" ~ "hire" ~ "hired"),
 or, for words of four letters or more, by a small typo (one edit up to eight letters, two from nine; for four
 or five letters the first letter must agree); the answer's adjacent words joined are tried too ("up beat" ~
-"upbeat"). Word order does not matter, but the words must fall within a window of ``3 * n + 3`` words for ``n``
-required words.
+"upbeat"). Two slips are read in shorter forms: a three-letter word with its last two letters swapped ("jbo" ~
+"job"), and a word typed without its vowels, three letters or more ("nxt" ~ "next"). Word order does not
+matter, but the words must fall within a window of ``3 * n + 3`` words for ``n`` required words.
 
 Polarity: each required word must be negated in the answer exactly when it is negated in the alternative
 ("not afraid" needs a negated "afraid"); for a prohibitive point (``avoid:``) the other way round.
@@ -43,6 +44,9 @@ _REPLY_NO = re.compile(r"\s*(?:no|nope)\s*(?:$|[.,;:!—–-])", re.IGNORECASE)
 _FIRST_CLAUSE = re.compile(r"[^.,;:!?\n—–]*")
 _REFUSAL_WORDS = frozenset({"do", "ask", "bother", "definitely", "certainly", "absolutely", "all"})
 MAX_SHOWN_WORDS = 12
+# A word typed without these ("nxt") has dropped its vowels: no English word of three letters or more lacks all
+# of them, so such a word is a slip. ("y" counts, so "try" is not "tray".)
+_VOWELS = frozenset("aeiouy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,19 @@ def _max_edits(key: str) -> int:
     if len(key) < MIN_FUZZY_LETTERS:
         return 0
     return 1 if len(key) <= 8 else 2
+
+
+def _short_slip(key: str) -> str:
+    """For a three-letter word, the one slip accepted: its last two letters swapped ("job" -> "jbo"); else ""."""
+    if len(key) != 3 or key[1] == key[2] or not key.isalpha():
+        return ""
+    return key[0] + key[2] + key[1]
+
+
+def _without_vowels(key: str) -> str:
+    """A word typed without its vowels ("next" -> "nxt"), when that leaves three letters or more; else ""."""
+    bare = "".join(ch for ch in key if ch not in _VOWELS)
+    return bare if len(bare) >= 3 and bare != key and key.isalpha() else ""
 
 
 @lru_cache(maxsize=4096)
@@ -116,6 +133,7 @@ class Answer:
                 self._by_stem.setdefault(ALSO_SAYS[word.stem], []).append(i)
         self.refusal = _refusal(text)
         self._fuzzy_keys: list[str] | None = None
+        self._short: dict[str, list[int]] | None = None
         self._fuzzy_positions: list[list[int]] = []
         self._near: dict[tuple[str, str], list[int]] = {}
         self._found: dict[_Term, list[int]] = {}
@@ -141,16 +159,28 @@ class Answer:
             found = self._found[term] = self._look_up(term)
         return found
 
+    def _short_forms(self) -> dict[str, list[int]]:
+        """The answer's words of three letters or more, with their positions (for short-word slips)."""
+        if self._short is None:
+            self._short = {}
+            for i, word in enumerate(self.words):
+                if len(word.key) == 3 or (len(word.key) > 3 and not _VOWELS & set(word.key)):
+                    self._short.setdefault(word.key, []).append(i)
+        return self._short
+
     def _look_up(self, term: _Term) -> list[int]:
         exact = [i for i in self._by_stem.get(term.stem, ()) if self.words[i].negated == term.negated]
         if exact:
             return exact
+        slip = _short_slip(term.key)
+        if slip:
+            return [i for i in self._short_forms().get(slip, ()) if self.words[i].negated == term.negated]
         if not _max_edits(term.key):
             return []
         cache_key = (term.key, term.stem)
         if cache_key not in self._near:
             keys, positions = self._candidates()
-            found: set[int] = set()
+            found: set[int] = set(self._short_forms().get(_without_vowels(term.key), ()))
             for probe in {term.key, term.stem}:
                 edits = _max_edits(probe)
                 if not edits:
