@@ -215,6 +215,12 @@ def test_a_comma_right_after_the_cue_keeps_the_scope() -> None:
     assert not hit("Never, ever ask about hesitations", HESITATIONS)
 
 
+def test_a_comma_and_a_new_subject_after_the_cue_end_it() -> None:
+    needy = parse_key_point("needy")
+    assert hit("Never, it seems needy", needy)
+    assert hit("Don't, I'd look needy", needy)
+
+
 def test_a_full_stop_right_after_the_cue_ends_it() -> None:
     assert hit("No. Ask about hesitations.", HESITATIONS)
     assert hit("No. I don't ask how I did.", NOT_HOW_I_DID)  # one negation, not two that cancel out

@@ -4,7 +4,7 @@
   ...) covers the words after it up to the end of its clause: clause punctuation (. , ; : ! ? and dashes), a
   contrast or reason word (but, instead, because, so, then, ...), or "and"/"or" followed by a new subject or a
   common verb ("and I would...", "and close with..."). A comma right after the cue does not end it ("never, ever
-  ask").
+  ask"), unless a new subject follows ("Never, it seems needy").
 * A second cue right after the first (at most one word between) cancels it ("don't skip the note", "never
   avoid"); a later one in the same clause starts afresh ("don't acknowledge it, give no context").
 * Not cues: "not only", "or not", a "no" used as a noun ("a no", "the no", "no is misleading") or as a reply
@@ -54,6 +54,8 @@ _PREDICATES = frozenset({
     "be", "seem", "look", "sound", "appear", "come", "make", "put", "feel", "would", "could", "can", "will",
     "might", "may", "risk", "cost",
 })
+# After a comma, these start a new clause even right after a cue ("Never, it seems needy" but "never, ever ask").
+_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it"})
 # After "and"/"or", these start a new clause: a subject, a common verb, an adverb that starts a new action.
 _NEW_CLAUSE = frozenset({
     "i", "you", "we", "they", "he", "she", "just", "simply", "also", "then", "instead",
@@ -120,9 +122,9 @@ def _cue_length(tokens: list[Token], keys: list[str], i: int) -> int:
 
 def _ends_clause(tokens: list[Token], keys: list[str], i: int, covered: bool) -> bool:
     pause = tokens[i].pause
-    if pause == "." or (pause == "," and covered):
-        return True
     key = keys[i]
+    if pause == "." or (pause == "," and (covered or key in _SUBJECTS)):
+        return True
     if key in _SCOPE_ENDS:
         return not any(tuple(keys[i:i + len(cue)]) == cue for cue in _MULTI_CUES.get(key, ()))
     return key in ("and", "or") and i + 1 < len(keys) and keys[i + 1] in _NEW_CLAUSE
