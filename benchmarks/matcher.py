@@ -7,7 +7,8 @@ answer, so each answer's words are stemmed from scratch). The goal is under 1 ms
 Agreement: when ``tests/data/labelled_answers.toml`` is present, the matcher's suggested rating against the
 human rating of every labelled answer, exact and within one grade, separately for the tuning part and the
 held-out part (``holdout = true``). ``--misses`` lists the tuning part's disagreements (never the held-out ones);
-``--tuning-only`` leaves the held-out part out of the figures too, for a tuning round that must not see them.
+``--tuning-only`` leaves the held-out part out of the figures too, for a tuning round that must not see them;
+``--pace-sweep`` shows, on the tuning part, how agreement moves when the answer's time is simulated at other paces.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from srs.keypoints import parse_key_point
 from srs.matcher import check_answer, typing_allowance_seconds
-from srs.matching.words import stem
+from srs.matching.words import stem, word_count
 from tests.labelled import Labelled, load_labelled  # shared with the regression test (run from the root)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,11 +108,35 @@ def agreement(items: list[Labelled], timed: bool) -> dict[bool, tuple[int, int, 
     return parts
 
 
+def pace_sweep(path: Path) -> None:
+    """On the tuning part only: exact agreement when the answer's time is simulated at other paces.
+
+    Each answer is taken to be typed at ``wpm`` words a minute after ``think`` seconds, and compared with the
+    allowance (the card's response at :data:`srs.matcher.TYPING_WPM` plus :data:`srs.matcher.THINKING_SECONDS`).
+    Also prints how long the complete answers are, relative to the card's response, by their label.
+    """
+    items = [item for item in load_labelled(path) if not item.holdout]
+    complete = [item for item in items if check_answer(item.answer, item.key_points).suggested_rating == 3]
+    for label in (4, 3):
+        ratios = [word_count(i.answer) / word_count(i.response) for i in complete if i.rating == label]
+        print(f"tuning, complete answers labelled {label}: {len(ratios)}, length / response's length: "
+              f"median {statistics.median(ratios):.2f}, {sum(r <= 1 for r in ratios)} no longer than it")
+    print(f"tuning, exact agreement untimed: {sum(suggested(i, False) == i.rating for i in items)}/{len(items)}")
+    for think in (0.0, 5.0, 10.0, 15.0):
+        cells = []
+        for wpm in (20, 30, 40, 60):
+            exact = sum(check_answer(i.answer, i.key_points, reference=i.response,
+                                     answer_seconds=word_count(i.answer) * 60 / wpm + think).suggested_rating
+                        == i.rating for i in items)
+            cells.append(f"{wpm} wpm {exact}")
+        print(f"tuning, exact agreement timed, {think:.0f} s to think: " + ", ".join(cells))
+
+
 def report(path: Path, show_misses: bool, tuning_only: bool = False) -> None:
     """Print agreement with the labelled ratings, the tuning and held-out parts apart, timed and untimed."""
     items = [item for item in load_labelled(path) if not (tuning_only and item.holdout)]
     for timed in (True, False):
-        label = "timed (typed at 40 wpm)" if timed else "untimed (never Easy)"
+        label = "timed (typed at 40 wpm + 5 s)" if timed else "untimed (never Easy)"
         for held_out, (n, exact, within) in sorted(agreement(items, timed).items()):
             part = "held-out" if held_out else "tuning"
             print(f"{label}, {part}: {n} answers, exact {exact}/{n} = {exact / n:.1%}, "
@@ -134,11 +159,15 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list the tuning part's disagreements")
     parser.add_argument("--tuning-only", action="store_true", help="measure the tuning part only (no held-out figures)")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+    parser.add_argument("--pace-sweep", action="store_true",
+                        help="tuning part: agreement with the answer time simulated at other paces")
     args = parser.parse_args()
     if not args.no_speed:
         speed(args.repeat)
     if args.labelled.exists():
         report(args.labelled, args.misses, args.tuning_only)
+        if args.pace_sweep:
+            pace_sweep(args.labelled)
     else:
         print(f"no labelled answers at {args.labelled}: agreement not measured", file=sys.stderr)
 
