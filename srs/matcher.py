@@ -157,7 +157,7 @@ def check_answer(answer: str, key_points: Sequence[KeyPoint], *, answer_seconds:
     quick = (answer_seconds is not None and reference is not None
              and answer_seconds <= typing_allowance_seconds(reference))
     rating = suggest_rating(hits, len(points), answered=bool(read.all_words), quick=quick)
-    if any(_says_the_opposite(read, p.point) for p in points if not p.hit):
+    if rating != AGAIN and any(_says_the_opposite(read, p.point) for p in points if not p.hit):
         rating = AGAIN
     return MatchResult(points=points, suggested_rating=rating)
 

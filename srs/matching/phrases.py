@@ -42,6 +42,7 @@ MIN_FUZZY_LETTERS = 4
 # does an opening clause that only refuses, with nothing but small words after its cue ("Don't ask that.").
 _REPLY_NO = re.compile(r"\s*(?:no|nope)\s*(?:$|[.,;:!—–-])", re.IGNORECASE)
 _FIRST_CLAUSE = re.compile(r"[^.,;:!?\n—–]*")
+_MAX_REFUSAL_WORDS = 6  # "I really would not ask that": a longer opening clause says more than no
 _REFUSAL_WORDS = frozenset({"do", "ask", "bother", "definitely", "certainly", "absolutely", "all"})
 MAX_SHOWN_WORDS = 12
 # A word typed without these ("nxt") has dropped its vowels: no English word of three letters or more lacks all
@@ -77,6 +78,7 @@ def _short_slip(key: str) -> str:
     return key[0] + key[2] + key[1]
 
 
+@lru_cache(maxsize=4096)
 def _without_vowels(key: str) -> str:
     """A word typed without its vowels ("next" -> "nxt"), when that leaves three letters or more; else ""."""
     bare = "".join(ch for ch in key if ch not in _VOWELS)
@@ -107,7 +109,9 @@ def _refusal(text: str) -> str | None:
     if reply:
         return text[:reply.end()].strip(" .,;:!—–-\t")
     clause = _FIRST_CLAUSE.match(text)
-    words = read_words(clause.group()) if clause else []
+    if not clause or len(clause.group().split()) > _MAX_REFUSAL_WORDS:
+        return None
+    words = read_words(clause.group())
     if any(w.cue for w in words) and all(w.cue or w.key in FUNCTION_WORDS or w.key in _REFUSAL_WORDS
                                          for w in words):
         return " ".join(dict.fromkeys(w.surface for w in words))
