@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from srs.cli.common import AppContext, echo_json, note, pass_app
+
+if TYPE_CHECKING:
+    from srs.config import SettingInfo
 
 
 @click.group()
@@ -38,6 +43,7 @@ def list_(app: AppContext, as_json: bool) -> None:
     for row in rows:
         mark = " " if row.is_default else "*"
         click.echo(f"{row.key:<{width}} {mark} {row.value}")
+    _note_detected_zone(rows)
 
 
 @config.command("get")
@@ -55,6 +61,17 @@ def get(app: AppContext, key: str) -> None:
     with app.connection() as conn:
         info = get_setting(conn, app.learner_id, key)
     click.echo(info.value)
+    _note_detected_zone([info])
+
+
+def _note_detected_zone(rows: "list[SettingInfo]") -> None:
+    """When the time zone is this machine's and it could not be told cleanly, say so (on stderr)."""
+    from srs.scheduling.settings import detect_timezone
+
+    if any(row.key == "timezone" and row.is_default for row in rows):
+        problem = detect_timezone()[1]
+        if problem:
+            note(problem)
 
 
 @config.command("set")
