@@ -32,17 +32,21 @@ def list_(app: AppContext, deck_id: str | None, retired: bool, as_json: bool) ->
       srs card list --deck interview-closing
     """
     from srs.cards import list_cards
+    from srs.queue import load_settings
 
     with app.session() as session:
         rows = list_cards(session, app.learner_id, deck_id, include_retired=retired)
+        tz = load_settings(session, app.learner_id).timezone
     if as_json:
         echo_json([{"id": r.ref, "situation": r.situation, "tags": list(r.tags), "retired": r.retired,
                     **r.progress} for r in rows])
         return
     from srs.cli.render import clean_line
+    from srs.cli.times import local_time, zone_is_obvious
 
+    label = not zone_is_obvious(tz)
     for r in rows:
-        due = (r.progress["due"] or "")[:16].replace("T", " ")
+        due = local_time(r.progress["due"], tz, label) if r.progress["due"] else ""
         flag = " (retired)" if r.retired else ""
         click.echo(f"{r.ref:<45} {r.progress['state']:<10} {due:<16}  {clean_line(r.situation, 60)}{flag}")
 
@@ -61,8 +65,10 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
       srs card show ask-about-hesitations --json
     """
     from srs.cards import card_view, find_card, history_of, progress_dict, progress_of
+    from srs.queue import load_settings
 
     with app.session() as session:
+        tz = load_settings(session, app.learner_id).timezone
         card_row = find_card(session, card_ref)
         assert card_row.id is not None
         view = card_view(session, app.learner_id, card_row)
@@ -84,7 +90,9 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
     from textwrap import indent
 
     from srs.cli.render import clean
+    from srs.cli.times import local_time, zone_is_obvious
 
+    labelled = not zone_is_obvious(tz)
     click.echo(f"{view.ref}  [{', '.join(view.tags)}]{'  (retired)' if view.retired else ''}"
                f"{'  (your edit)' if view.edited else ''}")
     for label, text in (("Situation", view.situation), ("Response", view.response),
@@ -96,12 +104,13 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
     for s, v in view.counterpoints:
         click.echo(f"\nCounterpoint -- {clean(s.title)}:\n{indent(clean(v), '  ')}")
     p = progress
-    click.echo(f"\nProgress: {p['state']}, due {p['due'] or '-'}, stability {p['stability'] or '-'}, "
+    click.echo(f"\nProgress: {p['state']}, due {local_time(p['due'], tz, labelled) if p['due'] else '-'}, "
+               f"stability {p['stability'] or '-'}, "
                f"difficulty {p['difficulty'] or '-'}, reps {p['reps']}, lapses {p['lapses']}"
                f"{', suspended' if p['suspended'] else ''}{', leech' if p['leech'] else ''}")
     if history:
         click.echo("History:")
         names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
         for h in history:
-            click.echo(f"  {h['time'][:16].replace('T', ' ')}  {names.get(h['rating'], h['rating']):<5}  "
+            click.echo(f"  {local_time(h['time'], tz, labelled)}  {names.get(h['rating'], h['rating']):<5}  "
                        f"{h['duration_ms'] / 1000:.0f}s  {h['origin']}")

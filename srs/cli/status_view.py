@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import click
 
 from srs.cli import charts
 from srs.cli.render import clean_line
+from srs.cli.times import when, zone_is_obvious
 from srs.status import Status
 
 
@@ -16,22 +17,8 @@ def _percent(rate: float | None) -> str:
     return "-" if rate is None else f"{rate * 100:.0f}%"
 
 
-def when(moment: datetime | None, now: datetime, tz: str) -> str:
-    """``now``, ``in 3h (14:05)``, ``in 4d (Fri 06 Mar 04:00)``, or ``nothing scheduled``."""
-    from srs.scheduling import format_interval
-    from srs.scheduling.days import zone
-
-    if moment is None:
-        return "nothing scheduled"
-    if moment <= now:
-        return "now"
-    local = moment.astimezone(zone(tz))
-    shown = local.strftime("%H:%M") if moment - now < timedelta(hours=20) else local.strftime("%a %d %b %H:%M")
-    return f"in {format_interval(moment - now, timedelta(0))} ({shown})"
-
-
 def status_lines(status: Status, now: datetime, tz: str, color: bool) -> list[str]:
-    """The status table (one row per deck and a total) and the day's figures."""
+    """The status table (one row per deck and a total) and the day's figures; times in the learner's zone."""
     rows = [(clean_line(d.name, 40), d.counts) for d in status.decks]
     name_width = max([len("Deck"), len("Total"), *(len(name) for name, _ in rows)])
 
@@ -42,12 +29,13 @@ def status_lines(status: Status, now: datetime, tz: str, color: bool) -> list[st
     lines = [bold(row("Deck", "New", "Learning", "Due"))]
     lines += [row(name, c.new, c.learning, c.due) for name, c in rows]
     t = status.total
+    label = not zone_is_obvious(tz)
     if len(rows) != 1:
         lines.append(bold(row("Total", t.new, t.learning, t.due)))
     lines += [
         "",
         f"Reviewed today:  {status.reviewed_today}",
-        f"Next due:        {'now' if t.new + t.learning + t.due else when(status.next_due, now, tz)}",
+        f"Next due:        {'now' if t.new + t.learning + t.due else when(status.next_due, now, tz, label)}",
         f"Day streak:      {status.streak} day{'s' if status.streak != 1 else ''}",
         f"Retention:       {_percent(status.retention_30d)} over the last 30 days "
         f"({status.reviews_30d} review{'s' if status.reviews_30d != 1 else ''} of cards in review)",
