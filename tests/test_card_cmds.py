@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from srs.cli import cli
+from srs.cli.card_text import show_lines
+from srs.scheduling.recall import recall_probability
 
 NOW = "2026-11-29T07:43:00+00:00"  # 08:43 in Berlin
 
@@ -68,3 +71,93 @@ def test_json_keeps_iso_8601_with_an_offset(studied: None, runner: CliRunner) ->
     listed = json.loads(run(runner, "card", "list", "--deck", "demo", "--json").stdout)
     assert listed[0]["due"] == first["progress"]["due"]
     assert json.loads(run(runner, "status", "--json").stdout)["next_due"] == first["progress"]["due"]
+
+
+# -- srs card show: numbers for people, wrapped, every state shown ------------------------------------------------
+
+WORDS = ("Nevertheless the interviewer's counterproductive hesitation encompasses extraordinarily "
+         "uncomfortable circumstances ") * 4
+
+
+def card_data(**progress: Any) -> dict[str, Any]:
+    """What `srs card show --json` prints for a card, with ``progress`` over a review card's."""
+    return {
+        "id": "demo/second", "deck": "Demo deck", "situation": WORDS, "response": "Smile and leave.",
+        "reasoning": WORDS, "sources": [{"id": "a", "title": "Article A", "author": "Ann Author"}],
+        "counterpoints": [{"source": "a", "title": "Article A", "view": WORDS}], "tags": ["ending"],
+        "retired": False, "edited": False, "history": [
+            {"time": "2026-11-28T07:43:00+00:00", "rating": 3, "duration_ms": 25_400, "interval_days": 0,
+             "origin": "terminal"}],
+        "progress": {"state": "review", "due": "2026-12-02T03:00:00+00:00", "stability": 0.21199999749660492,
+                     "difficulty": 6.413300037384033, "reps": 3, "lapses": 1,
+                     "last_review": "2026-11-28T07:43:00+00:00", "suspended": False, "buried_until": None,
+                     "leech": False, "recall_now": 0.8712} | progress,
+    }
+
+
+SHOW_NOW = datetime(2026, 11, 29, 7, 43, tzinfo=timezone.utc)
+
+
+def test_card_show_rounds_for_people() -> None:
+    text = "\n".join(show_lines(card_data(), SHOW_NOW, "Europe/Berlin", False, 80, False))
+    assert "stability 0.2 d, difficulty 6.4/10, recall now 87%" in text
+    assert "0.21199" not in text and "6.4133" not in text
+    assert "3 reps, 1 lapse; last 2026-11-28 08:43" in text
+    assert "2026-12-02 04:00 (in 2.8d)" not in text and "2026-12-02 04:00 (in 3d)" in text
+    assert "Good     25 s  terminal" in text
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_card_show_wraps_at_word_boundaries(width: int) -> None:
+    lines = show_lines(card_data(), SHOW_NOW, "Europe/Berlin", True, width, False)
+    assert all(len(line) <= width for line in lines), [line for line in lines if len(line) > width]
+    words = set(" ".join(lines).split())
+    assert {"counterproductive", "extraordinarily", "encompasses", "interviewer's"} <= words  # none cut in two
+
+
+@pytest.mark.parametrize(
+    ("progress", "retired", "shown"),
+    [
+        ({"suspended": True}, False, "State     review, suspended"),
+        ({"buried_until": "2026-11-30T03:00:00+00:00"}, False, "State     review, buried until 2026-11-30 04:00"),
+        ({"buried_until": "2026-11-29T03:00:00+00:00"}, False, "State     review\n"),  # over: not buried now
+        ({"leech": True, "suspended": True}, False, "State     review, suspended, leech"),
+        ({}, True, "State     review, retired"),
+        ({"state": "new", "due": None, "stability": None, "difficulty": None, "reps": 0, "lapses": 0,
+          "last_review": None, "recall_now": None, "suspended": True}, False, "State     new, suspended"),
+    ],
+)
+def test_card_show_says_what_keeps_a_card_out_of_the_queue(progress: dict[str, Any], retired: bool,
+                                                          shown: str) -> None:
+    data = card_data(**progress) | {"retired": retired}
+    assert shown in "\n".join(show_lines(data, SHOW_NOW, "Europe/Berlin", False, 80, False)) + "\n"
+
+
+@pytest.mark.parametrize(("unicode", "dash", "other"), [(False, " - ", "—"), (True, " — ", " - ")])
+def test_card_show_uses_one_dash_style(unicode: bool, dash: str, other: str) -> None:
+    text = "\n".join(show_lines(card_data(), SHOW_NOW, "UTC", False, 80, unicode))
+    assert f"Article A{dash}Ann Author" in text and f"COUNTERPOINT{dash}Article A" in text
+    assert "--" not in text and other not in text
+
+
+def test_card_show_on_the_command_line(studied: None, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    data = json.loads(run(runner, "card", "show", "demo/first", "--json").stdout)
+    assert data["deck"] == "Demo deck" and data["progress"]["recall_now"] == 1.0  # answered this very minute
+    text = run(runner, "card", "show", "demo/first").stdout
+    assert all(len(line) <= 60 for line in text.splitlines())
+    assert f"stability {data['progress']['stability']:.1f} d, difficulty {data['progress']['difficulty']:.1f}/10, " \
+           "recall now 100%" in " ".join(text.split())  # wrapped at 60 columns
+    assert "State     learning\n" in text and "Deck: Demo deck; tags: closing-question" in text
+
+
+def test_recall_is_ninety_percent_after_one_stability_and_matches_fsrs() -> None:
+    import fsrs_rs_python as frs
+
+    last = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert recall_probability(12.5, last, last + timedelta(days=12.5)) == pytest.approx(0.9)
+    assert recall_probability(12.5, last, last) == 1.0 and recall_probability(12.5, last, last - timedelta(1)) == 1.0
+    for parameters in (None, tuple(frs.DEFAULT_PARAMETERS[:19])):
+        model = frs.FSRS(list(parameters) if parameters else frs.DEFAULT_PARAMETERS)
+        days = model.next_interval(12.5, 0.8, 3)  # when FSRS expects recall to have fallen to 80%
+        assert recall_probability(12.5, last, last + timedelta(days=days), parameters) == pytest.approx(0.8, abs=1e-4)

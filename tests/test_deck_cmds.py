@@ -120,7 +120,7 @@ def test_show_and_card_show(runner: CliRunner, deck_file: Path) -> None:
     assert card["counterpoints"] == [{"source": "art-a", "title": "Article A", "view": "Ask for feedback first."}]
     assert card["progress"]["state"] == "new" and card["history"] == []
     text = run(runner, "card", "show", "second").output
-    assert "Counterpoint -- Article A:" in text
+    assert "COUNTERPOINT - Article A\n  Ask for feedback first." in text
 
 
 def test_unknown_ids_are_clear_errors(runner: CliRunner) -> None:
