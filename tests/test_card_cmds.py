@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from srs.cli import cli
-from srs.cli.card_text import show_lines
+from srs.cli.card_text import list_lines, show_lines
 from srs.scheduling.recall import recall_probability
 
 NOW = "2026-11-29T07:43:00+00:00"  # 08:43 in Berlin
@@ -45,7 +45,7 @@ def test_times_read_in_the_learners_zone_labelled_when_the_machine_is_elsewhere(
     due = due_of(runner, "demo/first")  # ten minutes from NOW, give or take Anki's fuzz of learning steps
     berlin, utc = (due + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"), due.strftime("%H:%M")
     listed = run(runner, "card", "list", "--deck", "demo").stdout
-    assert f"{berlin} CET" in listed and utc not in listed
+    assert f"  {berlin}  " in listed and "Due (Europe/Berlin)" in listed and utc not in listed
     shown = run(runner, "card", "show", "demo/first").stdout
     assert f"{berlin} CET" in shown  # due
     assert "2026-11-29 08:43 CET" in shown  # the answer, in the history
@@ -161,3 +161,60 @@ def test_recall_is_ninety_percent_after_one_stability_and_matches_fsrs() -> None
         model = frs.FSRS(list(parameters) if parameters else frs.DEFAULT_PARAMETERS)
         days = model.next_interval(12.5, 0.8, 3)  # when FSRS expects recall to have fallen to 80%
         assert recall_probability(12.5, last, last + timedelta(days=days), parameters) == pytest.approx(0.8, abs=1e-4)
+
+
+# -- srs card list: a header, rows that fit, states shown ---------------------------------------------------------
+
+
+def list_row(**fields: Any) -> dict[str, Any]:
+    """One entry of `srs card list --json`: a review card, with ``fields`` over it."""
+    return {"id": "demo/first", "situation": WORDS, "tags": [], "retired": False, "state": "review",
+            "due": "2026-12-02T03:00:00+00:00", "stability": 3.0, "difficulty": 5.0, "reps": 2, "lapses": 0,
+            "last_review": "2026-11-28T07:43:00+00:00", "suspended": False, "buried_until": None,
+            "leech": False} | fields
+
+
+@pytest.mark.parametrize(
+    ("fields", "state", "due"),
+    [
+        ({}, "review", "2026-12-02 04:00"),
+        ({"suspended": True}, "suspended", ""),
+        ({"state": "new", "due": None, "suspended": True}, "suspended", ""),
+        ({"buried_until": "2026-11-30T03:00:00+00:00"}, "buried", ""),
+        ({"buried_until": "2026-11-29T03:00:00+00:00"}, "review", "2026-12-02 04:00"),  # the bury is over
+        ({"leech": True}, "review, leech", "2026-12-02 04:00"),
+        ({"leech": True, "suspended": True}, "suspended, leech", ""),
+        ({"retired": True}, "retired", ""),
+        ({"state": "new", "due": None}, "new", ""),
+    ],
+)
+def test_card_list_shows_what_keeps_a_card_out_of_the_queue(fields: dict[str, Any], state: str, due: str) -> None:
+    lines = list_lines([list_row(**fields)], SHOW_NOW, "Europe/Berlin", False, 100)
+    assert lines[1] == "demo/"
+    assert lines[2].startswith(f"  first  {state}  ")
+    assert f"  {state}  {due}  Nevertheless" in lines[2] if due else "2026" not in lines[2]
+
+
+@pytest.mark.parametrize("width", [30, 40, 60, 80, 100, 160])
+def test_card_list_rows_fit_the_width(width: int) -> None:
+    cards = [list_row(), list_row(id="a-deck-with-a-long-name/" + "x" * 90), list_row(id="demo/third")]
+    lines = list_lines(cards, SHOW_NOW, "Europe/Berlin", True, width)
+    assert all(len(line) <= width for line in lines), [line for line in lines if len(line) > width]
+    assert " ".join(lines[:2]).split()[:3] == ["Card", "State", "Due"]  # at 30 columns, on two lines
+    assert "Due (Europe/Berlin)" in " ".join(lines[:2]) or width < 60
+    assert any("xxx…" in line for line in lines)  # a long id is cut where the reader can see it
+    if width >= 160:
+        assert lines[0].split()[-1] == "Situation" and "Nevertheless the" in lines[2]
+
+
+def test_card_list_on_the_command_line(deck_file: Path, db_url: str, runner: CliRunner,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SRS_NOW", NOW)
+    monkeypatch.setenv("SRS_DATABASE_URL", db_url)
+    monkeypatch.setenv("COLUMNS", "100")
+    run(runner, "deck", "add", str(deck_file))
+    run(runner, "review", "--deck", "demo", input="\ns\n\nb\nq\n")  # suspend the first card, bury the second
+    lines = run(runner, "card", "list", "--deck", "demo").stdout.splitlines()
+    assert lines[0].split() == ["Card", "State", "Due", "Situation"] and lines[1] == "demo/"
+    assert [line.split()[:2] for line in lines[2:]] == [["first", "suspended"], ["second", "buried"], ["third", "new"]]
+    assert all(len(line) <= 100 for line in lines)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from srs.cli.common import AppContext, echo_json, pass_app
+from srs.cli.common import AppContext, echo_json, note, pass_app
 
 if TYPE_CHECKING:
     from srs.models import Progress
@@ -30,7 +30,7 @@ def card() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_(app: AppContext, deck_id: str | None, retired: bool, as_json: bool) -> None:
-    """List cards with their state and due date.
+    """List cards: id, state (new, learning, review, suspended, buried, leech), due time, situation.
 
     \b
     Example:
@@ -42,18 +42,20 @@ def list_(app: AppContext, deck_id: str | None, retired: bool, as_json: bool) ->
     with app.session() as session:
         rows = list_cards(session, app.learner_id, deck_id, include_retired=retired)
         tz = load_settings(session, app.learner_id).timezone
+    cards = [{"id": r.ref, "situation": r.situation, "tags": list(r.tags), "retired": r.retired, **r.progress}
+             for r in rows]
     if as_json:
-        echo_json([{"id": r.ref, "situation": r.situation, "tags": list(r.tags), "retired": r.retired,
-                    **r.progress} for r in rows])
+        echo_json(cards)
         return
-    from srs.cli.render import clean_line
-    from srs.cli.times import local_time, zone_is_obvious
+    if not cards:
+        note("No cards (add a deck with: srs deck add FILE).")
+        return
+    from srs.cli.card_text import list_lines
+    from srs.cli.render import terminal_width
+    from srs.cli.times import zone_is_obvious
 
-    label = not zone_is_obvious(tz)
-    for r in rows:
-        due = local_time(r.progress["due"], tz, label) if r.progress["due"] else ""
-        flag = " (retired)" if r.retired else ""
-        click.echo(f"{r.ref:<45} {r.progress['state']:<10} {due:<16}  {clean_line(r.situation, 60)}{flag}")
+    for line in list_lines(cards, app.now(), tz, not zone_is_obvious(tz), terminal_width(maximum=160)):
+        click.echo(line)
 
 
 @card.command("show")

@@ -1,7 +1,8 @@
-"""What ``srs card show`` prints: the card under the review screen's headings, then the learner's progress.
+"""What ``srs card show`` and ``srs card list`` print: a card under the review screen's headings, and a table.
 
 Built from the same plain data ``--json`` prints, so text and JSON say the same thing. Card text is cleaned and
-wrapped at word boundaries to ``width``; numbers are rounded for people; times are in the learner's zone.
+wrapped at word boundaries (or cut with an ellipsis in a table) to ``width``; numbers are rounded for people;
+times are in the learner's zone.
 """
 
 from __future__ import annotations
@@ -112,4 +113,72 @@ def show_lines(data: dict[str, Any], now: datetime, tz: str, label: bool, width:
             origin = clean_line(h["origin"], 20)
             line = f"{INDENT}{local_time(h['time'], tz, label)}  {rating:<5}  {spent:>6}  {origin}"
             lines += [line] if len(line) <= width else wrap(line, width, INDENT)
+    return lines
+
+
+def list_state(card: dict[str, Any], now: datetime) -> str:
+    """One word for a row of ``srs card list``: what keeps the card out of the queue, else its learning state;
+    ``, leech`` after it for a leech."""
+    buried = card.get("buried_until")
+    if card["retired"]:
+        state = "retired"
+    elif card["suspended"]:
+        state = "suspended"
+    elif buried and datetime.fromisoformat(buried) > now:
+        state = "buried"
+    else:
+        state = str(card["state"])
+    return f"{state}, leech" if card["leech"] else state
+
+
+def list_lines(cards: list[dict[str, Any]], now: datetime, tz: str, label: bool, width: int) -> list[str]:
+    """The ``srs card list`` table: a header row, then per deck a line with its id and a row per card.
+
+    A row holds the card's id (``srs card show ID`` takes it), its state, its due time and the start of its
+    situation. Every line fits ``width``: an id longer than half of it is cut with an ellipsis, the situation
+    takes the columns left and is left out when fewer than 20 remain, and where even id, state and due time do
+    not fit side by side, each card takes two lines. Suspended, buried and retired cards say so, and show no due
+    time.
+
+    Args:
+        cards: What ``srs card list --json`` prints, in deck order.
+        now: The current time (a bury that has ended is not shown).
+        tz: The learner's zone; with ``label`` the Due heading names it (when there is room).
+        width: Columns the table may take.
+    """
+    states = [list_state(card, now) for card in cards]
+    scheduled = ("learning", "review", "relearning")
+    dues = [local_time(card["due"], tz) if card["due"] and state.split(",")[0] in scheduled else ""
+            for card, state in zip(cards, states)]
+    names = [card["id"].rpartition("/")[2] for card in cards]
+    state_width = max([len("State"), *(len(s) for s in states)])
+    due_width = max([len("Due"), *(len(d) for d in dues)])
+    id_width = min(max([len("Card"), *(len(INDENT + name) for name in names)]), max(12, width // 2))
+    stacked = id_width + state_width + due_width + 4 > width  # too narrow for one line per card
+    if stacked:
+        id_width = width
+    due_head = "Due"
+    for head in ((f"Due ({tz})", "Due (local)") if label else ()):
+        if (2 * len(INDENT) if stacked else id_width + 2) + state_width + 2 + len(head) <= width:
+            due_head = head
+            break
+    due_width = max(due_width, len(due_head))
+    text_width = width - id_width - state_width - due_width - 6
+    show_text = not stacked and text_width >= 20
+
+    def row(ref: str, state: str, due: str, situation: str, indent: str = "") -> list[str]:
+        ref = indent + clean_line(ref, id_width - len(indent))
+        if stacked:
+            return [ref, f"{INDENT * 2}{state:<{state_width}}  {due}".rstrip()]
+        cells = f"{ref:<{id_width}}  {state:<{state_width}}  {due:<{due_width}}"
+        return [(f"{cells}  {situation}" if show_text else cells).rstrip()]
+
+    lines = row("Card", "State", due_head, "Situation")
+    deck = None
+    for card, name, state, due in zip(cards, names, states, dues):
+        if card["id"].rpartition("/")[0] != deck:
+            deck = card["id"].rpartition("/")[0]
+            lines.append(clean_line(f"{deck}/", width))
+        situation = clean_line(card["situation"], text_width) if show_text else ""
+        lines += row(name, state, due, situation, INDENT)
     return lines
