@@ -147,7 +147,8 @@ def status(app: AppContext, as_json: bool) -> None:
         return
     from srs.cli.status_view import status_lines
 
-    for line in status_lines(data, now, settings.timezone, use_color()):
+    for line in status_lines(data, now, settings.timezone, use_color(), settings.new_per_day,
+                             settings.reviews_per_day):
         click.echo(line)
     if data.total.new + data.total.learning + data.total.due:
         note("Run `srs review` to study them.")

@@ -17,8 +17,25 @@ def _percent(rate: float | None) -> str:
     return "-" if rate is None else f"{rate * 100:.0f}%"
 
 
-def status_lines(status: Status, now: datetime, tz: str, color: bool) -> list[str]:
-    """The status table (one row per deck and a total) and the day's figures; times in the learner's zone."""
+def shared_limit_notes(status: Status, new_per_day: int | None, reviews_per_day: int | None) -> list[str]:
+    """Why the Total row can be less than its decks added up: the daily limits are shared by all decks.
+
+    Only said when it is so, e.g. ``New cards: 8 of today's 20 left, shared by all decks.``
+    """
+    notes = []
+    for column, limit, what in (("new", new_per_day, "New cards"), ("due", reviews_per_day, "Reviews")):
+        total = getattr(status.total, column)
+        if limit is not None and sum(getattr(d.counts, column) for d in status.decks) > total:
+            notes.append(f"{what}: {total} of today's {limit} left, shared by all decks.")
+    return notes
+
+
+def status_lines(status: Status, now: datetime, tz: str, color: bool, new_per_day: int | None = None,
+                 reviews_per_day: int | None = None) -> list[str]:
+    """The status table (one row per deck and a total) and the day's figures; times in the learner's zone.
+
+    With the daily limits, a note under the table explains a Total less than its decks added up.
+    """
     rows = [(clean_line(d.name, 40), d.counts) for d in status.decks]
     name_width = max([len("Deck"), len("Total"), *(len(name) for name, _ in rows)])
 
@@ -32,6 +49,7 @@ def status_lines(status: Status, now: datetime, tz: str, color: bool) -> list[st
     label = not zone_is_obvious(tz)
     if len(rows) != 1:
         lines.append(bold(row("Total", t.new, t.learning, t.due)))
+        lines += shared_limit_notes(status, new_per_day, reviews_per_day)
     lines += [
         "",
         f"Reviewed today:  {status.reviewed_today}",
