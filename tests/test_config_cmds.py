@@ -119,6 +119,16 @@ def test_config_list_notes_a_machine_zone_it_could_not_use(runner: CliRunner, mo
     assert "IANA" not in run(runner, "config", "list").stderr  # your own choice needs no note
 
 
+def test_config_list_explains_its_star(runner: CliRunner) -> None:
+    result = run(runner, "config", "list")
+    assert "*" not in result.stdout and "*" not in result.stderr  # all defaults: nothing to explain
+    run(runner, "config", "set", "new_per_day", "8")
+    result = run(runner, "config", "list")
+    line = next(line for line in result.stdout.splitlines() if line.startswith("new_per_day"))
+    assert line.split() == ["new_per_day", "*", "8", "(default:", "20)"]
+    assert "* Your own value. `srs config set KEY default` goes back to the default." in result.stderr
+
+
 def test_set_default_goes_back_to_the_default(runner: CliRunner) -> None:
     run(runner, "config", "set", "new_per_day", "3")
     assert run(runner, "config", "set", "new_per_day", "default").exit_code == 0

@@ -26,7 +26,7 @@ def config() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_(app: AppContext, as_json: bool) -> None:
-    """List every setting with its value (* marks your own values).
+    """List every setting with its value; * marks your own values, with the default beside them.
 
     \b
     Example:
@@ -41,8 +41,10 @@ def list_(app: AppContext, as_json: bool) -> None:
         return
     width = max(len(row.key) for row in rows)
     for row in rows:
-        mark = " " if row.is_default else "*"
-        click.echo(f"{row.key:<{width}} {mark} {row.value}")
+        mark, default = (" ", "") if row.is_default else ("*", f"  (default: {row.default})")
+        click.echo(f"{row.key:<{width}} {mark} {row.value}{default}")
+    if not all(row.is_default for row in rows):
+        note("* Your own value. `srs config set KEY default` goes back to the default.")
     _note_detected_zone(rows)
 
 

@@ -9,12 +9,22 @@ import click
 
 from srs.cli import charts
 from srs.cli.render import clean_line
-from srs.cli.times import when, zone_is_obvious
+from srs.cli.times import duration, when, zone_is_obvious
 from srs.status import Status
 
 
 def _percent(rate: float | None) -> str:
     return "-" if rate is None else f"{rate * 100:.0f}%"
+
+
+def next_due(status: Status, now: datetime) -> datetime | None:
+    """When the next card can be studied, for the text and the JSON alike: ``now`` while today's queue has cards
+    (new ones included, which have no due time of their own), else the earliest scheduled due time; None when
+    nothing is scheduled."""
+    t = status.total
+    if t.new + t.learning + t.due:
+        return now if status.next_due is None or status.next_due > now else status.next_due
+    return status.next_due
 
 
 def shared_limit_notes(status: Status, new_per_day: int | None, reviews_per_day: int | None) -> list[str]:
@@ -53,10 +63,10 @@ def status_lines(status: Status, now: datetime, tz: str, color: bool, new_per_da
     lines += [
         "",
         f"Reviewed today:  {status.reviewed_today}",
-        f"Next due:        {'now' if t.new + t.learning + t.due else when(status.next_due, now, tz, label)}",
+        f"Next due:        {when(next_due(status, now), now, tz, label)}",
         f"Day streak:      {status.streak} day{'s' if status.streak != 1 else ''}",
         f"Retention:       {_percent(status.retention_30d)} over the last 30 days "
-        f"({status.reviews_30d} review{'s' if status.reviews_30d != 1 else ''} of cards in review)",
+        f"({status.reviews_30d or 'no'} review{'s' if status.reviews_30d != 1 else ''} of cards in review)",
     ]
     return lines
 
@@ -108,10 +118,8 @@ def stats_lines(data: dict[str, Any], color: bool) -> list[str]:
     t = data["time"]
     lines += ["", bold(f"Time, last {days} days")]
     if t["reviews"]:
-        minutes = round(t["total_seconds"] / 60)
-        spent = f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes} min"
-        lines.append(f"  {t['average_seconds']:.1f}s per answer on average; {t['reviews']:,} answers, "
-                     f"{spent} in total")
+        lines.append(f"  {t['average_seconds']:.1f} s per answer on average; {t['reviews']:,} "
+                     f"answer{'s' if t['reviews'] != 1 else ''}, {duration(t['total_seconds'])} in total")
     else:
         lines.append("  No answers yet.")
     return lines

@@ -70,11 +70,11 @@ def when(moment: datetime | None, now: datetime, tz: str, label: bool = False) -
 
 
 def duration(seconds: float) -> str:
-    """Time spent, as a person says it: ``25 s``, ``4 min``, ``1 h 05 min``. Never ``0 min`` for some seconds."""
+    """Time spent, as a person says it: ``25 s``, ``2 min 30 s``, ``14 min``, ``1 h 05 min``; never ``0 min``."""
     whole = round(seconds)
     if whole < 60:
         return f"{whole} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+    if whole < 600:
+        return f"{whole // 60} min" + (f" {whole % 60:02d} s" if whole % 60 else "")
+    minutes = (whole + 30) // 60
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
