@@ -25,6 +25,7 @@ class Store:
     learner_id: int
     learner: str
     upgraded: Upgrade | None = None  # set when opening upgraded an existing database's schema
+    created: bool = False  # this process created the database (its schema, on an empty file or server)
 
 
 def open_store(db: str | None, learner: str, now: datetime, install_bundled: bool = True) -> Store:
@@ -43,7 +44,8 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
             ensure_bundled(session, now)
         session.commit()
     upgraded = done if done is not None and done.before is not None and done.changed else None
-    return Store(engine=engine, url=url, learner_id=learner_id, learner=learner, upgraded=upgraded)
+    created = done is not None and done.before is None
+    return Store(engine=engine, url=url, learner_id=learner_id, learner=learner, upgraded=upgraded, created=created)
 
 
 def open_database(db: str | None, must_exist: bool = False) -> Engine:

@@ -80,6 +80,48 @@ def test_invalid_values_are_refused_with_the_allowed_range(
     assert result.stderr.startswith("srs: ")
 
 
+@pytest.mark.parametrize("value", ["../../../../etc/passwd", "/etc/localtime", "Europe/Nowhere9",
+                                   "Europe/Berlin\x1b[31m", "x" * 300])
+def test_a_bad_timezone_is_refused_cleanly_and_nothing_is_stored(runner: CliRunner, value: str) -> None:
+    assert run(runner, "config", "set", "timezone", "Asia/Tokyo").exit_code == 0
+    result = run(runner, "config", "set", "timezone", value)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("srs: timezone must be an IANA time zone name such as Europe/Berlin (got ")
+    assert "Traceback" not in result.output and "\x1b" not in result.output and len(result.stderr) < 250
+    assert run(runner, "config", "get", "timezone").stdout.strip() == "Asia/Tokyo"
+
+
+def test_a_misspelt_timezone_gets_a_suggestion(runner: CliRunner) -> None:
+    result = run(runner, "config", "set", "timezone", "Europe/Berln")
+    assert result.exit_code == 1 and "did you mean Europe/Berlin" in result.stderr
+    assert run(runner, "config", "set", "timezone", "europe/berlin").exit_code == 0
+    assert run(runner, "config", "get", "timezone").stdout.strip() == "Europe/Berlin"
+
+
+def test_config_list_notes_a_machine_zone_it_could_not_use(runner: CliRunner, monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    from srs.scheduling import settings as settings_module
+
+    monkeypatch.setenv("TZ", "Mars/Olympus")
+    monkeypatch.setattr(settings_module, "Path", lambda _: tmp_path / "missing")
+    result = run(runner, "config", "list")
+    assert result.exit_code == 0
+    assert "timezone" in result.stdout and " UTC" in result.stdout
+    assert "TZ='Mars/Olympus' is not an IANA zone name" in result.stderr and "days are counted in UTC" in result.stderr
+    assert run(runner, "config", "set", "timezone", "UTC").exit_code == 0
+    assert "IANA" not in run(runner, "config", "list").stderr  # your own choice needs no note
+
+
+def test_config_list_explains_its_star(runner: CliRunner) -> None:
+    result = run(runner, "config", "list")
+    assert "*" not in result.stdout and "*" not in result.stderr  # all defaults: nothing to explain
+    run(runner, "config", "set", "new_per_day", "8")
+    result = run(runner, "config", "list")
+    line = next(line for line in result.stdout.splitlines() if line.startswith("new_per_day"))
+    assert line.split() == ["new_per_day", "*", "8", "(default:", "20)"]
+    assert "* Your own value. `srs config set KEY default` goes back to the default." in result.stderr
+
+
 def test_set_default_goes_back_to_the_default(runner: CliRunner) -> None:
     run(runner, "config", "set", "new_per_day", "3")
     assert run(runner, "config", "set", "new_per_day", "default").exit_code == 0

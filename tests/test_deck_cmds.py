@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from helpers import GOOD_DECK
 from srs.cli import cli
 
 BAD = Path(__file__).parent / "bad_decks"
@@ -40,7 +41,7 @@ def test_deck_check_lists_every_bad_file_and_exits_one(runner: CliRunner, deck_f
     assert result.exit_code == 1
     assert "unknown_source.toml:15:12: card 'c1': sources: unknown source id 'nope'" in result.stderr
     assert "empty.toml: the file is empty" in result.stderr
-    assert "srs: 2 of 3 file(s) invalid" in result.stderr
+    assert "srs: 2 of 3 files are invalid" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -68,11 +69,11 @@ def _counts(db: Path) -> tuple[int, int]:
 
 def test_add_then_readd_unchanged_changes_nothing(runner: CliRunner, deck_file: Path, isolated_data: Path) -> None:
     result = run(runner, "deck", "add", str(deck_file))
-    assert "deck 'demo' added: 3 new" in result.stderr
+    assert "Deck 'demo' added: 3 new" in result.stderr
     con = sqlite3.connect(isolated_data / "srs.db")
     before = con.execute("select * from card where deck_id='demo' order by id").fetchall()
     result = run(runner, "deck", "add", str(deck_file))
-    assert "deck 'demo': unchanged (3 cards)" in result.stderr
+    assert "Deck 'demo': unchanged (3 cards)." in result.stderr
     assert con.execute("select * from card where deck_id='demo' order by id").fetchall() == before
 
 
@@ -119,7 +120,7 @@ def test_show_and_card_show(runner: CliRunner, deck_file: Path) -> None:
     assert card["counterpoints"] == [{"source": "art-a", "title": "Article A", "view": "Ask for feedback first."}]
     assert card["progress"]["state"] == "new" and card["history"] == []
     text = run(runner, "card", "show", "second").output
-    assert "Counterpoint -- Article A:" in text
+    assert "COUNTERPOINT - Article A\n  Ask for feedback first." in text
 
 
 def test_unknown_ids_are_clear_errors(runner: CliRunner) -> None:
@@ -136,7 +137,7 @@ def test_remove_needs_confirmation_or_yes(runner: CliRunner, deck_file: Path) ->
     assert result.exit_code == 2 and "--yes" in result.stderr
     assert "demo" in deck_json(runner)
     result = run(runner, "deck", "remove", "demo", "--yes")
-    assert result.exit_code == 0 and "removed deck 'demo' (3 cards)" in result.stderr
+    assert result.exit_code == 0 and "Removed deck 'demo' (3 cards)." in result.stderr
     assert "demo" not in deck_json(runner)
 
 
@@ -212,3 +213,15 @@ def test_an_error_while_adding_several_files_adds_none_of_them(runner: CliRunner
     assert "srs: No space left on device" in result.stderr
     monkeypatch.setattr(srs.store.deck_import, "add_deck", real_add)  # only this: undo() would drop SRS_DATA_DIR too
     assert deck_json(runner) == before
+
+
+def test_counts_are_singular_for_one(runner: CliRunner, tmp_path: Path) -> None:
+    one = tmp_path / "one.toml"
+    one.write_text(GOOD_DECK.replace('id = "demo"', 'id = "dup"').split("[[cards]]\nid = \"second\"")[0])
+    assert "ok (deck 'dup' version 1.0.0, 1 card)" in run(runner, "deck", "check", str(one)).output
+    assert "Deck 'dup' added: 1 new" in run(runner, "deck", "add", str(one)).stderr
+    assert "Deck 'dup': unchanged (1 card)." in run(runner, "deck", "add", str(one)).stderr
+    assert "Wrote " in run(runner, "deck", "export", "dup", "-o", str(tmp_path / "x.toml")).stderr
+    assert "Removed deck 'dup' (1 card)." in run(runner, "deck", "remove", "dup", "--yes").stderr
+    result = run(runner, "deck", "check", str(BAD / "empty.toml"))
+    assert result.exit_code == 1 and "srs: 1 of 1 file is invalid" in result.stderr

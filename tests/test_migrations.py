@@ -264,11 +264,11 @@ def test_a_command_that_upgrades_says_so_once_and_where_the_copy_is(v1_copy: Pat
     says what it did, on stderr, so the pause and the new file beside the database are explained."""
     first = runner.invoke(cli, ["--db", str(v1_copy), "status", "--json"])
     assert first.exit_code == 0, first.output
-    assert f"upgraded the database from schema 0001 to {SCHEMA_HEAD}; a copy from before is kept at " \
-        f"{v1_copy}.bak-0001" in first.stderr
+    assert f"Upgraded the database from schema 0001 to {SCHEMA_HEAD}; a copy from before is kept at " \
+        f"{v1_copy}.bak-0001." in first.stderr
     assert first.stdout.lstrip().startswith("{")  # the JSON on stdout stays clean
     again = runner.invoke(cli, ["--db", str(v1_copy), "status"])
-    assert again.exit_code == 0 and "upgraded" not in again.stderr
+    assert again.exit_code == 0 and "Upgraded" not in again.stderr
 
 
 def test_db_current_upgrade_and_check(v1_copy: Path, runner: CliRunner) -> None:

@@ -26,6 +26,29 @@ def test_system_timezone_comes_from_tz(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings_module.system_timezone() == "Asia/Tokyo"
 
 
+@pytest.mark.parametrize("tz", ["EST5EDT,M3.2.0,M11.1.0", ":/etc/localtime", "../../etc/passwd", "Europe/Nowhere9",
+                                "localtime", "Europe/Berlin\x1b[2J"])
+def test_system_timezone_is_an_iana_name_or_utc_with_a_note(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tz: str
+) -> None:
+    monkeypatch.setenv("TZ", tz)
+    monkeypatch.setattr(settings_module, "Path", lambda _: tmp_path / "missing")
+    name, note = settings_module.detect_timezone()
+    assert name == "UTC"
+    assert note is not None and "is not an IANA zone name" in note and "srs config set timezone" in note
+    assert "\x1b" not in note
+
+
+def test_system_timezone_from_localtime_notes_an_ignored_tz(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TZ", "CET-1CEST")
+    link = tmp_path / "zoneinfo" / "America" / "Chicago"
+    link.parent.mkdir(parents=True)
+    link.write_bytes(b"")
+    monkeypatch.setattr(settings_module, "Path", lambda _: link)
+    assert settings_module.detect_timezone() == (
+        "America/Chicago", "TZ='CET-1CEST' is not an IANA zone name; using this machine's zone, America/Chicago.")
+
+
 def test_system_timezone_falls_back_to_localtime_then_utc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("TZ", raising=False)
     link = tmp_path / "localtime"
@@ -71,6 +94,40 @@ def test_parse(key: str, raw: str, value: object) -> None:
 def test_refusals_name_the_allowed_values(key: str, raw: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_setting(key, raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("../../../../etc/passwd", "got '../../../../etc/passwd'); a file path is not a zone name"),
+        ("/etc/localtime", "a file path is not a zone name"),
+        ("Europe/Nowhere9", "IANA time zone name such as Europe/Berlin (got 'Europe/Nowhere9')"),
+        ("Europe/Berlin\x1b]52;c;aGk=\x07", "(got 'Europe/Berlin\\x1b]52;c;aGk=\\x07')"),
+        ("A" * 300, "(got 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'… (300 characters))"),
+        ("localtime", "(got 'localtime')"),
+        ("posixrules", "(got 'posixrules')"),
+        ("EST5EDT,M3.2.0,M11.1.0", "(got 'EST5EDT,M3.2.0,M11.1.0')"),
+        ("Europe/Berln", "did you mean Europe/Berlin"),
+        ("New York", "did you mean America/New_York?"),
+    ],
+)
+def test_timezone_accepts_iana_names_only(raw: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_setting("timezone", raw)
+    text = str(caught.value)
+    assert message in text
+    assert "\x1b" not in text and "\x07" not in text and len(text) < 200
+
+
+@pytest.mark.parametrize(("raw", "name"), [("europe/berlin", "Europe/Berlin"), ("utc", "UTC"),
+                                           (" Pacific/Chatham ", "Pacific/Chatham"), ("Etc/GMT+5", "Etc/GMT+5")])
+def test_timezone_is_stored_as_tzdata_spells_it(raw: str, name: str) -> None:
+    assert parse_setting("timezone", raw) == name
+
+
+def test_a_bad_timezone_stored_by_an_older_release_is_refused_with_the_fix() -> None:
+    with pytest.raises(ConfigError, match="stored timezone 'Europe/Nowhere9' .* srs config set timezone"):
+        SchedulerSettings.from_values({"timezone": "Europe/Nowhere9"})
 
 
 def test_values_round_trip_through_storage() -> None:

@@ -28,6 +28,8 @@ def test_bare_srs_prints_the_status(env: None, runner: CliRunner) -> None:
     assert any(line.split()[:4] == ["Demo", "deck", "3", "0"] for line in lines)
     assert any(line.split()[:5] == ["Interview", "Closing", "20", "0", "0"] for line in lines)
     assert any(line.split()[:2] == ["Total", "20"] for line in lines)  # the daily new-card limit is shared
+    total = next(i for i, line in enumerate(lines) if line.startswith("Total"))
+    assert lines[total + 1] == "New cards: 20 of today's 20 left, shared by all decks."
     assert "Reviewed today:  0" in result.stdout and "Day streak:      0 days" in result.stdout
     assert "Run `srs review`" in result.stderr and "Run `srs review`" not in result.stdout
 
@@ -82,3 +84,35 @@ def test_stats_json(env: None, runner: CliRunner) -> None:
 def test_errors(env: None, runner: CliRunner, args: list[str], code: int, message: str) -> None:
     result = runner.invoke(cli, args)
     assert result.exit_code == code and message in result.output
+
+
+def test_the_shared_limit_is_explained_only_where_it_applies(env: None, runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["config", "set", "new_per_day", "8"]).exit_code == 0
+    assert runner.invoke(cli, ["review", "--deck", "demo"], input="\n3\n\n3\nq\n").exit_code == 0
+    out = runner.invoke(cli, ["status"]).stdout
+    assert "New cards: 6 of today's 8 left, shared by all decks." in out
+    assert "Reviews:" not in out  # nothing is held back by the review limit
+    assert runner.invoke(cli, ["deck", "remove", "interview-closing", "--yes"]).exit_code == 0
+    assert "shared by all decks" not in runner.invoke(cli, ["status"]).stdout  # one deck: its row is the total
+
+
+def test_text_and_json_say_the_same_about_next_due(env: None, runner: CliRunner) -> None:
+    text = runner.invoke(cli, ["status"]).stdout
+    data = json.loads(runner.invoke(cli, ["status", "--json"]).stdout)
+    assert "Next due:        now" in text and data["next_due"] == NOW  # new cards wait: due now, in both
+    assert runner.invoke(cli, ["config", "set", "new_per_day", "0"]).exit_code == 0
+    text = runner.invoke(cli, ["status"]).stdout
+    data = json.loads(runner.invoke(cli, ["status", "--json"]).stdout)
+    assert "Next due:        nothing scheduled" in text and data["next_due"] is None
+    assert "Retention:       - over the last 30 days (no reviews of cards in review)" in text
+
+
+def test_stats_time_spent_reads_in_seconds_under_a_minute(env: None, runner: CliRunner) -> None:
+    from srs.cli.status_view import stats_lines
+
+    data = json.loads(runner.invoke(cli, ["stats", "--json"]).stdout)
+    for total, answers, shown in ((25.4, 1, "25.4 s per answer on average; 1 answer, 25 s in total"),
+                                  (150, 3, "50.0 s per answer on average; 3 answers, 2 min 30 s in total"),
+                                  (3900, 100, "39.0 s per answer on average; 100 answers, 1 h 05 min in total")):
+        data["time"] = {"reviews": answers, "total_seconds": total, "average_seconds": total / answers}
+        assert f"  {shown}" in stats_lines(data, color=False)

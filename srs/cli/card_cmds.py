@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from srs.cli.common import AppContext, echo_json, pass_app
+from srs.cli.common import AppContext, echo_json, note, pass_app
+
+if TYPE_CHECKING:
+    from srs.store.models import Progress
+    from srs.scheduling import SchedulerSettings
 
 
 @click.group()
@@ -25,26 +30,32 @@ def card() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_(app: AppContext, deck_id: str | None, retired: bool, as_json: bool) -> None:
-    """List cards with their state and due date.
+    """List cards: id, state (new, learning, review, suspended, buried, leech), due time, situation.
 
     \b
     Example:
       srs card list --deck interview-closing
     """
     from srs.store.cards import list_cards
+    from srs.store.settings import load_settings
 
     with app.session() as session:
         rows = list_cards(session, app.learner_id, deck_id, include_retired=retired)
+        tz = load_settings(session, app.learner_id).timezone
+    cards = [{"id": r.ref, "situation": r.situation, "tags": list(r.tags), "retired": r.retired, **r.progress}
+             for r in rows]
     if as_json:
-        echo_json([{"id": r.ref, "situation": r.situation, "tags": list(r.tags), "retired": r.retired,
-                    **r.progress} for r in rows])
+        echo_json(cards)
         return
-    from srs.cli.render import clean_line
+    if not cards:
+        note("No cards (add a deck with: srs deck add FILE).")
+        return
+    from srs.cli.card_text import list_lines
+    from srs.cli.render import terminal_width
+    from srs.cli.times import zone_is_obvious
 
-    for r in rows:
-        due = (r.progress["due"] or "")[:16].replace("T", " ")
-        flag = " (retired)" if r.retired else ""
-        click.echo(f"{r.ref:<45} {r.progress['state']:<10} {due:<16}  {clean_line(r.situation, 60)}{flag}")
+    for line in list_lines(cards, app.now(), tz, not zone_is_obvious(tz), terminal_width(maximum=160)):
+        click.echo(line)
 
 
 @card.command("show")
@@ -61,18 +72,23 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
       srs card show ask-about-hesitations --json
     """
     from srs.store.cards import card_view, find_card, history_of, progress_dict, progress_of
+    from srs.store.settings import load_settings
 
+    now = app.now()
     with app.session() as session:
+        settings = load_settings(session, app.learner_id)
         card_row = find_card(session, card_ref)
         assert card_row.id is not None
         view = card_view(session, app.learner_id, card_row)
-        progress = progress_dict(progress_of(session, app.learner_id, card_row.id))
+        progress_row = progress_of(session, app.learner_id, card_row.id)
         history: list[dict[str, Any]] = [
             {"time": r.reviewed_at.isoformat(), "rating": r.rating, "duration_ms": r.duration_ms,
-                    "interval_days": r.interval_days, "origin": r.origin}
-                   for r in history_of(session, app.learner_id, card_row.id)]
+             "interval_days": r.interval_days, "origin": r.origin}
+            for r in history_of(session, app.learner_id, card_row.id)]
+        progress = progress_dict(progress_row) | {"recall_now": _recall_now(progress_row, now, settings)}
     data = {
-        "id": view.ref, "situation": view.situation, "response": view.response, "reasoning": view.reasoning,
+        "id": view.ref, "deck": view.deck_name, "situation": view.situation, "response": view.response,
+        "reasoning": view.reasoning,
         "sources": [{"id": s.id, "title": s.title, "author": s.author} for s in view.sources],
         "counterpoints": [{"source": s.id, "title": s.title, "view": v} for s, v in view.counterpoints],
         "tags": list(view.tags), "retired": view.retired, "edited": view.edited,
@@ -81,27 +97,20 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    from textwrap import indent
+    from srs.cli.card_text import show_lines
+    from srs.cli.common import use_color
+    from srs.cli.render import terminal_width
+    from srs.cli.times import zone_is_obvious
 
-    from srs.cli.render import clean
+    tz = settings.timezone
+    for line in show_lines(data, now, tz, not zone_is_obvious(tz), terminal_width(), use_color()):
+        click.echo(line)
 
-    click.echo(f"{view.ref}  [{', '.join(view.tags)}]{'  (retired)' if view.retired else ''}"
-               f"{'  (your edit)' if view.edited else ''}")
-    for label, text in (("Situation", view.situation), ("Response", view.response),
-                        ("Reasoning", view.reasoning)):
-        click.echo(f"\n{label}:\n{indent(clean(text), '  ')}")
-    click.echo("\nSources:")
-    for s in view.sources:
-        click.echo(f"  {clean(s.title)}{' — ' + clean(s.author) if s.author else ''}")
-    for s, v in view.counterpoints:
-        click.echo(f"\nCounterpoint -- {clean(s.title)}:\n{indent(clean(v), '  ')}")
-    p = progress
-    click.echo(f"\nProgress: {p['state']}, due {p['due'] or '-'}, stability {p['stability'] or '-'}, "
-               f"difficulty {p['difficulty'] or '-'}, reps {p['reps']}, lapses {p['lapses']}"
-               f"{', suspended' if p['suspended'] else ''}{', leech' if p['leech'] else ''}")
-    if history:
-        click.echo("History:")
-        names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-        for h in history:
-            click.echo(f"  {h['time'][:16].replace('T', ' ')}  {names.get(h['rating'], h['rating']):<5}  "
-                       f"{h['duration_ms'] / 1000:.0f}s  {h['origin']}")
+
+def _recall_now(progress: "Progress | None", now: datetime, settings: "SchedulerSettings") -> float | None:
+    """FSRS's probability of recall at ``now``, to four decimals; None before the first review."""
+    if progress is None or not progress.stability or progress.last_review is None:
+        return None
+    from srs.scheduling.recall import recall_probability
+
+    return round(recall_probability(progress.stability, progress.last_review, now, settings.fsrs_parameters), 4)

@@ -42,7 +42,14 @@ class AppContext:
             done = self._store.upgraded
             if done is not None:  # say why the first run after an update took longer, and where the copy is
                 kept = f"; a copy from before is kept at {done.backup}" if done.backup is not None else ""
-                note(f"upgraded the database from schema {done.before} to {done.after}{kept}")
+                note(f"Upgraded the database from schema {done.before} to {done.after}{kept}.")
+            if self._store.created and sys.stderr.isatty():  # once, to a person: scripts need not hear it
+                note(f"Created a new database {database_place(self._store.url)}.")
+                from srs.scheduling.settings import detect_timezone
+
+                zone_problem = detect_timezone()[1]
+                if zone_problem:
+                    note(zone_problem)
         return self._store
 
     @property
@@ -60,6 +67,16 @@ class AppContext:
 
     # The same session under its former name, for commands written when some took a plain connection.
     connection = session
+
+
+def database_place(url: str) -> str:
+    """Where a database is, for a message: ``at /path/srs.db`` for SQLite, the URL without its password else."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"at {parsed.database}" if parsed.database and parsed.database != ":memory:" else "in memory"
+    return f"at {parsed.render_as_string(hide_password=True)}"
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from srs.cli.common import AppContext, echo_json, note, pass_app
+
+if TYPE_CHECKING:
+    from srs.store.settings import SettingInfo
 
 
 @click.group()
@@ -21,7 +26,7 @@ def config() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_(app: AppContext, as_json: bool) -> None:
-    """List every setting with its value (* marks your own values).
+    """List every setting with its value; * marks your own values, with the default beside them.
 
     \b
     Example:
@@ -36,8 +41,11 @@ def list_(app: AppContext, as_json: bool) -> None:
         return
     width = max(len(row.key) for row in rows)
     for row in rows:
-        mark = " " if row.is_default else "*"
-        click.echo(f"{row.key:<{width}} {mark} {row.value}")
+        mark, default = (" ", "") if row.is_default else ("*", f"  (default: {row.default})")
+        click.echo(f"{row.key:<{width}} {mark} {row.value}{default}")
+    if not all(row.is_default for row in rows):
+        note("* Your own value. `srs config set KEY default` goes back to the default.")
+    _note_detected_zone(rows)
 
 
 @config.command("get")
@@ -55,6 +63,17 @@ def get(app: AppContext, key: str) -> None:
     with app.connection() as conn:
         info = get_setting(conn, app.learner_id, key)
     click.echo(info.value)
+    _note_detected_zone([info])
+
+
+def _note_detected_zone(rows: "list[SettingInfo]") -> None:
+    """When the time zone is this machine's and it could not be told cleanly, say so (on stderr)."""
+    from srs.scheduling.settings import detect_timezone
+
+    if any(row.key == "timezone" and row.is_default for row in rows):
+        problem = detect_timezone()[1]
+        if problem:
+            note(problem)
 
 
 @config.command("set")

@@ -9,6 +9,10 @@ import click
 from srs.cli.common import AppContext, SRSClickError, confirm_or_refuse, echo_json, note, pass_app
 
 
+def _cards(count: int) -> str:
+    return f"{count} card{'s' if count != 1 else ''}"
+
+
 @click.group()
 def deck() -> None:
     """Check, add, list, show, export and remove decks.
@@ -46,9 +50,10 @@ def check(files: tuple[str, ...]) -> None:
         for warning in report.warnings:
             click.echo(warning, err=True)
         spec = report.spec
-        click.echo(f"{path}: ok (deck {spec.id!r} version {spec.version}, {len(spec.cards)} cards)")
+        click.echo(f"{path}: ok (deck {spec.id!r} version {spec.version}, {_cards(len(spec.cards))})")
     if bad:
-        raise SRSClickError(f"{bad} of {len(files)} file(s) invalid")
+        raise SRSClickError(f"{bad} of {len(files)} file{'s' if len(files) != 1 else ''} "
+                            f"{'is' if bad == 1 else 'are'} invalid")
 
 
 @deck.command("add")
@@ -86,11 +91,11 @@ def add(app: AppContext, files: tuple[str, ...]) -> None:
         conn.commit()
     for r in results:
         if not r.changed:
-            note(f"deck {r.deck_id!r}: unchanged ({r.unchanged} cards)")
+            note(f"Deck {r.deck_id!r}: unchanged ({_cards(r.unchanged)}).")
             continue
         verb = "added" if r.created else "updated"
-        note(f"deck {r.deck_id!r} {verb}: {r.added} new, {r.updated} changed, {r.retired} retired, "
-             f"{r.restored} restored, {r.unchanged} unchanged")
+        note(f"Deck {r.deck_id!r} {verb}: {r.added} new, {r.updated} changed, {r.retired} retired, "
+             f"{r.restored} restored, {r.unchanged} unchanged.")
 
 
 @deck.command("list")
@@ -112,11 +117,11 @@ def list_(app: AppContext, as_json: bool) -> None:
                     "license": d.license} for d in decks])
         return
     if not decks:
-        note("no decks (add one with: srs deck add FILE)")
+        note("No decks (add one with: srs deck add FILE).")
         return
     width = max(len(d.id) for d in decks)
     for d in decks:
-        click.echo(f"{d.id:<{width}}  {d.version:>8}  {d.cards:>6} cards  {d.name}")
+        click.echo(f"{d.id:<{width}}  {d.version:>8}  {d.cards:>6} card{'s' if d.cards != 1 else ' '}  {d.name}")
 
 
 @deck.command("show")
@@ -182,7 +187,7 @@ def export(app: AppContext, deck_id: str, output: str) -> None:
         return
     with open(output, "w", encoding="utf-8") as fh:
         fh.write(text)
-    note(f"wrote {output} ({len(spec.cards)} cards)")
+    note(f"Wrote {output} ({_cards(len(spec.cards))}).")
 
 
 @deck.command("remove")
@@ -203,4 +208,4 @@ def remove(app: AppContext, deck_id: str, yes: bool) -> None:
         confirm_or_refuse(f"Remove deck {name!r} ({deck_id}) and all progress on it?", yes)
         count = remove_deck(session, deck_id)
         session.commit()
-    note(f"removed deck {deck_id!r} ({count} cards)")
+    note(f"Removed deck {deck_id!r} ({_cards(count)}).")

@@ -142,12 +142,15 @@ def status(app: AppContext, as_json: bool) -> None:
     with app.connection() as conn:
         settings = load_settings(conn, app.learner_id)
         data = collect_status(conn, app.learner_id, now, settings)
-    if as_json:
-        echo_json({"learner": app.learner, **data.as_dict()})
-        return
-    from srs.cli.status_view import status_lines
+    from srs.cli.status_view import next_due, status_lines
 
-    for line in status_lines(data, now, settings.timezone, use_color()):
+    if as_json:
+        due = next_due(data, now)  # the same answer as the text's "Next due"
+        echo_json({"learner": app.learner, **data.as_dict(), "next_due": due.isoformat() if due else None})
+        return
+
+    for line in status_lines(data, now, settings.timezone, use_color(), settings.new_per_day,
+                             settings.reviews_per_day):
         click.echo(line)
     if data.total.new + data.total.learning + data.total.due:
         note("Run `srs review` to study them.")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import click
 
 from srs.cli import charts
 from srs.cli.render import clean_line
+from srs.cli.times import duration, when, zone_is_obvious
 from srs.status import Status
 
 
@@ -16,22 +17,35 @@ def _percent(rate: float | None) -> str:
     return "-" if rate is None else f"{rate * 100:.0f}%"
 
 
-def when(moment: datetime | None, now: datetime, tz: str) -> str:
-    """``now``, ``in 3h (14:05)``, ``in 4d (Fri 06 Mar 04:00)``, or ``nothing scheduled``."""
-    from srs.scheduling import format_interval
-    from srs.scheduling.days import zone
-
-    if moment is None:
-        return "nothing scheduled"
-    if moment <= now:
-        return "now"
-    local = moment.astimezone(zone(tz))
-    shown = local.strftime("%H:%M") if moment - now < timedelta(hours=20) else local.strftime("%a %d %b %H:%M")
-    return f"in {format_interval(moment - now, timedelta(0))} ({shown})"
+def next_due(status: Status, now: datetime) -> datetime | None:
+    """When the next card can be studied, for the text and the JSON alike: ``now`` while today's queue has cards
+    (new ones included, which have no due time of their own), else the earliest scheduled due time; None when
+    nothing is scheduled."""
+    t = status.total
+    if t.new + t.learning + t.due:
+        return now if status.next_due is None or status.next_due > now else status.next_due
+    return status.next_due
 
 
-def status_lines(status: Status, now: datetime, tz: str, color: bool) -> list[str]:
-    """The status table (one row per deck and a total) and the day's figures."""
+def shared_limit_notes(status: Status, new_per_day: int | None, reviews_per_day: int | None) -> list[str]:
+    """Why the Total row can be less than its decks added up: the daily limits are shared by all decks.
+
+    Only said when it is so, e.g. ``New cards: 8 of today's 20 left, shared by all decks.``
+    """
+    notes = []
+    for column, limit, what in (("new", new_per_day, "New cards"), ("due", reviews_per_day, "Reviews")):
+        total = getattr(status.total, column)
+        if limit is not None and sum(getattr(d.counts, column) for d in status.decks) > total:
+            notes.append(f"{what}: {total} of today's {limit} left, shared by all decks.")
+    return notes
+
+
+def status_lines(status: Status, now: datetime, tz: str, color: bool, new_per_day: int | None = None,
+                 reviews_per_day: int | None = None) -> list[str]:
+    """The status table (one row per deck and a total) and the day's figures; times in the learner's zone.
+
+    With the daily limits, a note under the table explains a Total less than its decks added up.
+    """
     rows = [(clean_line(d.name, 40), d.counts) for d in status.decks]
     name_width = max([len("Deck"), len("Total"), *(len(name) for name, _ in rows)])
 
@@ -42,15 +56,17 @@ def status_lines(status: Status, now: datetime, tz: str, color: bool) -> list[st
     lines = [bold(row("Deck", "New", "Learning", "Due"))]
     lines += [row(name, c.new, c.learning, c.due) for name, c in rows]
     t = status.total
+    label = not zone_is_obvious(tz)
     if len(rows) != 1:
         lines.append(bold(row("Total", t.new, t.learning, t.due)))
+        lines += shared_limit_notes(status, new_per_day, reviews_per_day)
     lines += [
         "",
         f"Reviewed today:  {status.reviewed_today}",
-        f"Next due:        {'now' if t.new + t.learning + t.due else when(status.next_due, now, tz)}",
+        f"Next due:        {when(next_due(status, now), now, tz, label)}",
         f"Day streak:      {status.streak} day{'s' if status.streak != 1 else ''}",
         f"Retention:       {_percent(status.retention_30d)} over the last 30 days "
-        f"({status.reviews_30d} review{'s' if status.reviews_30d != 1 else ''} of cards in review)",
+        f"({status.reviews_30d or 'no'} review{'s' if status.reviews_30d != 1 else ''} of cards in review)",
     ]
     return lines
 
@@ -102,10 +118,8 @@ def stats_lines(data: dict[str, Any], color: bool) -> list[str]:
     t = data["time"]
     lines += ["", bold(f"Time, last {days} days")]
     if t["reviews"]:
-        minutes = round(t["total_seconds"] / 60)
-        spent = f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes} min"
-        lines.append(f"  {t['average_seconds']:.1f}s per answer on average; {t['reviews']:,} answers, "
-                     f"{spent} in total")
+        lines.append(f"  {t['average_seconds']:.1f} s per answer on average; {t['reviews']:,} "
+                     f"answer{'s' if t['reviews'] != 1 else ''}, {duration(t['total_seconds'])} in total")
     else:
         lines.append("  No answers yet.")
     return lines

@@ -1,7 +1,9 @@
 """Learner days: the calendar day an instant belongs to, in the learner's zone, starting at the rollover hour.
 
 A review at 02:00 with a 4 am rollover belongs to the previous day, as in Anki. Day boundaries are computed on
-local wall-clock time, so they stay at the rollover hour across DST changes.
+local wall-clock time, so they stay at the rollover hour across DST changes; where a change skips or repeats the
+rollover hour, a day starts the first time the clock reaches it, so days never overlap and never run backwards
+(a test checks this for every zone in tzdata and every change of offset in 2020-2030).
 
 Anki counts *elapsed days* for FSRS differently from pure calendar arithmetic, and this module copies it: the
 number of whole 86,400-second periods between the last review and the start of the learner's next day
@@ -20,30 +22,48 @@ from functools import lru_cache
 SECONDS_PER_DAY = 86_400
 
 
+# Files in a zoneinfo directory that are not zones of their own: this machine's zone, a template, "unset".
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> frozenset[str]:
+    """Every IANA time-zone name: the list the ``tzdata`` package ships (a dependency, so it is never empty).
+
+    Reading it costs a fraction of a millisecond, where ``zoneinfo.available_timezones()`` walks the system's
+    zone directories (tens of milliseconds); that is the fallback should ``tzdata`` be missing.
+    """
+    try:
+        from importlib.resources import files
+
+        names = files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    except (ImportError, OSError):  # pragma: no cover - tzdata is a dependency
+        from zoneinfo import available_timezones
+
+        names = list(available_timezones())
+    return frozenset(names) - NOT_ZONES
+
+
 @lru_cache(maxsize=64)
 def zone(name: str) -> tzinfo:
-    """The tzinfo for an IANA zone name.
+    """The tzinfo for an IANA zone name (``"UTC"`` in any case too).
+
+    Only names in :func:`zone_names` are looked up, so a file path, a POSIX TZ string or a made-up name is never
+    read from disk or interpreted as an offset.
 
     Raises:
-        ValueError: ``name`` is not a known zone.
+        ValueError: ``name`` is not an IANA zone name.
     """
     if name.upper() == "UTC":
         return timezone.utc
+    if name not in zone_names():
+        raise ValueError(f"unknown time zone {name[:64]!r}")
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    except ImportError:  # pragma: no cover - Python < 3.9
-        pass
-    from dateutil import tz as dateutil_tz  # fallback when the system has no zoneinfo database
-
-    found: tzinfo | None = dateutil_tz.gettz(name) if "/" in name or name.isalpha() else None
-    if found is None:
-        raise ValueError(f"unknown time zone {name!r}")
-    return found
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # pragma: no cover - listed but not installed
+        raise ValueError(f"time zone {name!r} is not installed") from None
 
 
 def require_utc(moment: datetime, name: str = "now") -> datetime:
@@ -61,19 +81,45 @@ def require_utc(moment: datetime, name: str = "now") -> datetime:
 
 
 def learner_day(moment: datetime, tz_name: str, rollover_hour: int) -> date:
-    """The learner-day ``moment`` falls in: its local date, minus one if before the rollover hour."""
-    local = moment.astimezone(zone(tz_name)).replace(tzinfo=None)
-    return (local - timedelta(hours=rollover_hour)).date()
+    """The learner-day ``moment`` falls in: the latest day whose start (:func:`day_start`) is not after it.
 
-
-def day_start(day: date, tz_name: str, rollover_hour: int) -> datetime:
-    """When learner-day ``day`` starts: its rollover hour in local time, as UTC.
-
-    A rollover hour skipped by a DST change resolves to the instant of the change; a repeated one to its
-    first occurrence.
+    Usually its local date, minus one if before the rollover hour. Near a DST change the wall clock can show the
+    rollover hour twice (Pacific/Chatham at 03:45 -> 02:45 with a 03:00 rollover) or skip it: the day is then the
+    one that has already started, so that time never runs backwards from one day to the previous one.
     """
-    local = datetime.combine(day, time(rollover_hour), tzinfo=zone(tz_name))
-    return local.astimezone(timezone.utc)
+    local = moment.astimezone(zone(tz_name)).replace(tzinfo=None)
+    day = (local - timedelta(hours=rollover_hour)).date()
+    # The wall-clock guess is off by a day at most near a change of UTC offset; day starts are ordered.
+    while day_start(day, tz_name, rollover_hour) > moment:
+        day -= timedelta(days=1)
+    while day_start(day + timedelta(days=1), tz_name, rollover_hour) <= moment:
+        day += timedelta(days=1)
+    return day
+
+
+@lru_cache(maxsize=4096)
+def day_start(day: date, tz_name: str, rollover_hour: int) -> datetime:
+    """When learner-day ``day`` starts, as UTC: the first instant the local clock reads its rollover hour or later.
+
+    A rollover hour shown twice (clocks going back) starts the day at its first occurrence; one the clocks skip
+    (going forward) starts it at the instant of the change. So day starts never go backwards, whatever the zone.
+    """
+    tz = zone(tz_name)
+    wall = datetime.combine(day, time(rollover_hour))
+    first = wall.replace(tzinfo=tz).astimezone(timezone.utc)  # fold=0: the earlier offset
+    if first.astimezone(tz).replace(tzinfo=None) == wall:
+        return first
+    # In a gap: with the earlier offset the wall time lands after the change, with the later one before it.
+    # Find the change to the second (offsets change on whole seconds).
+    lo = math.floor(wall.replace(tzinfo=tz, fold=1).astimezone(timezone.utc).timestamp())
+    hi = math.ceil(first.timestamp())
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, tz).replace(tzinfo=None) >= wall:
+            hi = mid
+        else:
+            lo = mid
+    return datetime.fromtimestamp(hi, timezone.utc)
 
 
 def day_bounds(moment: datetime, tz_name: str, rollover_hour: int) -> tuple[datetime, datetime]:

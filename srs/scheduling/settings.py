@@ -18,25 +18,40 @@ from typing import Any
 from srs.errors import ConfigError
 
 
-def system_timezone() -> str:
-    """The IANA name of this machine's time zone: ``TZ``, else the ``/etc/localtime`` link, else ``"UTC"``."""
-    tz = os.environ.get("TZ", "").lstrip(":")
-    if tz and _valid_zone(tz):
-        return tz
+def detect_timezone() -> tuple[str, str | None]:
+    """This machine's IANA zone name, and a note for the person when something had to be ignored.
+
+    Looks at ``TZ`` (``Europe/Berlin`` or ``:Europe/Berlin``), then at the zone file ``/etc/localtime`` links
+    to. Only names in :func:`srs.scheduling.days.zone_names` count: a POSIX rule such as ``EST5EDT,M3.2.0,M11.1.0``
+    or a file path is not one. With neither, the answer is ``"UTC"`` and the note says why and how to set a zone.
+    """
+    ignored = []
+    tz = os.environ.get("TZ", "")
+    if tz:
+        if is_zone_name(tz.lstrip(":")):
+            return tz.lstrip(":"), None
+        ignored.append(f"TZ={shown_value(tz)} is not an IANA zone name")
     try:
         target = str(Path("/etc/localtime").resolve())
-    except OSError:  # pragma: no cover - unusual systems
+    except (OSError, RuntimeError):  # pragma: no cover - unusual systems, link loops
         target = ""
-    if "zoneinfo/" in target:
-        name = target.split("zoneinfo/", 1)[1]
-        if name.startswith(("posix/", "right/")):
-            name = name.split("/", 1)[1]
-        if _valid_zone(name):
-            return name
-    return "UTC"
+    name = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
+    if name.startswith(("posix/", "right/")):
+        name = name.split("/", 1)[1]
+    if is_zone_name(name):
+        return name, (f"{ignored[0]}; using this machine's zone, {name}." if ignored else None)
+    ignored.append("/etc/localtime names no zone")
+    return "UTC", (f"Could not tell this machine's time zone ({'; '.join(ignored)}): days are counted in UTC. "
+                   "Set yours with: srs config set timezone Europe/Berlin")
 
 
-def _valid_zone(name: str) -> bool:
+def system_timezone() -> str:
+    """The IANA name of this machine's time zone (see :func:`detect_timezone`); ``"UTC"`` when it cannot tell."""
+    return detect_timezone()[0]
+
+
+def is_zone_name(name: str) -> bool:
+    """Whether ``name`` is an IANA time-zone name (or ``UTC`` in any case)."""
     from srs.scheduling.days import zone
 
     try:
@@ -44,6 +59,31 @@ def _valid_zone(name: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def shown_value(raw: str, limit: int = 40) -> str:
+    """``raw`` quoted for a message: control characters escaped, cut to ``limit`` characters with its length."""
+    if len(raw) <= limit:
+        return repr(raw)
+    return f"{raw[:limit]!r}… ({len(raw)} characters)"
+
+
+def suggest_zones(raw: str) -> list[str]:
+    """Zone names close to ``raw``: ``Berlin`` or ``europe/berlin`` -> ``Europe/Berlin``; at most three."""
+    import difflib
+
+    from srs.scheduling.days import zone_names
+
+    text = raw.strip()
+    if not text or len(text) > 64 or not text.isprintable():
+        return []
+    names = sorted(zone_names())
+    city = text.replace(" ", "_").lower()
+    by_city = [name for name in names if name.lower() == city or name.rsplit("/", 1)[-1].lower() == city]
+    by_case = {name.lower(): name for name in names}
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.75)
+    close += [by_case[m] for m in difflib.get_close_matches(text.lower(), list(by_case), n=3, cutoff=0.75)]
+    return list(dict.fromkeys(by_city + close))[:3]
 
 
 @dataclass(frozen=True)
@@ -140,9 +180,31 @@ def _parse_retention(raw: str) -> float:
 
 
 def _parse_timezone(raw: str) -> str:
+    from srs.scheduling.days import zone_names
+
     name = raw.strip()
-    if not name or not _valid_zone(name):
-        raise ConfigError(f"timezone must be an IANA time zone name such as Europe/Berlin (got {raw!r})")
+    if name.upper() == "UTC":
+        return "UTC"
+    if name in zone_names():
+        return name
+    by_case = {known.lower(): known for known in zone_names()}
+    if name.lower() in by_case:  # europe/berlin: the name, spelt as tzdata spells it
+        return by_case[name.lower()]
+    message = f"timezone must be an IANA time zone name such as Europe/Berlin (got {shown_value(raw)})"
+    if name.startswith(("/", ".", "~")) or "\\" in name or "../" in name:
+        message += "; a file path is not a zone name"
+    suggestions = suggest_zones(raw)
+    if suggestions:
+        message += f"; did you mean {' or '.join(suggestions)}?"
+    raise ConfigError(message)
+
+
+def _stored_timezone(value: Any) -> str:
+    """A timezone read back from the database; one stored by an older, laxer release is refused with the fix."""
+    name = str(value)
+    if not is_zone_name(name):
+        raise ConfigError(f"the stored timezone {shown_value(name)} is not an IANA time zone name; "
+                          "set yours with: srs config set timezone Europe/Berlin (or: default)")
     return name
 
 
@@ -213,7 +275,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "IANA time zone the learner's days are counted in",
             "an IANA name such as Europe/Berlin",
             _parse_timezone,
-            str,
+            _stored_timezone,
             str,
         ),
         _int_spec("maximum_interval", "Longest interval in days a card may get", 1, 36500),
