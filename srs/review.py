@@ -27,17 +27,6 @@ if TYPE_CHECKING:
 MAX_ANSWER_MS = 60_000
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
-KEYS_HELP = (
-    ("Space/Enter", "show the response"),
-    ("1 2 3 4", "grade: Again, Hard, Good, Easy"),
-    ("u", "undo the last grade"),
-    ("s", "suspend this card (it stops coming up)"),
-    ("b", "bury this card until tomorrow"),
-    ("e", "edit this card in $EDITOR (your wording, kept across deck updates)"),
-    ("?", "show these keys"),
-    ("q", "quit (every grade is already saved)"),
-)
-
 
 @dataclass(frozen=True)
 class Counts:

@@ -76,8 +76,8 @@ def test_terminal_mode_is_restored_after_an_exception() -> None:
             with key_reader(stream) as keys:
                 assert isinstance(keys, TerminalReader)
                 assert not termios.tcgetattr(slave)[3] & termios.ICANON
-                os.write(master, b"3\x1b[A\r")  # typed together: three keys
-                assert [keys.read(), keys.read(), keys.read()] == ["3", "esc", "\n"]
+                os.write(master, b"3\x1b[A\r\x1b")  # typed together: four keys
+                assert [keys.read(), keys.read(), keys.read(), keys.read()] == ["3", "up", "\n", "esc"]
                 raise RuntimeError("boom")
         assert termios.tcgetattr(slave) == before
     os.close(master)
