@@ -280,7 +280,8 @@ class ReviewSession:
         self.current = self.service.load(card_pk)
         self.phase = Phase.QUESTION
         self._shown_at = self.clock()
-        self.message = f"Undid {RATING_NAMES.get(last.rating, last.rating)} on {self.current.view.ref}."
+        # Not the card's id: the card is back question side up, and its id can give the answer away.
+        self.message = f"Undid {RATING_NAMES.get(last.rating, last.rating)}: the card is back."
 
     def _edit(self) -> None:
         assert self.current is not None

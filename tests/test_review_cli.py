@@ -83,7 +83,15 @@ def test_next_review_continues_the_same_days_queue(env: dict[str, str], runner: 
     _review(runner, "\n3\nq\n")
     result = _review(runner, "q\n")
     assert "[2 new] | 1 learning | 0 due" in result.output
-    assert "second" in result.output.split("SITUATION")[0]  # the next new card, not the first again
+    assert "You shake hands." in result.output  # the next new card, not the first again
+
+
+def test_the_question_side_names_the_deck_and_the_answer_side_the_card(env: dict[str, str],
+                                                                       runner: CliRunner) -> None:
+    result = _review(runner, "\nq\n")
+    question, answer = result.output.split("Say or think your response.")
+    assert "Demo deck\nSITUATION" in question and "demo/first" not in question
+    assert "demo/first" in answer
 
 
 def test_whole_queue_until_empty(env: dict[str, str], runner: CliRunner) -> None:
@@ -100,7 +108,8 @@ def test_undo_restores_the_exact_state_and_counts(env: dict[str, str], runner: C
     before_progress, before_counts, before_rows = _progress(env["db"]), _counts(env["db"]), len(_reviews(env["db"]))
     # The queue now offers the third (new) card; grade it, reveal the next, then undo.
     result = _review(runner, "\n1\n\nu\nq\n")
-    assert "Undid Again on demo/third." in result.output
+    assert "Undid Again: the card is back." in result.output
+    assert "You get home." in result.output.split("Undid Again")[0].rsplit("SITUATION", 1)[1]  # the card is back
     assert _progress(env["db"]) == before_progress
     assert _counts(env["db"]) == before_counts
     assert len(_reviews(env["db"])) == before_rows
@@ -111,7 +120,7 @@ def test_undo_of_a_learning_card_restores_its_row(env: dict[str, str], runner: C
     _review(runner, "\n3\n\n3\n\n3\nq\n")  # three cards in learning; next come the learned-ahead ones
     before = _progress(env["db"])
     result = _review(runner, "\n4\nu\nq\n")
-    assert "Undid Easy on demo/" in result.output
+    assert "Undid Easy: the card is back." in result.output
     assert _progress(env["db"]) == before
 
 

@@ -118,3 +118,13 @@ def test_resizing_the_window_redraws_the_card_to_fit(isolated_data: Path) -> Non
         assert "4 Easy" in text
         _assert_fits(screen, cols)
     term.close()
+
+
+def test_question_side_names_the_deck_and_only_the_answer_side_shows_the_card_id(isolated_data: Path) -> None:
+    term = Terminal(isolated_data, 24, 80)
+    question = _text(term.frame())
+    assert "Interview Closing" in question
+    assert "ask-about-hesitations" not in question  # the id would give the answer away
+    answer = _text(term.key(" "))
+    assert "interview-closing/ask-about-hesitations" in answer
+    term.close()

@@ -45,14 +45,15 @@ def test_single_keypress_flow_on_a_terminal(isolated_data: Path) -> None:
     child.expect("Counterpoint — Untitled article on closing an interview:")
     child.expect("Easy")
     child.send("3")
-    child.expect("hesitations-two-conditions")
+    child.expect("Your final interview is tomorrow")  # the next card
     child.expect("Say or think your response")
     child.send("u")
-    child.expect("Undid Good on interview-closing/ask-about-hesitations")
+    child.expect("Undid Good: the card is back.")
     child.send("\r")
+    child.expect("interview-closing/ask-about-hesitations")  # the id, now that the response shows
     child.expect("RESPONSE")
     child.send("4")
-    child.expect("hesitations-two-conditions")
+    child.expect("Your final interview is tomorrow")
     child.send("q")
     child.expect("Reviewed 1 card")
     child.expect("Day streak: 1 day")

@@ -100,7 +100,7 @@ class Display:
             if session.phase is Phase.QUESTION:
                 lines += question_prompt(width, style) + hints(question_keys(None), width, style)
         if session.phase is Phase.ANSWER and (new_card or printed is None or printed[1] is not Phase.ANSWER):
-            lines += answer(card, width, style) + grade_bar(card, width, style) \
+            lines += card_title(card, True, width, style) + answer(card, width, style) + grade_bar(card, width, style) \
                 + hints(answer_keys(None), width, style)
         if session.show_help:
             lines += [""] + help_lines(width, style, self.editor)

@@ -64,10 +64,12 @@ def _section(title: str, text: str, width: int, style: Style) -> list[str]:
 
 
 def card_title(card: QueuedCard, answer_side: bool, width: int, style: Style) -> list[str]:
-    """The line above the situation: the card's id."""
+    """The line above the situation: the deck's name on the question side, where the card's id would give the
+    answer away (``interview-closing/handshake-smile-leave``), and the card's id once the response shows."""
     view = card.view
     tag = "  (your wording)" if view.edited else ""
-    return [style.dim(clean_line(view.ref, width - len(tag)) + tag)]
+    name = view.ref if answer_side else view.deck_name
+    return [style.dim(clean_line(name, width - len(tag)) + tag)]
 
 
 def question(card: QueuedCard, width: int, style: Style) -> list[str]:
