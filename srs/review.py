@@ -171,6 +171,8 @@ class ReviewSession:
         clock: A monotonic clock in seconds (injected so tests need no sleeping).
         new_limit: At most this many new cards in this session (None: only the daily limit).
         limit: Stop after this many grades (None: when the queue is empty).
+        enter_rating: The grade Space or Enter gives once the response shows: Good when the learner flips the
+            card (as in Anki); the typed mode sets the rating it suggests.
     """
 
     service: ReviewService
@@ -179,6 +181,7 @@ class ReviewSession:
     clock: Callable[[], float] = time.monotonic
     new_limit: int | None = None
     limit: int | None = None
+    enter_rating: int = 3
     phase: Phase = Phase.QUESTION
     current: QueuedCard | None = None
     message: str = ""
@@ -217,6 +220,8 @@ class ReviewSession:
         elif token in (" ", "\n"):
             if self.phase is Phase.QUESTION:
                 self.phase = Phase.ANSWER
+            else:
+                self._grade(self.enter_rating)
         elif token in ("1", "2", "3", "4"):
             if self.phase is Phase.QUESTION:
                 self.message = "Say or think your response, then press Space or Enter to compare."

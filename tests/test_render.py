@@ -39,7 +39,7 @@ def _screen(text: str, width: int, style: Style) -> list[str]:
     card = QueuedCard(view=_view(text), queue="due", previews={1: "<1m", 2: "<6m", 3: "<10m", 4: "4d"})
     top = header(Counts(1, 2, 3), card, card.view.deck_name, width, style) + card_title(card, True, width, style)
     body = question_sections(card, width, style) + answer_sections(card, width, style)
-    bottom = grade_bar(card, width, style) + hints(answer_keys("m more"), width, style)
+    bottom = grade_bar(card, width, style, 3) + hints(answer_keys("m more"), width, style)
     return (top + card_title(card, False, width, style) + question(card, width, style)
             + question_prompt(width, style) + hints(question_keys(None), width, style) + answer(card, width, style)
             + bottom + help_lines(width, style) + fit(top, body, bottom, 20, width, Pager(), style.unicode).lines)

@@ -79,6 +79,12 @@ def test_scripted_session_grades_each_card_and_summarises(env: dict[str, str], r
     assert "\x1b" not in result.output
 
 
+def test_enter_on_the_answer_side_grades_good(env: dict[str, str], runner: CliRunner) -> None:
+    result = _review(runner, "\n\nq\n")
+    assert "3 Good <10m (Space/Enter)" in result.output
+    assert [r.rating for r in _reviews(env["db"])] == [3]
+
+
 def test_next_review_continues_the_same_days_queue(env: dict[str, str], runner: CliRunner) -> None:
     _review(runner, "\n3\nq\n")
     result = _review(runner, "q\n")

@@ -33,7 +33,7 @@ def _answer_frame(height: int, width: int, pager: Pager | None = None,
     top = header(Counts(20, 0, 0), card, "All decks", width, style) + card_title(card, True, width, style)
     sections = answer_sections(card, width, style)
     body = question_sections(card, width, style) + sections[:1] + list(extra) + sections[1:]
-    bottom = grade_bar(card, width, style) + hints(answer_keys("m more"), width, style)
+    bottom = grade_bar(card, width, style, 3) + hints(answer_keys("m more"), width, style)
     return fit(top, body, bottom, height, width, pager or Pager()), top, bottom
 
 

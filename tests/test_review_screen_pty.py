@@ -128,3 +128,14 @@ def test_question_side_names_the_deck_and_only_the_answer_side_shows_the_card_id
     answer = _text(term.key(" "))
     assert "interview-closing/ask-about-hesitations" in answer
     term.close()
+
+
+def test_space_on_the_answer_side_grades_good_as_the_hint_line_says(isolated_data: Path) -> None:
+    term = Terminal(isolated_data, 24, 80)
+    assert "Space/Enter show the response" in _text(term.frame())
+    answer = term.key(" ")
+    assert "3 Good <10m (Space/Enter)" in answer[-2]
+    question = _text(term.key(" "))
+    assert "Your final interview is tomorrow" in question  # the next card: the first was graded
+    assert "[19 new] | 1 learning" in question
+    term.close()

@@ -202,3 +202,13 @@ def test_a_refused_grade_shows_why_and_shows_the_card_again() -> None:
     assert "answered elsewhere" in session.message
     assert session.current and session.current.view.pk == 1 and session.phase is Phase.QUESTION
     assert session.totals.reviewed == 0
+
+
+@pytest.mark.parametrize("key", [" ", "\n"])
+def test_space_or_enter_on_the_answer_side_grades_good(key: str) -> None:
+    session, service, _ = _session()
+    session.handle(key)
+    assert session.phase is Phase.ANSWER and service.graded == []
+    session.handle(key)
+    assert service.graded == [(1, 3, 0)] and session.totals.reviewed == 1
+    assert session.current and session.current.view.pk == 2 and session.phase is Phase.QUESTION

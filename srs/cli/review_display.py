@@ -79,7 +79,8 @@ class Display:
 
         def bottom(more: str | None) -> list[str]:
             if answer_side:
-                return message + grade_bar(card, width, style) + hints(answer_keys(more), width, style)
+                grades = grade_bar(card, width, style, session.enter_rating)
+                return message + grades + hints(answer_keys(more), width, style)
             return message + question_prompt(width, style) + hints(question_keys(more), width, style)
 
         more = f"{MORE_KEY} more"
@@ -100,8 +101,8 @@ class Display:
             if session.phase is Phase.QUESTION:
                 lines += question_prompt(width, style) + hints(question_keys(None), width, style)
         if session.phase is Phase.ANSWER and (new_card or printed is None or printed[1] is not Phase.ANSWER):
-            lines += card_title(card, True, width, style) + answer(card, width, style) + grade_bar(card, width, style) \
-                + hints(answer_keys(None), width, style)
+            lines += card_title(card, True, width, style) + answer(card, width, style) \
+                + grade_bar(card, width, style, session.enter_rating) + hints(answer_keys(None), width, style)
         if session.show_help:
             lines += [""] + help_lines(width, style, self.editor)
         if lines:

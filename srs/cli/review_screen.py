@@ -18,6 +18,8 @@ from srs.cli.review_layout import MORE_KEY, Keep, Section
 from srs.review import RATING_NAMES, Counts, QueuedCard, Summary
 
 INDENT = "  "
+# After the grade that Space or Enter gives on the answer side.
+ENTER_MARK = "(Space/Enter)"
 
 
 @dataclass(frozen=True)
@@ -116,17 +118,23 @@ def answer(card: QueuedCard, width: int, style: Style) -> list[str]:
     return [line for section in answer_sections(card, width, style) for line in section.lines]
 
 
-def grade_bar(card: QueuedCard, width: int, style: Style) -> list[str]:
-    """The four grades with the interval each would give."""
+def grade_bar(card: QueuedCard, width: int, style: Style, enter_rating: int | None = None) -> list[str]:
+    """The four grades with the interval each would give; the one Space/Enter gives says so."""
     colours = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
     cells = []
     for rating in (1, 2, 3, 4):
         label = card.previews.get(rating, "")
         cells.append(f"{style.accent(str(rating), colours[rating])} {RATING_NAMES[rating]}"
-                     + (f" {style.dim(label)}" if label else ""))
-    lines = ["   ".join(cells)]
-    if len(click.unstyle(lines[0])) > width:
-        lines = ["  ".join(cells[:2]), "  ".join(cells[2:])]
+                     + (f" {style.dim(label)}" if label else "")
+                     + (f" {ENTER_MARK}" if rating == enter_rating else ""))
+    if len(click.unstyle("   ".join(cells))) <= width:
+        return ["   ".join(cells)]
+    lines = [cells[0]]
+    for cell in cells[1:]:
+        if len(click.unstyle(lines[-1] + "  " + cell)) <= width:
+            lines[-1] += "  " + cell
+        else:
+            lines.append(cell)
     return lines
 
 
@@ -148,14 +156,15 @@ def question_keys(more: str | None) -> list[str]:
 
 
 def answer_keys(more: str | None) -> list[str]:
-    """The hint line's items on the answer side (grades are on the line above)."""
+    """The hint line's items on the answer side; the grades, and which one Space/Enter gives, are on the line
+    above (:func:`grade_bar`)."""
     return ["u undo", "s suspend", "b bury", "e edit", *([more] if more else []), "? keys", "q quit"]
 
 
 def keys_help(editor: str) -> tuple[tuple[str, str], ...]:
     """Every key and what it does; ``editor`` is what ``e`` opens (e.g. ``"nano ($EDITOR is not set)"``)."""
     return (
-        ("Space/Enter", "show the response"),
+        ("Space/Enter", "show the response; once it shows, grade Good"),
         ("1 2 3 4", "grade: Again, Hard, Good, Easy"),
         ("u", "undo the last grade"),
         ("s", "suspend this card (it stops coming up)"),
