@@ -136,12 +136,30 @@ def test_nothing_to_undo(env: dict[str, str], runner: CliRunner) -> None:
 
 
 def test_suspend_and_bury(env: dict[str, str], runner: CliRunner) -> None:
-    result = _review(runner, "s\nb\nq\n")
+    result = _review(runner, "\ns\n\nb\nq\n")
     assert "Suspended demo/first." in result.output and "Buried demo/second until tomorrow." in result.output
     progress = _progress(env["db"])
     assert progress["first"]["suspended"] and progress["second"]["buried_until"] is not None
     assert _counts(env["db"]) == (1, 0, 0)
     assert _reviews(env["db"]) == []
+
+
+def test_suspend_and_bury_on_the_question_side_change_nothing(env: dict[str, str], runner: CliRunner) -> None:
+    result = _review(runner, "s\nb\nq\n")
+    assert "show the response first" in result.output and "Suspended" not in result.output
+    assert _progress(env["db"]) == {}
+
+
+def test_undo_a_suspend(env: dict[str, str], runner: CliRunner) -> None:
+    result = _review(runner, "\ns\nu\nq\n")
+    assert "Suspended demo/first." in result.output and "Undid the suspend: the card is back." in result.output
+    assert _progress(env["db"]).get("first", {}).get("suspended") in (None, False)
+    assert _counts(env["db"]) == (3, 0, 0)
+
+
+def test_undo_a_bury_is_not_available_yet_and_says_so(env: dict[str, str], runner: CliRunner) -> None:
+    result = _review(runner, "\nb\nu\nq\n")
+    assert "Could not undo the bury: " in result.output and "comes back tomorrow" in result.output
 
 
 def test_limits(env: dict[str, str], runner: CliRunner) -> None:
@@ -202,6 +220,16 @@ def test_invalid_edits_are_refused(env: dict[str, str], runner: CliRunner, tmp_p
     monkeypatch.setenv("EDITOR", _editor(tmp_path, code))
     result = _review(runner, "e\nq\n")
     assert "Edit refused:" in result.output and message in result.output
+    with _session(env["db"]) as s:
+        assert s.execute(select(func.count()).select_from(LocalEdit)).scalar_one() == 0
+
+
+def test_undo_an_edit_brings_back_the_decks_wording(env: dict[str, str], runner: CliRunner, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "p.write_text(t.replace('Ask what', 'Calmly ask what'))"))
+    result = _review(runner, "e\nu\n\nq\n")
+    assert "Undid your edit" in result.output
+    assert "RESPONSE\n  Ask what hesitations they have." in result.output
     with _session(env["db"]) as s:
         assert s.execute(select(func.count()).select_from(LocalEdit)).scalar_one() == 0
 

@@ -139,3 +139,19 @@ def test_space_on_the_answer_side_grades_good_as_the_hint_line_says(isolated_dat
     assert "Your final interview is tomorrow" in question  # the next card: the first was graded
     assert "[19 new] | 1 learning" in question
     term.close()
+
+
+def test_s_on_the_question_side_keeps_the_card_and_undo_brings_back_a_suspended_one(isolated_data: Path) -> None:
+    term = Terminal(isolated_data, 24, 80)
+    question = term.frame()
+    assert "Space/Enter show the response | e edit | u undo | ? keys | q quit" in question
+    text = _text(term.key("s"))
+    assert "show the response first" in text and SITUATION_START in text
+    answer = term.key(" ")
+    assert "u undo | s suspend | b bury | e edit | m more | ? keys | q quit" in answer
+    text = _text(term.key("s"))
+    assert "Suspended interview-closing/ask-about-hesitations." in text
+    assert "Your final interview is tomorrow" in text
+    text = _text(term.key("u"))
+    assert "Undid the suspend: the card is back." in text and SITUATION_START in text
+    term.close()

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: int | None) -> None:
     """Review today's cards: read the situation, answer aloud, reveal, grade.
 
-    Keys: Space/Enter reveal · 1 Again, 2 Hard, 3 Good, 4 Easy · u undo · s suspend · b bury until tomorrow ·
-    e edit in $EDITOR · m more (a card taller than the window) · ? keys · q quit. Every grade is saved the moment it is given. When stdin is not a
+    Keys: Space/Enter reveal, then grade Good · 1 Again, 2 Hard, 3 Good, 4 Easy · u undo the last action ·
+    s suspend · b bury until tomorrow (s and b once the response shows) · e edit in $EDITOR · m more (a card
+    taller than the window) · ? keys · q quit. Every grade is saved the moment it is given. When stdin is not a
     terminal, each line is one key (an empty line is Enter), so a session can be scripted.
 
     \b
@@ -37,9 +38,9 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     from srs.cli.review_screen import Style, summary
     from srs.edits import edit_template
     from srs.review import ReviewSession
-    from srs.review_service import DbReviewService
+    from srs.review_undo import UndoingReviewService
 
-    service = DbReviewService.open(app.store.engine, app.learner_id, app.now, deck_id)
+    service = UndoingReviewService.open(app.store.engine, app.learner_id, app.now, deck_id)
     style = Style(color=use_color(), unicode=use_color())
     display = Display(style, full_screen=sys.stdout.isatty(), deck_label=service.deck_label)
     with key_reader() as keys:

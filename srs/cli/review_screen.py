@@ -152,7 +152,7 @@ def hints(keys: list[str], width: int, style: Style) -> list[str]:
 
 def question_keys(more: str | None) -> list[str]:
     """The hint line's items on the question side; ``more`` is the paging item when part is hidden."""
-    return ["Space/Enter show the response", *([more] if more else []), "? keys", "q quit"]
+    return ["Space/Enter show the response", "e edit", "u undo", *([more] if more else []), "? keys", "q quit"]
 
 
 def answer_keys(more: str | None) -> list[str]:
@@ -166,9 +166,9 @@ def keys_help(editor: str) -> tuple[tuple[str, str], ...]:
     return (
         ("Space/Enter", "show the response; once it shows, grade Good"),
         ("1 2 3 4", "grade: Again, Hard, Good, Easy"),
-        ("u", "undo the last grade"),
-        ("s", "suspend this card (it stops coming up)"),
-        ("b", "bury this card until tomorrow"),
+        ("u", "undo the last action: a grade, suspend, bury or edit"),
+        ("s", "suspend this card, once the response shows (it stops coming up)"),
+        ("b", "bury this card until tomorrow, once the response shows"),
         ("e", f"edit this card in {editor} (your wording, kept across deck updates)"),
         (MORE_KEY, "more: unfold what did not fit, then page; arrows and PgUp/PgDn scroll"),
         ("?", "show these keys"),
