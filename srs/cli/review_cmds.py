@@ -11,6 +11,7 @@ import click
 from srs.cli.common import AppContext, echo_json, note, pass_app, use_color
 
 if TYPE_CHECKING:
+    from srs.cli.editor import EditorChoice
     from srs.cli.keys import KeyReader
 
 
@@ -24,8 +25,8 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     """Review today's cards: read the situation, answer aloud, reveal, grade.
 
     Keys: Space/Enter reveal, then grade Good · 1 Again, 2 Hard, 3 Good, 4 Easy · u undo the last action ·
-    s suspend · b bury until tomorrow (s and b once the response shows) · e edit in $EDITOR · m more (a card
-    taller than the window) · ? keys · q quit. Every grade is saved the moment it is given. When stdin is not a
+    s suspend · b bury until tomorrow (s and b once the response shows) · e edit in $VISUAL or $EDITOR (else
+    nano, else vi) · m more (a card taller than the window) · ? keys · q quit. Every grade is saved the moment it is given. When stdin is not a
     terminal, each line is one key (an empty line is Enter), so a session can be scripted.
 
     \b
@@ -33,6 +34,10 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
       srs review --new 5
       printf '\\n3\\n\\n1\\nq\\n' | srs review     # scripted: reveal, Good, reveal, Again, quit
     """
+    import os
+    import shutil
+
+    from srs.cli.editor import choose_editor
     from srs.cli.keys import RESIZE, key_reader
     from srs.cli.review_display import Display
     from srs.cli.review_screen import Style, summary
@@ -42,9 +47,11 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
 
     service = UndoingReviewService.open(app.store.engine, app.learner_id, app.now, deck_id)
     style = Style(color=use_color(), unicode=use_color())
-    display = Display(style, full_screen=sys.stdout.isatty(), deck_label=service.deck_label)
+    editor = choose_editor(os.environ, shutil.which)
+    display = Display(style, full_screen=sys.stdout.isatty(), deck_label=service.deck_label,
+                      editor=editor.label if editor else "your $EDITOR (not set; nano and vi not found)")
     with key_reader() as keys:
-        session = ReviewSession(service, editor=_editor(keys), edit_template=edit_template,
+        session = ReviewSession(service, editor=_editor(keys, editor), edit_template=edit_template,
                                 new_limit=new_limit, limit=limit)
         session.start()
         try:
@@ -63,21 +70,21 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
         click.echo(line)
 
 
-def _editor(keys: "KeyReader") -> "Callable[[str], str | None]":
-    """Open text in ``$VISUAL``/``$EDITOR`` with the terminal in its normal mode; None if not saved."""
-    import os
+def _editor(keys: "KeyReader", choice: "EditorChoice | None") -> "Callable[[str], str | None]":
+    """Open text in the learner's editor (:mod:`srs.cli.editor`) with the terminal in its normal mode; None if
+    not saved."""
+    from srs.errors import SRSError
 
     def edit(text: str) -> str | None:
-        if not (os.environ.get("VISUAL") or os.environ.get("EDITOR")) and not sys.stdin.isatty():
-            from srs.errors import SRSError
-
+        if choice is None:
+            raise SRSError("no editor found: set $EDITOR, or install nano or vi")
+        if not choice.from_environment and not sys.stdin.isatty():
             raise SRSError("set $EDITOR to edit cards")
+        click.echo(f"\nOpening {choice.label}...")
         with keys.paused():
             try:
-                return click.edit(text, extension=".txt", require_save=True)
+                return click.edit(text, editor=choice.command, extension=".txt", require_save=True)
             except click.ClickException as exc:
-                from srs.errors import SRSError
-
                 raise SRSError(exc.message) from None
 
     return edit

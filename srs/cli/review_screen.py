@@ -169,7 +169,7 @@ def keys_help(editor: str) -> tuple[tuple[str, str], ...]:
         ("u", "undo the last action: a grade, suspend, bury or edit"),
         ("s", "suspend this card, once the response shows (it stops coming up)"),
         ("b", "bury this card until tomorrow, once the response shows"),
-        ("e", f"edit this card in {editor} (your wording, kept across deck updates)"),
+        ("e", f"edit this card in {editor}: your wording, kept across deck updates"),
         (MORE_KEY, "more: unfold what did not fit, then page; arrows and PgUp/PgDn scroll"),
         ("?", "show these keys"),
         ("q", "quit (every grade is already saved)"),
