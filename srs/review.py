@@ -6,8 +6,10 @@ totals for the end-of-session summary. The service does the durable work — eve
 the moment it is given — so killing the process loses nothing; the session itself holds no data worth keeping.
 
 Time on a card runs from the moment its question is shown to the grade, capped at 60 seconds as in Anki.
-Undo takes back the last grade given in this session, also after the next card has been revealed: the
-undone card comes back, question side up, and the totals and counts go back with it.
+Suspend and bury act only once the response shows, so a key pressed by mistake on the question side loses
+nothing. Undo takes back the last action of any kind taken in this session (a grade, suspend, bury or edit),
+one at a time, newest first, also after the next card has been revealed: the card comes back question side up,
+and the totals and counts go back with it.
 """
 
 from __future__ import annotations
@@ -26,17 +28,6 @@ if TYPE_CHECKING:
     from srs.cardview import CardView
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-
-KEYS_HELP = (
-    ("Space/Enter", "show the response"),
-    ("1 2 3 4", "grade: Again, Hard, Good, Easy"),
-    ("u", "undo the last grade"),
-    ("s", "suspend this card (it stops coming up)"),
-    ("b", "bury this card until tomorrow"),
-    ("e", "edit this card in $EDITOR (your wording, kept across deck updates)"),
-    ("?", "show these keys"),
-    ("q", "quit (every grade is already saved)"),
-)
 
 
 class Counts(NamedTuple):
@@ -125,6 +116,22 @@ class ReviewService(Protocol):
         """Hide the card until the start of the learner's next day."""
         ...
 
+    def unsuspend(self, card: QueuedCard) -> None:
+        """Show the card again (undo :meth:`suspend`).
+
+        Raises:
+            SRSError: it cannot be done (the message says why).
+        """
+        ...
+
+    def unbury(self, card: QueuedCard) -> None:
+        """Show the card again today (undo :meth:`bury`).
+
+        Raises:
+            SRSError: it cannot be done (the message says why).
+        """
+        ...
+
     def save_edit(self, card: QueuedCard, text: str) -> bool:
         """Validate and store the learner's edited text for the card; False if nothing changed.
 
@@ -161,12 +168,15 @@ class Summary:
     left: Counts | None = None
 
 
-@dataclass
-class _Graded:
-    card_pk: int
-    rating: int
-    duration_ms: int
-    was_new: bool
+@dataclass(frozen=True)
+class _Action:
+    """One thing the learner did in this session that undo can take back."""
+
+    kind: str  # "grade", "suspend", "bury" or "edit"
+    card: QueuedCard
+    rating: int = 0
+    duration_ms: int = 0
+    before: str = ""  # an edit: the text the editor opened with
 
 
 Editor = Callable[[str], "str | None"]
@@ -183,6 +193,8 @@ class ReviewSession:
         clock: A monotonic clock in seconds (injected so tests need no sleeping).
         new_limit: At most this many new cards in this session (None: only the daily limit).
         limit: Stop after this many grades (None: when the queue is empty).
+        enter_rating: The grade Space or Enter gives once the response shows: Good when the learner flips the
+            card (as in Anki); the typed mode sets the rating it suggests.
     """
 
     service: ReviewService
@@ -191,13 +203,14 @@ class ReviewSession:
     clock: Callable[[], float] = time.monotonic
     new_limit: int | None = None
     limit: int | None = None
+    enter_rating: int = 3
     phase: Phase = Phase.QUESTION
     current: QueuedCard | None = None
     message: str = ""
     show_help: bool = False
     totals: Summary = field(default_factory=Summary)
     _shown_at: float = 0.0
-    _graded: list[_Graded] = field(default_factory=list)
+    _done: list[_Action] = field(default_factory=list)
     _new_seen: int = 0
 
     def start(self) -> None:
@@ -229,17 +242,23 @@ class ReviewSession:
         elif token in (" ", "\n"):
             if self.phase is Phase.QUESTION:
                 self.phase = Phase.ANSWER
+            else:
+                self._grade(self.enter_rating)
         elif token in ("1", "2", "3", "4"):
             if self.phase is Phase.QUESTION:
                 self.message = "Say or think your response, then press Space or Enter to compare."
             else:
                 self._grade(int(token))
+        elif token in ("s", "b") and self.phase is Phase.QUESTION:
+            self.message = "To suspend (s) or bury (b) this card, show the response first (Space)."
         elif token == "s":
             self.service.suspend(self.current)
+            self._done.append(_Action("suspend", self.current))
             self.message = f"Suspended {self.current.view.ref}."
             self._advance()
         elif token == "b":
             self.service.bury(self.current)
+            self._done.append(_Action("bury", self.current))
             self.message = f"Buried {self.current.view.ref} until tomorrow."
             self._advance()
         elif token == "e":
@@ -264,7 +283,7 @@ class ReviewSession:
             self.current = self.service.load(card.view.pk)
             self.phase = Phase.QUESTION
             return
-        self._graded.append(_Graded(card.view.pk, rating, duration, card.queue == "new"))
+        self._done.append(_Action("grade", card, rating, duration))
         self.totals.reviewed += 1
         self.totals.again += rating == 1
         self.totals.time_ms += duration
@@ -276,30 +295,53 @@ class ReviewSession:
         self.message = note or self.message
 
     def _undo(self) -> None:
-        if not self._graded:
+        if not self._done:
             self.message = "Nothing to undo in this session."
             return
-        card_pk = self.service.undo()
-        if card_pk is None:
-            self._graded.clear()
-            self.message = "Nothing to undo."
+        last = self._done.pop()
+        pk = last.card.view.pk
+        try:
+            if last.kind == "grade":
+                undone = self.service.undo()
+                if undone is None:
+                    self.message = "Nothing to undo."
+                    return
+                pk = undone
+                self.totals.reviewed -= 1
+                self.totals.again -= last.rating == 1
+                self.totals.time_ms -= last.duration_ms
+                self._new_seen -= last.card.queue == "new"
+                done = RATING_NAMES.get(last.rating, str(last.rating))
+            elif last.kind == "suspend":
+                self.service.unsuspend(last.card)
+                done = "the suspend"
+            elif last.kind == "bury":
+                self.service.unbury(last.card)
+                done = "the bury"
+            else:
+                self.service.save_edit(last.card, last.before)
+                done = "your edit"
+        except SRSError as exc:
+            what = {"grade": "the grade", "edit": "your edit"}.get(last.kind, f"the {last.kind}")
+            self.message = f"Could not undo {what}: {exc}"
             return
-        last = self._graded.pop()
-        self.totals.reviewed -= 1
-        self.totals.again -= last.rating == 1
-        self.totals.time_ms -= last.duration_ms
-        self._new_seen -= last.was_new
-        self.current = self.service.load(card_pk)
+        if last.kind == "edit" and self.current is not None and self.current.view.pk == pk:
+            self.current = self.service.load(pk)  # the same card, on the same side
+            self.message = "Undid your edit: the earlier wording is back."
+            return
+        self.current = self.service.load(pk)
         self.phase = Phase.QUESTION
         self._shown_at = self.clock()
-        self.message = f"Undid {RATING_NAMES.get(last.rating, last.rating)} on {self.current.view.ref}."
+        # Not the card's id: the card is back question side up, and its id can give the answer away.
+        self.message = f"Undid {done}: the card is back."
 
     def _edit(self) -> None:
         assert self.current is not None
         if self.editor is None or self.edit_template is None:
             self.message = "Editing is not available here."
             return
-        edited = self.editor(self.edit_template(self.current.view))
+        before = self.edit_template(self.current.view)
+        edited = self.editor(before)
         if edited is None:
             self.message = "Edit cancelled; nothing changed."
             return
@@ -311,6 +353,7 @@ class ReviewSession:
         if not changed:
             self.message = "No changes."
             return
+        self._done.append(_Action("edit", self.current, before=before))
         self.current = self.service.load(self.current.view.pk)
         self.message = "Saved your edit; it is kept when the deck is updated."
 

@@ -125,6 +125,18 @@ class DbReviewService:
             store_progress.suspend(session, self.learner_id, card.view.pk, now=self.now())
             session.commit()
 
+    def unsuspend(self, card: QueuedCard) -> None:
+        self._counts = None
+        with Session(self.engine) as session:
+            store_progress.suspend(session, self.learner_id, card.view.pk, suspended=False, now=self.now())
+            session.commit()
+
+    def unbury(self, card: QueuedCard) -> None:
+        self._counts = None
+        with Session(self.engine) as session:
+            store_progress.unbury(session, self.learner_id, card.view.pk, self.now())
+            session.commit()
+
     def bury(self, card: QueuedCard) -> None:
         self._counts = None
         with Session(self.engine) as session:

@@ -9,7 +9,9 @@ import pytest
 from srs.cardview import CardView, SourceRef
 from srs.cli import charts
 from srs.cli.render import display_width, wrap
-from srs.cli.review_screen import Style, answer, grade_bar, header, question, question_brief, question_prompt
+from srs.cli.review_layout import Pager, fit
+from srs.cli.review_screen import (Style, answer, answer_keys, answer_sections, card_title, grade_bar, header,
+                                   help_lines, hints, question, question_keys, question_prompt, question_sections)
 from srs.review import Counts, QueuedCard
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -35,9 +37,12 @@ def _view(text: str) -> CardView:
 
 def _screen(text: str, width: int, style: Style) -> list[str]:
     card = QueuedCard(view=_view(text), queue="due", previews={1: "<1m", 2: "<6m", 3: "<10m", 4: "4d"})
-    return (header(Counts(1, 2, 3), card, card.view.deck_name, width, style) + question(card, width, style)
-            + question_prompt(width, style) + question_brief(card, width, style) + answer(card, width, style)
-            + grade_bar(card, width, style))
+    top = header(Counts(1, 2, 3), card, card.view.deck_name, width, style) + card_title(card, True, width, style)
+    body = question_sections(card, width, style) + answer_sections(card, width, style)
+    bottom = grade_bar(card, width, style, 3) + hints(answer_keys("m more"), width, style)
+    return (top + card_title(card, False, width, style) + question(card, width, style)
+            + question_prompt(width, style) + hints(question_keys(None), width, style) + answer(card, width, style)
+            + bottom + help_lines(width, style) + fit(top, body, bottom, 20, width, Pager(), style.unicode).lines)
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -80,11 +80,25 @@ def test_scripted_session_grades_each_card_and_summarises(env: dict[str, str], r
     assert "\x1b" not in result.output
 
 
+def test_enter_on_the_answer_side_grades_good(env: dict[str, str], runner: CliRunner) -> None:
+    result = _review(runner, "\n\nq\n")
+    assert "3 Good <10m (Space/Enter)" in result.output
+    assert [r.rating for r in _reviews(env["db"])] == [3]
+
+
 def test_next_review_continues_the_same_days_queue(env: dict[str, str], runner: CliRunner) -> None:
     _review(runner, "\n3\nq\n")
     result = _review(runner, "q\n")
     assert "[2 new] | 1 learning | 0 due" in result.output
-    assert "second" in result.output.split("SITUATION")[0]  # the next new card, not the first again
+    assert "You shake hands." in result.output  # the next new card, not the first again
+
+
+def test_the_question_side_names_the_deck_and_the_answer_side_the_card(env: dict[str, str],
+                                                                       runner: CliRunner) -> None:
+    result = _review(runner, "\nq\n")
+    question, answer = result.output.split("Say or think your response.")
+    assert "Demo deck\nSITUATION" in question and "demo/first" not in question
+    assert "demo/first" in answer
 
 
 def test_whole_queue_until_empty(env: dict[str, str], runner: CliRunner) -> None:
@@ -101,7 +115,8 @@ def test_undo_restores_the_exact_state_and_counts(env: dict[str, str], runner: C
     before_progress, before_counts, before_rows = _progress(env["db"]), _counts(env["db"]), len(_reviews(env["db"]))
     # The queue now offers the third (new) card; grade it, reveal the next, then undo.
     result = _review(runner, "\n1\n\nu\nq\n")
-    assert "Undid Again on demo/third." in result.output
+    assert "Undid Again: the card is back." in result.output
+    assert "You get home." in result.output.split("Undid Again")[0].rsplit("SITUATION", 1)[1]  # the card is back
     assert _progress(env["db"]) == before_progress
     assert _counts(env["db"]) == before_counts
     assert len(_reviews(env["db"])) == before_rows
@@ -112,7 +127,7 @@ def test_undo_of_a_learning_card_restores_its_row(env: dict[str, str], runner: C
     _review(runner, "\n3\n\n3\n\n3\nq\n")  # three cards in learning; next come the learned-ahead ones
     before = _progress(env["db"])
     result = _review(runner, "\n4\nu\nq\n")
-    assert "Undid Easy on demo/" in result.output
+    assert "Undid Easy: the card is back." in result.output
     assert _progress(env["db"]) == before
 
 
@@ -122,12 +137,32 @@ def test_nothing_to_undo(env: dict[str, str], runner: CliRunner) -> None:
 
 
 def test_suspend_and_bury(env: dict[str, str], runner: CliRunner) -> None:
-    result = _review(runner, "s\nb\nq\n")
+    result = _review(runner, "\ns\n\nb\nq\n")
     assert "Suspended demo/first." in result.output and "Buried demo/second until tomorrow." in result.output
     progress = _progress(env["db"])
     assert progress["first"]["suspended"] and progress["second"]["buried_until"] is not None
     assert _counts(env["db"]) == (1, 0, 0)
     assert _reviews(env["db"]) == []
+
+
+def test_suspend_and_bury_on_the_question_side_change_nothing(env: dict[str, str], runner: CliRunner) -> None:
+    result = _review(runner, "s\nb\nq\n")
+    assert "show the response first" in result.output and "Suspended" not in result.output
+    assert _progress(env["db"]) == {}
+
+
+def test_undo_a_suspend(env: dict[str, str], runner: CliRunner) -> None:
+    result = _review(runner, "\ns\nu\nq\n")
+    assert "Suspended demo/first." in result.output and "Undid the suspend: the card is back." in result.output
+    assert _progress(env["db"]).get("first", {}).get("suspended") in (None, False)
+    assert _counts(env["db"]) == (3, 0, 0)
+
+
+def test_undo_a_bury(env: dict[str, str], runner: CliRunner) -> None:
+    result = _review(runner, "\nb\nu\nq\n")
+    assert "Undid the bury: the card is back." in result.output
+    assert _progress(env["db"]).get("first", {}).get("buried_until") is None
+    assert _counts(env["db"]) == (3, 0, 0)
 
 
 def test_limits(env: dict[str, str], runner: CliRunner) -> None:
@@ -188,6 +223,16 @@ def test_invalid_edits_are_refused(env: dict[str, str], runner: CliRunner, tmp_p
     monkeypatch.setenv("EDITOR", _editor(tmp_path, code))
     result = _review(runner, "e\nq\n")
     assert "Edit refused:" in result.output and message in result.output
+    with _session(env["db"]) as s:
+        assert s.execute(select(func.count()).select_from(LocalEdit)).scalar_one() == 0
+
+
+def test_undo_an_edit_brings_back_the_decks_wording(env: dict[str, str], runner: CliRunner, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, "p.write_text(t.replace('Ask what', 'Calmly ask what'))"))
+    result = _review(runner, "e\nu\n\nq\n")
+    assert "Undid your edit" in result.output
+    assert "RESPONSE\n  Ask what hesitations they have." in result.output
     with _session(env["db"]) as s:
         assert s.execute(select(func.count()).select_from(LocalEdit)).scalar_one() == 0
 

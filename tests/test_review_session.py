@@ -61,6 +61,14 @@ class FakeService:
         self.buried.append(card.view.pk)
         self.queue.remove(card.view.pk)
 
+    def unsuspend(self, card: QueuedCard) -> None:
+        self.suspended.remove(card.view.pk)
+        self.queue.insert(0, card.view.pk)
+
+    def unbury(self, card: QueuedCard) -> None:
+        self.buried.remove(card.view.pk)
+        self.queue.insert(0, card.view.pk)
+
     def save_edit(self, card: QueuedCard, text: str) -> bool:
         if "bad" in text:
             raise SRSError("situation must not be empty")
@@ -133,10 +141,55 @@ def test_undo_right_after_revealing_the_next_card_brings_back_the_graded_one() -
 
 def test_suspend_and_bury_skip_to_the_next_card() -> None:
     session, service, _ = _session()
-    session.handle("s")
-    session.handle("b")
+    for key in " s b":
+        session.handle(key)
     assert service.suspended == [1] and service.buried == [2]
     assert session.current and session.current.view.pk == 3 and "Buried d/c2" in session.message
+
+
+@pytest.mark.parametrize("key", ["s", "b"])
+def test_suspend_and_bury_act_only_once_the_response_shows(key: str) -> None:
+    session, service, _ = _session()
+    session.handle(key)  # a learner who reads s as "show" must not lose the card
+    assert service.suspended == [] and service.buried == []
+    assert session.current and session.current.view.pk == 1 and session.phase is Phase.QUESTION
+    assert "show the response first" in session.message
+
+
+def test_undo_takes_back_the_last_action_of_any_kind() -> None:
+    texts = iter(["my wording"])
+    session, service, _ = _session(4, editor=lambda _t: next(texts), edit_template=lambda v: f"text of {v.pk}")
+    for key in " 3 s b":  # Good on 1, suspend 2, bury 3
+        session.handle(key)
+    session.handle("e")  # edit 4
+    assert service.edits == {4: "my wording"}
+    session.handle("u")
+    assert service.edits == {4: "text of 4"} and "Undid your edit" in session.message
+    session.handle("u")
+    assert service.buried == [] and "Undid the bury" in session.message
+    assert session.current and session.current.view.pk == 3 and session.phase is Phase.QUESTION
+    session.handle("u")
+    assert service.suspended == [] and "Undid the suspend" in session.message
+    assert session.current and session.current.view.pk == 2
+    session.handle("u")
+    assert service.graded == [] and "Undid Good" in session.message and session.totals.reviewed == 0
+    assert session.current and session.current.view.pk == 1
+    session.handle("u")
+    assert session.message == "Nothing to undo in this session."
+
+
+def test_an_undo_the_service_refuses_says_why_and_moves_on() -> None:
+    session, service, _ = _session()
+
+    def refuse(card: QueuedCard) -> None:
+        raise SRSError("not possible yet")
+
+    service.unbury = refuse  # type: ignore[method-assign]
+    for key in " 3 bu":
+        session.handle(key)
+    assert session.message == "Could not undo the bury: not possible yet"
+    session.handle("u")  # the grade before it
+    assert service.graded == [] and "Undid Good" in session.message
 
 
 def test_edit_saved_or_refused() -> None:
@@ -202,3 +255,13 @@ def test_a_refused_grade_shows_why_and_shows_the_card_again() -> None:
     assert "answered elsewhere" in session.message
     assert session.current and session.current.view.pk == 1 and session.phase is Phase.QUESTION
     assert session.totals.reviewed == 0
+
+
+@pytest.mark.parametrize("key", [" ", "\n"])
+def test_space_or_enter_on_the_answer_side_grades_good(key: str) -> None:
+    session, service, _ = _session()
+    session.handle(key)
+    assert session.phase is Phase.ANSWER and service.graded == []
+    session.handle(key)
+    assert service.graded == [(1, 3, 0)] and session.totals.reviewed == 1
+    assert session.current and session.current.view.pk == 2 and session.phase is Phase.QUESTION

@@ -46,14 +46,15 @@ def test_single_keypress_flow_on_a_terminal(isolated_data: Path) -> None:
     child.expect("Counterpoint — Untitled article on closing an interview:")
     child.expect("Easy")
     child.send("3")
-    child.expect("hesitations-two-conditions")
+    child.expect("Tomorrow is your final interview")  # the next card
     child.expect("Say or think your response")
     child.send("u")
-    child.expect("Undid Good on interview-closing/ask-about-hesitations")
+    child.expect("Undid Good: the card is back.")
     child.send("\r")
+    child.expect("interview-closing/ask-about-hesitations")  # the id, now that the response shows
     child.expect("RESPONSE")
     child.send("4")
-    child.expect("hesitations-two-conditions")
+    child.expect("Tomorrow is your final interview")
     child.send("q")
     child.expect("Reviewed 1 card")
     child.expect("Day streak: 1 day")
@@ -77,8 +78,8 @@ def test_terminal_mode_is_restored_after_an_exception() -> None:
             with key_reader(stream) as keys:
                 assert isinstance(keys, TerminalReader)
                 assert not termios.tcgetattr(slave)[3] & termios.ICANON
-                os.write(master, b"3\x1b[A\r")  # typed together: three keys
-                assert [keys.read(), keys.read(), keys.read()] == ["3", "esc", "\n"]
+                os.write(master, b"3\x1b[A\r\x1b")  # typed together: four keys
+                assert [keys.read(), keys.read(), keys.read(), keys.read()] == ["3", "up", "\n", "esc"]
                 raise RuntimeError("boom")
         assert termios.tcgetattr(slave) == before
     os.close(master)

@@ -6,7 +6,9 @@ an exception, Ctrl-C, or the end of the session. When stdin is not a terminal (a
 line is one command, so a session can be scripted: an empty line is Enter.
 
 Either way a reader returns a *token*: ``" "`` for Space, ``"\\n"`` for Enter, a single lower-case character for
-other keys, ``"esc"`` for an escape sequence (arrow keys and the like), or ``""`` at end of input.
+other keys, ``"up"``/``"down"``/``"pgup"``/``"pgdn"``/``"home"``/``"end"`` for those keys, ``"esc"`` for Esc and
+any other escape sequence, or ``""`` at end of input. A terminal reader also returns ``"resize"`` when the
+window changed size (SIGWINCH), so the screen can be drawn again to fit.
 """
 
 from __future__ import annotations
@@ -19,6 +21,14 @@ from typing import IO, Any, Protocol
 
 ENTER = "\n"
 EOF = ""
+RESIZE = "resize"
+
+# Escape sequences of the keys that scroll (xterm and VT100 forms).
+_NAMED_KEYS = {
+    b"\x1b[A": "up", b"\x1bOA": "up", b"\x1b[B": "down", b"\x1bOB": "down",
+    b"\x1b[5~": "pgup", b"\x1b[6~": "pgdn",
+    b"\x1b[H": "home", b"\x1bOH": "home", b"\x1b[1~": "home", b"\x1b[F": "end", b"\x1bOF": "end", b"\x1b[4~": "end",
+}
 
 
 class KeyReader(Protocol):
@@ -48,7 +58,7 @@ def token_from_bytes(data: bytes) -> str:
     if not data:
         return EOF
     if data[:1] == b"\x1b":
-        return "esc"
+        return _NAMED_KEYS.get(data, "esc")
     if data in (b"\r", b"\n", b"\r\n"):
         return ENTER
     if data == b"\x04":  # Ctrl-D
@@ -93,11 +103,16 @@ def split_key(data: bytes) -> tuple[bytes, bytes]:
 
 
 class TerminalReader:
-    """Single keypresses from a terminal file descriptor that :func:`key_reader` put in cbreak mode."""
+    """Single keypresses from a terminal file descriptor that :func:`key_reader` put in cbreak mode.
 
-    def __init__(self, fd: int, saved: list[Any]) -> None:
+    ``wake`` is the read end of a pipe that the SIGWINCH handler writes to: :meth:`read` then returns
+    :data:`RESIZE` (a key typed meanwhile stays unread until the next call).
+    """
+
+    def __init__(self, fd: int, saved: list[Any], wake: int | None = None) -> None:
         self.fd = fd
         self.saved = saved
+        self.wake = wake
         self.pending = b""
 
     @contextmanager
@@ -116,6 +131,9 @@ class TerminalReader:
         import select
 
         if not self.pending:
+            if self.wake is not None and self.wake in select.select([self.fd, self.wake], [], [])[0]:
+                _drain(self.wake)
+                return RESIZE
             self.pending = os.read(self.fd, 64)
             # The rest of an escape sequence or of a multi-byte character may follow a moment later.
             while self.pending and select.select([self.fd], [], [], 0.01)[0]:
@@ -127,6 +145,43 @@ class TerminalReader:
             return EOF
         key, self.pending = split_key(self.pending)
         return token_from_bytes(key)
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 512):
+            pass
+    except BlockingIOError:
+        pass
+
+
+@contextmanager
+def _resize_signal() -> Iterator[int | None]:
+    """Yield a pipe's read end that becomes readable when the window changes size; None where there is no
+    SIGWINCH or signals cannot be set (not the main thread)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "SIGWINCH") or threading.current_thread() is not threading.main_thread():
+        yield None
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+
+    def on_resize(signum: int, frame: object) -> None:
+        try:
+            os.write(write_end, b"w")
+        except BlockingIOError:  # a resize is already pending
+            pass
+
+    previous = signal.signal(signal.SIGWINCH, on_resize)
+    try:
+        yield read_end
+    finally:
+        signal.signal(signal.SIGWINCH, previous)
+        os.close(read_end)
+        os.close(write_end)
 
 
 def stdin_is_terminal(stream: IO[str] | None = None) -> bool:
@@ -150,7 +205,8 @@ def _has_termios() -> bool:
 def key_reader(stream: IO[str] | None = None) -> Iterator[KeyReader]:
     """Yield a reader for ``stream`` (default: stdin): single keypresses on a terminal, lines otherwise.
 
-    The terminal's settings are restored when the block exits, even on an exception or Ctrl-C.
+    The terminal's settings (and the SIGWINCH handler) are restored when the block exits, even on an exception
+    or Ctrl-C.
     """
     stream = stream or sys.stdin
     if not stdin_is_terminal(stream):
@@ -161,8 +217,9 @@ def key_reader(stream: IO[str] | None = None) -> Iterator[KeyReader]:
 
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
-    try:
-        tty.setcbreak(fd, termios.TCSANOW)
-        yield TerminalReader(fd, saved)
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    with _resize_signal() as wake:
+        try:
+            tty.setcbreak(fd, termios.TCSANOW)
+            yield TerminalReader(fd, saved, wake)
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)

@@ -11,9 +11,8 @@ import click
 from srs.cli.common import AppContext, echo_json, note, pass_app, use_color
 
 if TYPE_CHECKING:
+    from srs.cli.editor import EditorChoice
     from srs.cli.keys import KeyReader
-    from srs.cli.review_screen import Style
-    from srs.review import Phase, QueuedCard, ReviewSession
 
 
 @click.command()
@@ -25,8 +24,9 @@ if TYPE_CHECKING:
 def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: int | None) -> None:
     """Review today's cards: read the situation, answer aloud, reveal, grade.
 
-    Keys: Space/Enter reveal · 1 Again, 2 Hard, 3 Good, 4 Easy · u undo · s suspend · b bury until tomorrow ·
-    e edit in $EDITOR · ? keys · q quit. Every grade is saved the moment it is given. When stdin is not a
+    Keys: Space/Enter reveal, then grade Good · 1 Again, 2 Hard, 3 Good, 4 Easy · u undo the last action ·
+    s suspend · b bury until tomorrow (s and b once the response shows) · e edit in $VISUAL or $EDITOR (else
+    nano, else vi) · m more (a card taller than the window) · ? keys · q quit. Every grade is saved the moment it is given. When stdin is not a
     terminal, each line is one key (an empty line is Enter), so a session can be scripted.
 
     \b
@@ -34,30 +34,35 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
       srs review --new 5
       printf '\\n3\\n\\n1\\nq\\n' | srs review     # scripted: reveal, Good, reveal, Again, quit
     """
-    from srs.cli.keys import key_reader
-    from srs.cli.render import terminal_width
-    from srs.cli.review_screen import Style
+    import os
+    import shutil
+
+    from srs.cli.editor import choose_editor
+    from srs.cli.keys import RESIZE, key_reader
+    from srs.cli.review_display import Display
+    from srs.cli.review_screen import Style, summary
     from srs.edits import edit_template
     from srs.review import ReviewSession
     from srs.review_service import DbReviewService
 
     service = DbReviewService.open(app.store.engine, app.learner_id, app.now, deck_id)
     style = Style(color=use_color(), unicode=use_color())
-    full_screen = sys.stdout.isatty()
+    editor = choose_editor(os.environ, shutil.which)
+    display = Display(style, full_screen=sys.stdout.isatty(), deck_label=service.deck_label,
+                      editor=editor.label if editor else "your $EDITOR (not set; nano and vi not found)")
     with key_reader() as keys:
-        session = ReviewSession(service, editor=_editor(keys), edit_template=edit_template,
+        session = ReviewSession(service, editor=_editor(keys, editor), edit_template=edit_template,
                                 new_limit=new_limit, limit=limit)
         session.start()
-        drawn: tuple[QueuedCard, Phase] | None = None
         try:
             while not session.done:
-                drawn = _draw(session, style, terminal_width(), full_screen, drawn, service.deck_label)
-                session.handle(keys.read())
+                display.draw(session)
+                token = keys.read()
+                if token != RESIZE and not display.handle(token):
+                    session.handle(token)
         except KeyboardInterrupt:
             session.handle("q")
-    from srs.cli.review_screen import summary
-
-    if full_screen:
+    if display.full_screen:
         click.clear()
     if session.message:
         note(session.message)
@@ -65,62 +70,24 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
         click.echo(line)
 
 
-def _editor(keys: "KeyReader") -> "Callable[[str], str | None]":
-    """Open text in ``$VISUAL``/``$EDITOR`` with the terminal in its normal mode; None if not saved."""
-    import os
+def _editor(keys: "KeyReader", choice: "EditorChoice | None") -> "Callable[[str], str | None]":
+    """Open text in the learner's editor (:mod:`srs.cli.editor`) with the terminal in its normal mode; None if
+    not saved."""
+    from srs.errors import SRSError
 
     def edit(text: str) -> str | None:
-        if not (os.environ.get("VISUAL") or os.environ.get("EDITOR")) and not sys.stdin.isatty():
-            from srs.errors import SRSError
-
+        if choice is None:
+            raise SRSError("no editor found: set $EDITOR, or install nano or vi")
+        if not choice.from_environment and not sys.stdin.isatty():
             raise SRSError("set $EDITOR to edit cards")
+        click.echo(f"\nOpening {choice.label}...")
         with keys.paused():
             try:
-                return click.edit(text, extension=".txt", require_save=True)
+                return click.edit(text, editor=choice.command, extension=".txt", require_save=True)
             except click.ClickException as exc:
-                from srs.errors import SRSError
-
                 raise SRSError(exc.message) from None
 
     return edit
-
-
-def _draw(session: "ReviewSession", style: "Style", width: int, full_screen: bool,
-          drawn: "tuple[QueuedCard, Phase] | None", deck_label: str) -> "tuple[QueuedCard, Phase] | None":
-    """Show the session: the whole screen on a terminal; on a pipe only what changed since ``drawn``."""
-    from srs.cli.render import terminal_height
-    from srs.cli.review_screen import (answer, grade_bar, header, help_lines, question, question_brief,
-                                       question_prompt)
-    from srs.review import Phase
-
-    card = session.current
-    if card is None:
-        return drawn
-    lines: list[str] = []
-    new_card = full_screen or drawn is None or drawn[0] is not card  # undo and edits load a fresh object
-    if new_card:
-        lines += header(session.counts(), card, deck_label, width, style) + question(card, width, style)
-        if session.phase is Phase.QUESTION:
-            lines += question_prompt(width, style)
-    if session.phase is Phase.ANSWER and (new_card or drawn is None or drawn[1] is not Phase.ANSWER):
-        lines += answer(card, width, style) + grade_bar(card, width, style)
-    if session.show_help:
-        lines += [""] + help_lines(style)
-    if full_screen and session.phase is Phase.ANSWER and len(lines) >= terminal_height():
-        # Too tall for the window: keep the header and the grades in view, cut the situation to one line.
-        lines = header(session.counts(), card, deck_label, width, style) + question_brief(card, width, style) \
-            + answer(card, width, style)[2:] + grade_bar(card, width, style)
-        if session.show_help:
-            lines += [""] + help_lines(style)
-    if full_screen:
-        click.clear()
-    elif lines:
-        click.echo()
-    for line in lines:
-        click.echo(line)
-    if session.message:
-        note(session.message)
-    return card, session.phase
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""What ``srs review`` draws: the header, the question side, the answer side, the key list, the summary.
+"""What ``srs review`` draws: the header, the question side, the answer side, the hints and keys, the summary.
 
 Every function returns lines of text already wrapped to ``width`` and cleaned of control sequences (card text
 comes from strangers' deck files). Meaning never rests on colour: labels are words in capitals, the current
@@ -14,9 +14,12 @@ from datetime import datetime, timedelta
 import click
 
 from srs.cli.render import clean, clean_line, display_width, wrap
-from srs.review import KEYS_HELP, RATING_NAMES, Counts, QueuedCard, Summary
+from srs.cli.review_layout import MORE_KEY, Keep, Section
+from srs.review import RATING_NAMES, Counts, QueuedCard, Summary
 
 INDENT = "  "
+# After the grade that Space or Enter gives on the answer side.
+ENTER_MARK = "(Space/Enter)"
 
 
 @dataclass(frozen=True)
@@ -62,72 +65,127 @@ def _section(title: str, text: str, width: int, style: Style) -> list[str]:
     return [style.label(title), *(wrap(text, width, INDENT) or [INDENT + style.dim("(empty)")]), ""]
 
 
-def question(card: QueuedCard, width: int, style: Style) -> list[str]:
-    """The situation, to be read as a scene, and what to do next."""
+def card_title(card: QueuedCard, answer_side: bool, width: int, style: Style) -> list[str]:
+    """The line above the situation: the deck's name on the question side, where the card's id would give the
+    answer away (``interview-closing/handshake-smile-leave``), and the card's id once the response shows."""
     view = card.view
     tag = "  (your wording)" if view.edited else ""
-    lines = [style.dim(clean_line(view.ref, width) + tag), ""]
-    lines += _section("SITUATION", view.situation, width, style)
-    return lines
+    name = view.ref if answer_side else view.deck_name
+    return [style.dim(clean_line(name, width - len(tag)) + tag)]
 
 
-def question_brief(card: QueuedCard, width: int, style: Style) -> list[str]:
-    """The situation cut to one line, for an answer side too tall to show it whole."""
-    view = card.view
-    return [style.dim(clean_line(view.ref, width)), "",
-            style.label("SITUATION ") + clean_line(view.situation, width - len("SITUATION ")), ""]
+def question(card: QueuedCard, width: int, style: Style) -> list[str]:
+    """The situation, to be read as a scene."""
+    return _section("SITUATION", card.view.situation, width, style)
+
+
+def question_sections(card: QueuedCard, width: int, style: Style) -> list[Section]:
+    """The question side's body: the situation, which may be cut to its first lines when room is short."""
+    return [Section("situation", tuple(question(card, width, style)), Keep.CUT)]
 
 
 def question_prompt(width: int, style: Style) -> list[str]:
     """The prompt under the situation: rehearse first, then reveal."""
-    keys = "Space/Enter: show the response · ?: keys · q: quit"
-    return [style.accent("Say or think your response.", "yellow"),
-            *(style.dim(line) for line in wrap(keys if style.unicode else keys.replace("·", "|"), width))]
+    return [style.accent("Say or think your response.", "yellow")]
 
 
-def answer(card: QueuedCard, width: int, style: Style) -> list[str]:
-    """Response, reasoning, sources (title — author) and any counterpoints, each under its own heading."""
+def answer_sections(card: QueuedCard, width: int, style: Style) -> list[Section]:
+    """The answer side's body after the situation: the response (never folded), then reasoning, sources and each
+    counterpoint, which fold away when the window is short."""
     view = card.view
-    lines = [style.rule(width), ""]
-    lines += _section("RESPONSE", view.response, width, style)
-    lines += _section("REASONING", view.reasoning, width, style)
+    sections = [Section("response", (style.rule(width), *_section("RESPONSE", view.response, width, style)),
+                        Keep.WHOLE),
+                Section("reasoning", tuple(_section("REASONING", view.reasoning, width, style)))]
     if view.sources:
-        lines.append(style.label("SOURCES"))
+        lines = [style.label("SOURCES")]
         dash = "—" if style.unicode else "-"
         for source in view.sources:
             text = clean(source.title) + (f" {dash} {clean(source.author)}" if source.author else "")
             lines += wrap(text, width, INDENT)
-        lines.append("")
+        sections.append(Section("sources", (*lines, "")))
     gutter = "│ " if style.unicode else "| "
     for source, view_text in view.counterpoints:
         dash = "—" if style.unicode else "--"
         heading = wrap(f"Counterpoint {dash} {' '.join(clean(source.title).split())}:", width)
-        lines += [style.accent(line, "yellow") for line in heading]
+        lines = [style.accent(line, "yellow") for line in heading]
         lines += [style.accent(gutter, "yellow") + line for line in wrap(view_text, width - 2)]
-        lines.append("")
-    return lines
+        sections.append(Section("counterpoint", (*lines, "")))
+    return sections
 
 
-def grade_bar(card: QueuedCard, width: int, style: Style) -> list[str]:
-    """The four grades with the interval each would give, then the other keys."""
+def answer(card: QueuedCard, width: int, style: Style) -> list[str]:
+    """Response, reasoning, sources (title — author) and any counterpoints, each under its own heading."""
+    return [line for section in answer_sections(card, width, style) for line in section.lines]
+
+
+def grade_bar(card: QueuedCard, width: int, style: Style, enter_rating: int | None = None) -> list[str]:
+    """The four grades with the interval each would give; the one Space/Enter gives says so."""
     colours = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
     cells = []
     for rating in (1, 2, 3, 4):
         label = card.previews.get(rating, "")
         cells.append(f"{style.accent(str(rating), colours[rating])} {RATING_NAMES[rating]}"
-                     + (f" {style.dim(label)}" if label else ""))
-    lines = ["   ".join(cells)]
-    if len(click.unstyle(lines[0])) > width:
-        lines = ["  ".join(cells[:2]), "  ".join(cells[2:])]
-    keys = "u undo · s suspend · b bury · e edit · ? keys · q quit"
-    lines += [style.dim(line) for line in wrap(keys if style.unicode else keys.replace("·", "|"), width)]
+                     + (f" {style.dim(label)}" if label else "")
+                     + (f" {ENTER_MARK}" if rating == enter_rating else ""))
+    if len(click.unstyle("   ".join(cells))) <= width:
+        return ["   ".join(cells)]
+    lines = [cells[0]]
+    for cell in cells[1:]:
+        if len(click.unstyle(lines[-1] + "  " + cell)) <= width:
+            lines[-1] += "  " + cell
+        else:
+            lines.append(cell)
     return lines
 
 
-def help_lines(style: Style) -> list[str]:
-    """Every key and what it does."""
-    width = max(len(k) for k, _ in KEYS_HELP)
-    return [style.label("KEYS")] + [f"{INDENT}{key:<{width}}  {text}" for key, text in KEYS_HELP] + [""]
+def hints(keys: list[str], width: int, style: Style) -> list[str]:
+    """The keys that work now, as ``key action`` items; an item is never split across lines."""
+    sep = " · " if style.unicode else " | "
+    lines: list[str] = []
+    for item in keys:
+        if lines and display_width(lines[-1] + sep + item) <= width:
+            lines[-1] += sep + item
+        else:
+            lines.append(clean_line(item, width))
+    return [style.dim(line) for line in lines]
+
+
+def question_keys(more: str | None) -> list[str]:
+    """The hint line's items on the question side; ``more`` is the paging item when part is hidden."""
+    return ["Space/Enter show the response", "e edit", "u undo", *([more] if more else []), "? keys", "q quit"]
+
+
+def answer_keys(more: str | None) -> list[str]:
+    """The hint line's items on the answer side; the grades, and which one Space/Enter gives, are on the line
+    above (:func:`grade_bar`)."""
+    return ["u undo", "s suspend", "b bury", "e edit", *([more] if more else []), "? keys", "q quit"]
+
+
+def keys_help(editor: str) -> tuple[tuple[str, str], ...]:
+    """Every key and what it does; ``editor`` is what ``e`` opens (e.g. ``"nano ($EDITOR is not set)"``)."""
+    return (
+        ("Space/Enter", "show the response; once it shows, grade Good"),
+        ("1 2 3 4", "grade: Again, Hard, Good, Easy"),
+        ("u", "undo the last action: a grade, suspend, bury or edit"),
+        ("s", "suspend this card, once the response shows (it stops coming up)"),
+        ("b", "bury this card until tomorrow, once the response shows"),
+        ("e", f"edit this card in {editor}: your wording, kept across deck updates"),
+        (MORE_KEY, "more: unfold what did not fit, then page; arrows and PgUp/PgDn scroll"),
+        ("?", "show these keys"),
+        ("q", "quit (every grade is already saved)"),
+    )
+
+
+def help_lines(width: int, style: Style, editor: str = "$EDITOR") -> list[str]:
+    """Every key and what it does, wrapped under its key."""
+    entries = keys_help(editor)
+    key_width = max(len(k) for k, _ in entries)
+    lines = [style.label("KEYS")]
+    for key, text in entries:
+        wrapped = wrap(text, width - len(INDENT) - key_width - 2) or [""]
+        lines.append(f"{INDENT}{key:<{key_width}}  {wrapped[0]}")
+        lines += [f"{INDENT}{'':<{key_width}}  {line}" for line in wrapped[1:]]
+    return lines + [""]
 
 
 def _minutes(ms: int) -> str:

@@ -324,6 +324,11 @@ def bury_until_tomorrow(
     return until
 
 
+def unbury(session: Session, learner_id: int, card_pk: int, now: datetime) -> None:
+    """Show a buried card again today (undoes :func:`bury_until_tomorrow`). The caller commits."""
+    _set_flags(session, learner_id, card_pk, now, buried_until=None)
+
+
 def rebuild_state(session: Session, learner_id: int, card_pk: int, settings: SchedulerSettings) -> CardState:
     """A card's state rebuilt by replaying its review log (oldest first) through the scheduler."""
     r = _REVIEW.c
