@@ -141,9 +141,9 @@ class Learner:
     def next_card(self, now: datetime) -> _Card | None:
         """Anki's order: learning cards due, due reviews, new cards, then learning cards within learn-ahead."""
         learning = [c for c in self.cards if c.sched.state in (State.LEARNING, State.RELEARNING)]
-        ready = [c for c in learning if c.sched.due is not None and c.sched.due <= now]
+        ready = [c for c in learning if self.due(c) <= now]
         if ready:
-            return min(ready, key=lambda c: c.sched.due or now)
+            return min(ready, key=self.due)
         day_end = _days.next_day_start(now, ZONE, self.settings.rollover_hour)
         due = [c for c in self.cards if c.sched.state == State.REVIEW and self.due(c) < day_end]
         if due:
@@ -155,8 +155,8 @@ class Learner:
         if new is not None:
             return new
         ahead = now + timedelta(minutes=self.settings.learn_ahead_minutes)
-        soon = [c for c in learning if c.sched.due is not None and c.sched.due <= ahead]
-        return min(soon, key=lambda c: c.sched.due or now) if soon else None
+        soon = [c for c in learning if self.due(c) <= ahead]
+        return min(soon, key=self.due) if soon else None
 
     def due(self, card: _Card) -> datetime:
         if self.policy == "ours":

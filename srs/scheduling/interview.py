@@ -22,7 +22,8 @@ parameters):
   daily review limit can take), the plan says so, introduces what it can, and orders today's reviews most at
   risk first.
 
-Learning and relearning cards keep their steps: the plan never moves a card that is between steps.
+Learning and relearning cards keep their steps, unless the next step would come after the final pass while the
+card is below the target: then it is due on the final-pass day.
 """
 
 from __future__ import annotations
@@ -112,8 +113,9 @@ class DayPlan:
         due_overrides: Planned due times (aware UTC, never before ``made_at``) that differ from the cards' own:
             earlier when a card must be reviewed sooner for the interview, the interview time when a card due
             before it needs no review. A card not listed keeps its own due time.
-        review_today: Review and relearning... cards due today under the plan, most at risk first (the order
-            to show them in when the review limit cannot take them all).
+        review_today: Cards already studied that are due today under the plan (overrides and own due times,
+            learning steps included), most at risk first: the order to show reviews in when the review limit
+            cannot take them all.
         extra_new: How many of ``introduce`` are beyond the learner's ``new_per_day``.
         too_little_time: The date leaves too little time to get every card to the target; the plan does the
             best it can.
@@ -213,6 +215,7 @@ def plan_day(
         return EMPTY_PLAN
     calendar = _Calendar(now, interview_at, settings)
     model = _memory.model(settings.fsrs_parameters)
+    final_target = 1.0 - (1.0 - target) * FINAL_PASS_SHARE
 
     overrides: dict[CardKey, datetime] = {}
     due_today: list[tuple[float, int, CardKey]] = []
@@ -224,19 +227,18 @@ def plan_day(
         assert card.stability is not None and card.difficulty is not None and card.last_review is not None
         at_interview = model.recall(_days_between(card.last_review, interview_at), card.stability)
         planned = card.due
-        if card.state == State.REVIEW:
-            needed = target if calendar.today < calendar.final_day else 1.0 - (1.0 - target) * FINAL_PASS_SHARE
-            if at_interview >= needed:
-                if POSTPONE and card.due is not None and card.due < interview_at:
-                    planned = interview_at
-            else:
+        if at_interview < (target if calendar.today < calendar.final_day else final_target):
+            if card.state == State.REVIEW:
                 moment = calendar.moments[_review_day(card, model, calendar, target)]
-                if card.due is None or moment < card.due:
-                    planned = moment
-            if planned is not None and planned != card.due:
-                overrides[card.key] = max(planned, now)
-                planned = overrides[card.key]
-        if card.state in (State.REVIEW, State.RELEARNING) and planned is not None and planned < calendar.day_end:
+            else:  # between steps: moved only when the next step would miss the final pass
+                moment = calendar.moments[-1]
+            if card.due is None or moment < card.due:
+                planned = max(moment, now)
+        elif POSTPONE and card.state == State.REVIEW and card.due is not None and card.due < interview_at:
+            planned = interview_at
+        if planned is not None and planned != card.due:
+            overrides[card.key] = planned
+        if planned is not None and planned < calendar.day_end:
             due_today.append((at_interview, position, card.key))
 
     introduce, too_little_time = _introductions(new_cards, calendar, settings)
