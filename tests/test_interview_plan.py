@@ -174,7 +174,7 @@ def test_a_card_ready_for_the_interview_is_not_reviewed_before_it() -> None:
     assert plan.review_today == ()
 
 
-def test_a_card_that_would_fall_below_the_target_is_brought_forward() -> None:
+def test_a_card_that_would_fall_below_the_aim_is_brought_forward() -> None:
     now = INTERVIEW - timedelta(days=4, hours=2)
     card = reviewed(1, 4.0, 6.0, due_in_days=8.0)  # due after the interview, recall there ~0.88
     plan = plan_day([card], INTERVIEW, now, BERLIN)
@@ -183,21 +183,27 @@ def test_a_card_that_would_fall_below_the_target_is_brought_forward() -> None:
     model = memory.model(None)
     elapsed = _days.days_elapsed(card.last_review or now, planned, "Europe/Berlin", 4)
     stability, _ = model.after(4.0, 5.0, max(elapsed, 0), 3)
-    assert model.recall((INTERVIEW - planned).total_seconds() / 86400, stability) >= 0.95
+    assert model.recall((INTERVIEW - planned).total_seconds() / 86400, stability) >= interview.plan_aim(0.95)
+    # ... and not earlier than it has to be: a Good answer the day before the planned one falls short.
+    earlier = planned - timedelta(days=1)
+    if earlier >= now:
+        elapsed = _days.days_elapsed(card.last_review or now, earlier, "Europe/Berlin", 4)
+        stability, _ = model.after(4.0, 5.0, elapsed, 3)
+        assert model.recall((INTERVIEW - earlier).total_seconds() / 86400, stability) < interview.plan_aim(0.95)
 
 
-def test_the_final_pass_takes_the_cards_short_of_a_margin_over_the_target() -> None:
+def test_the_final_pass_takes_the_cards_short_of_the_aim() -> None:
     morning = INTERVIEW - timedelta(hours=2)
+    aim = interview.plan_aim(0.95)
+    assert 0.95 < aim < 1.0
     model = memory.model(None)
-    days_to = model.days_until  # days after a review until recall falls to a level
-    at_096 = reviewed(1, 30.0, days_to(0.96, 30.0), due_in_days=40.0)
-    at_099 = reviewed(2, 30.0, days_to(0.99, 30.0), due_in_days=40.0)
-    plan = plan_day([at_096, at_099], INTERVIEW, morning, BERLIN)
+    below = reviewed(1, 30.0, model.days_until(aim - 0.01, 30.0), due_in_days=40.0)
+    above = reviewed(2, 30.0, model.days_until(aim + 0.005, 30.0), due_in_days=40.0)
+    plan = plan_day([below, above], INTERVIEW, morning, BERLIN)
     assert plan.due_overrides == {1: morning}
     assert plan.review_today == (1,)
-    # The day before, 0.96 is above the target: no review yet.
-    day_before = plan_day([at_096], INTERVIEW, morning - timedelta(days=1), BERLIN)
-    assert day_before.review_today == ()
+    # A day earlier the card above the aim needs nothing either.
+    assert 2 not in plan_day([below, above], INTERVIEW, morning - timedelta(days=1), BERLIN).review_today
 
 
 def test_an_override_holds_until_the_card_is_answered() -> None:
