@@ -99,6 +99,7 @@ class Learner:
         self.start = INTERVIEW_DAY - timedelta(days=days)
         self.cards = [_Card(seed * 1000 + i) for i in range(cards)]
         self.reviews = 0
+        self.last_day_reviews = 0  # answers on the interview's learner-day (the morning before it)
         self.plan = _interview.EMPTY_PLAN
         self.plan_day: date | None = None
         self.new_today: dict[date, int] = {}
@@ -212,6 +213,7 @@ class Learner:
         card.true_last = now
         card.sched = answer(card.sched, Rating(rating), now, self.settings, card.key).state
         self.reviews += 1
+        self.last_day_reviews += learner_day(now, ZONE, self.settings.rollover_hour) == INTERVIEW_DAY
 
     def plan_card(self, card: _Card) -> _interview.PlanCard:
         s = card.sched
@@ -231,6 +233,7 @@ class Result:
     recall_min_worst: float  # the weakest card of any learner
     all_ready_share: float  # learners whose every card is >= 0.9
     reviews: float  # mean answers per learner, learning steps included
+    morning_reviews: float  # of which on the interview morning
     extra_new_days: float
     too_little_time_days: float
 
@@ -239,7 +242,7 @@ def simulate(job: tuple[int, int, str, int, int]) -> Result:
     """Run ``learners`` learners of one scenario, D and policy (a worker process's job)."""
     scenario, days, policy, learners, cards = job
     _, truth, scheduler = SCENARIOS[scenario]
-    means, mins, all_ready, reviews, extra, late = [], [], 0, [], 0, 0
+    means, mins, all_ready, reviews, morning, extra, late = [], [], 0, [], [], 0, 0
     for index in range(learners):
         learner = Learner(policy, days, truth, scheduler, cards, seed=1 + index + 10_000 * scenario + 100 * days)
         recalls = learner.run()
@@ -247,10 +250,12 @@ def simulate(job: tuple[int, int, str, int, int]) -> Result:
         mins.append(min(recalls))
         all_ready += all(r >= 0.9 for r in recalls)
         reviews.append(learner.reviews)
+        morning.append(learner.last_day_reviews)
         extra += learner.flags["extra_new_days"]
         late += learner.flags["too_little_time_days"]
     return Result(scenario, days, policy, statistics.fmean(means), statistics.fmean(mins), min(mins),
-                  all_ready / learners, statistics.fmean(reviews), extra / learners, late / learners)
+                  all_ready / learners, statistics.fmean(reviews), statistics.fmean(morning), extra / learners,
+                  late / learners)
 
 
 def run(learners: int = LEARNERS, days: Sequence[int] = DAYS, workers: int | None = None) -> list[Result]:
@@ -288,12 +293,13 @@ def table(results: Sequence[Result], learners: int) -> str:
     for index, (name, _, _) in enumerate(SCENARIOS):
         lines += [f"\n**Scenario {index + 1}: {name}** ({learners} learners per row)\n",
                   "| D | policy | recall mean | weakest card (mean over learners) | weakest card (worst learner) "
-                  "| learners with every card ≥ 0.9 | reviews | days beyond new_per_day | days flagged too little time |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| learners with every card ≥ 0.9 | reviews | of which on the morning | days beyond new_per_day "
+                  "| days flagged too little time |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for r in results:
             if r.scenario == index:
                 lines.append(f"| {r.days} | {r.policy} | {r.recall_mean:.3f} | {r.recall_min_mean:.3f} "
-                             f"| {r.recall_min_worst:.3f} | {r.all_ready_share:.0%} | {r.reviews:.1f} "
+                             f"| {r.recall_min_worst:.3f} | {r.all_ready_share:.0%} | {r.reviews:.1f} | {r.morning_reviews:.1f} "
                              f"| {r.extra_new_days:.2f} | {r.too_little_time_days:.2f} |")
     return "\n".join(lines)
 
