@@ -43,12 +43,12 @@ class Model:
     def recall(self, elapsed_days: float, stability: float) -> float:
         """Probability of recall ``elapsed_days`` after the last review, for a memory of ``stability`` days."""
         t = max(0.0, elapsed_days)
-        return (1.0 + self.factor * t / max(stability, S_MIN)) ** -self.decay
+        return math.pow(1.0 + self.factor * t / max(stability, S_MIN), -self.decay)
 
     def days_until(self, retention: float, stability: float) -> float:
         """Days after a review until recall falls to ``retention`` (FSRS's interval for that retention)."""
         retention = min(max(retention, 0.0001), 0.9999)
-        days = max(stability, S_MIN) / self.factor * (retention ** (-1.0 / self.decay) - 1.0)
+        days = max(stability, S_MIN) / self.factor * (math.pow(retention, -1.0 / self.decay) - 1.0)
         return min(max(days, 0.0), S_MAX)
 
     def init_difficulty(self, rating: int) -> float:
