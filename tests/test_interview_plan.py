@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -221,11 +223,13 @@ def test_plans_for_two_interviews_combine_to_the_earlier_due_time() -> None:
     card = reviewed(1, 4.0, 6.0, due_in_days=8.0)
     soon = plan_day([card], INTERVIEW, now, BERLIN)
     later = plan_day([card, PlanCard(2)], INTERVIEW + timedelta(days=20), now, BERLIN)
-    both = interview.combine([soon, later, EMPTY_PLAN], [card, PlanCard(2)])
+    both = interview.combine([later, soon, EMPTY_PLAN], [card, PlanCard(2)], new_per_day=0)
     assert both.due_overrides[1] == min(soon.due_overrides[1], later.due_overrides.get(1, card.due or now))
     assert both.introduce == later.introduce
-    assert both.interview_at == INTERVIEW
-    assert interview.combine([EMPTY_PLAN], [card]) is EMPTY_PLAN
+    assert both.interview_at == INTERVIEW and both.readiness == soon.readiness
+    assert both.extra_new == len(both.introduce)
+    assert interview.combine([EMPTY_PLAN], [card], 20) is EMPTY_PLAN
+    assert interview.combine([later], [card], 20) is later
 
 
 # -- properties over random histories, dates and time zones --------------------------------------------------------
@@ -374,3 +378,22 @@ def test_a_learning_step_that_would_miss_the_final_pass_is_brought_to_it() -> No
     final_pass_start = _days.day_start(date(2026, 12, 4), "Europe/Berlin", 4)
     assert plan.due_overrides == {1: final_pass_start}
     assert plan.review_today == (2,)
+
+
+def test_planning_loads_neither_the_database_layer_nor_the_fsrs_extension() -> None:
+    """The plan is pure and cheap: a day's plan for studied and new cards imports no SQLAlchemy and no
+    fsrs_rs_python (its formulas are srs.scheduling.memory's)."""
+    code = (
+        "import sys\n"
+        "from datetime import datetime, timezone\n"
+        "from srs.scheduling import SchedulerSettings, State\n"
+        "from srs.scheduling.interview import PlanCard, plan_day\n"
+        "now = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)\n"
+        "cards = [PlanCard(1), PlanCard(2, State.REVIEW, 3.0, 5.0, datetime(2026, 11, 28, tzinfo=timezone.utc),\n"
+        "                   datetime(2026, 12, 9, tzinfo=timezone.utc))]\n"
+        "plan = plan_day(cards, datetime(2026, 12, 4, 9, tzinfo=timezone.utc), now, SchedulerSettings(timezone='UTC'))\n"
+        "assert plan.introduce == (1,) and 2 in plan.due_overrides, plan\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'fsrs_rs_python', 'click') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

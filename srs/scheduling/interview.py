@@ -117,7 +117,8 @@ class DayPlan:
         too_little_time: The date leaves too little time to get every card to the target; the plan does the
             best it can.
         readiness: Readiness at ``made_at`` (before today's reviews).
-        target: The predicted recall aimed for at the interview.
+        target: The predicted recall at the interview that counts as ready (``interview_retention``); the plan
+            aims above it (:func:`plan_aim`).
     """
 
     made_at: datetime | None = None
@@ -326,37 +327,35 @@ def _introductions(
     return tuple(new_cards[:count]), wanted > cap
 
 
-def combine(plans: Sequence[DayPlan], cards: Sequence[PlanCard]) -> DayPlan:
-    """One plan for several interviews (each planned over its own decks' cards): the earliest planned due time
-    of each card, every introduction, the earliest interview, too little time if any says so.
+def combine(plans: Sequence[DayPlan], cards: Sequence[PlanCard], new_per_day: int) -> DayPlan:
+    """One plan for several interviews, each planned over its own decks' cards: each card's earliest planned due
+    time, every introduction, today's reviews for the earliest interview first, too little time if any says so,
+    and the earliest interview's readiness.
 
     Args:
         plans: The interviews' plans, made at the same time.
-        cards: Every card any of them covers (their own due times decide where a plan has no override).
+        cards: Every card any of them covers (their own due times count where a plan has no override).
+        new_per_day: The learner's ``new_per_day``, for ``extra_new``.
     """
-    live = [plan for plan in plans if not plan.empty]
-    if not live:
-        return EMPTY_PLAN
-    if len(live) == 1:
-        return live[0]
-    first = min(live, key=lambda plan: plan.interview_at or datetime.max)
+    live = sorted((plan for plan in plans if not plan.empty), key=lambda plan: plan.interview_at or plan.made_at)
+    if len(live) <= 1:
+        return live[0] if live else EMPTY_PLAN
     by_key = {card.key: card for card in cards}
     overrides: dict[CardKey, datetime] = {}
     for key in {key for plan in live for key in plan.due_overrides}:
         own = by_key[key].due if key in by_key else None
-        planned = [plan.due_overrides.get(key, own) for plan in live]
-        known = [moment for moment in planned if moment is not None]
-        if known and min(known) != own:
-            overrides[key] = min(known)
+        planned = [moment for plan in live if (moment := plan.due_overrides.get(key, own)) is not None]
+        if planned and min(planned) != own:
+            overrides[key] = min(planned)
     introduce = tuple(dict.fromkeys(key for plan in live for key in plan.introduce))
-    review_today = tuple(dict.fromkeys(key for plan in live for key in plan.review_today))
+    first = live[0]
     return DayPlan(
         made_at=first.made_at,
         interview_at=first.interview_at,
         introduce=introduce,
         due_overrides=overrides,
-        review_today=review_today,
-        extra_new=max(plan.extra_new for plan in live),
+        review_today=tuple(dict.fromkeys(key for plan in live for key in plan.review_today)),
+        extra_new=max(0, len(introduce) - new_per_day),
         too_little_time=any(plan.too_little_time for plan in live),
         readiness=first.readiness,
         target=first.target,
