@@ -337,7 +337,7 @@ def combine(plans: Sequence[DayPlan], cards: Sequence[PlanCard], new_per_day: in
         cards: Every card any of them covers (their own due times count where a plan has no override).
         new_per_day: The learner's ``new_per_day``, for ``extra_new``.
     """
-    live = sorted((plan for plan in plans if not plan.empty), key=lambda plan: plan.interview_at or plan.made_at)
+    live = sorted((plan for plan in plans if not plan.empty), key=_interview_time)
     if len(live) <= 1:
         return live[0] if live else EMPTY_PLAN
     by_key = {card.key: card for card in cards}
@@ -360,6 +360,11 @@ def combine(plans: Sequence[DayPlan], cards: Sequence[PlanCard], new_per_day: in
         readiness=first.readiness,
         target=first.target,
     )
+
+
+def _interview_time(plan: DayPlan) -> datetime:
+    assert plan.interview_at is not None
+    return plan.interview_at
 
 
 def _days_between(start: datetime, end: datetime) -> float:
