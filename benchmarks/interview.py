@@ -299,7 +299,8 @@ def table(results: Sequence[Result], learners: int) -> str:
         for r in results:
             if r.scenario == index:
                 lines.append(f"| {r.days} | {r.policy} | {r.recall_mean:.3f} | {r.recall_min_mean:.3f} "
-                             f"| {r.recall_min_worst:.3f} | {r.all_ready_share:.0%} | {r.reviews:.1f} | {r.morning_reviews:.1f} "
+                             f"| {r.recall_min_worst:.3f} | {r.all_ready_share:.0%} | {r.reviews:.1f} "
+                             f"| {r.morning_reviews:.1f} "
                              f"| {r.extra_new_days:.2f} | {r.too_little_time_days:.2f} |")
     return "\n".join(lines)
 

@@ -391,7 +391,8 @@ def test_planning_loads_neither_the_database_layer_nor_the_fsrs_extension() -> N
         "now = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)\n"
         "cards = [PlanCard(1), PlanCard(2, State.REVIEW, 3.0, 5.0, datetime(2026, 11, 28, tzinfo=timezone.utc),\n"
         "                   datetime(2026, 12, 9, tzinfo=timezone.utc))]\n"
-        "plan = plan_day(cards, datetime(2026, 12, 4, 9, tzinfo=timezone.utc), now, SchedulerSettings(timezone='UTC'))\n"
+        "interview = datetime(2026, 12, 4, 9, tzinfo=timezone.utc)\n"
+        "plan = plan_day(cards, interview, now, SchedulerSettings(timezone='UTC'))\n"
         "assert plan.introduce == (1,) and 2 in plan.due_overrides, plan\n"
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'fsrs_rs_python', 'click') if m in sys.modules))\n"
     )
