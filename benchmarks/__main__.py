@@ -1,6 +1,8 @@
 """``python -m benchmarks [--quick] [--before SRC]``: build synthetic data, measure every figure against its
 baseline, print a table.
 
+``python -m benchmarks interview [--learners N]`` runs the interview-date simulation instead (``interview.py``).
+
 Every baseline runs in the same process run, side by side with ours, on the same data; the ratio is the result.
 CLI figures are subprocess wall times (medians of repeated runs); peak memory is the child's max RSS.
 
@@ -36,6 +38,11 @@ def _cpu_model() -> str:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["interview"]:  # the interview-date simulation (benchmarks/interview.py)
+        from benchmarks import interview
+
+        interview.main(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="small data and few repeats (under a minute)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
