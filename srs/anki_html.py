@@ -18,13 +18,14 @@ import re
 from collections.abc import Iterator
 from html import unescape
 
+from srs.safetext import plain
+
 MAX_FIELD_HTML = 256 * 1024  # characters of HTML in one field; callers skip a note with a longer field
 
 _BLOCK = frozenset({"br", "div", "p", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
                     "blockquote", "pre", "section", "article", "header", "footer", "dd", "dt"})
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript", "object", "iframe", "svg", "math"})
 _RAW_TEXT = frozenset({"script", "style"})  # content is not markup: it runs to the matching end tag
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SOUND = re.compile(r"\[sound:[^\[\]]*\]")  # no '[' inside: a run of "[sound:" costs one pass, not one per start
 _EDGE = "\x00"  # a block element's edge: one line break however many meet (Anki's editor wraps lines in <div>)
 _EDGES = re.compile("\x00[\x00 ]*")
@@ -35,12 +36,6 @@ _CLOZE_TOKEN = re.compile(r"\{\{c\d+::|::|\}\}")
 _TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*)(?:[^>"'=]+|=\s*"[^"]*(?:"|\Z)|=\s*'[^']*(?:'|\Z)|=|["'])*(?:>|\Z)""")
 _OPENS_TAG = re.compile(r"</?[A-Za-z]")
 _RAW_END = {name: re.compile(rf"</{name}(?=[\s/>]|\Z)", re.IGNORECASE) for name in _RAW_TEXT}
-
-
-def without_controls(text: str) -> str:
-    """``text`` without control characters (C0 but newline and tab, C1) and bidi overrides, for storing text
-    from a package (a file name, say) where a deck file would refuse them."""
-    return _CONTROL.sub("", text)
 
 
 def clozes_as_text(value: str) -> str:
@@ -140,13 +135,13 @@ def _markup_as_text(html: str) -> str:
 def html_to_text(value: str) -> str:
     """Anki field HTML as plain text: tags dropped (scripts and styles with their content), entities decoded,
     block elements and ``<br>`` as line breaks, ``[sound:...]`` removed, cloze deletions shown as their text,
-    control characters removed, spaces collapsed.
+    escape sequences and control characters removed (:func:`srs.safetext.plain`), spaces collapsed.
 
     Linear in ``len(value)``; callers bound that with :data:`MAX_FIELD_HTML` first.
     """
     text = _EDGES.sub(_EDGE, _SOUND.sub("", _markup_as_text(clozes_as_text(value))).replace("\xa0", " "))
     text = text.replace("\n" + _EDGE, "\n").replace(_EDGE, "\n")
-    text = without_controls(text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    text = plain(text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     lines = [" ".join(line.split()) for line in text.split("\n")]
     text = "\n".join(lines).strip()
     text = text.encode("utf-8", "replace").decode("utf-8")  # no lone surrogates

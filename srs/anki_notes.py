@@ -16,9 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from srs.anki_data import AnkiNote
-from srs.anki_html import MAX_FIELD_HTML, html_to_text, without_controls
+from srs.anki_html import MAX_FIELD_HTML, html_to_text
 from srs.deckfile import MAX_SHORT, MAX_TEXT, SLUG, DeckSpec, parse_deck_text
 from srs.errors import DeckFileError, ImportFileError
+from srs.safetext import plain
 
 TARGETS = ("situation", "response", "reasoning")
 REQUIRED = ("situation", "response")
@@ -97,8 +98,8 @@ def build_notes_deck(notes: Sequence[AnkiNote], mapping: Mapping[str, str] | Non
 
     Notes whose type cannot be mapped, whose mapped fields hold more than
     :data:`srs.anki_html.MAX_FIELD_HTML` characters (checked before any conversion), or whose situation or
-    response is empty once converted, are left out and reported. Tags become slugs. Control characters in the
-    deck and package names (from the file's name) are dropped.
+    response is empty once converted, are left out and reported. Tags become slugs. Escape sequences and control
+    characters in the deck and package names (from the file's name) are dropped.
 
     Raises:
         ImportFileError: the deck id is not a slug, or the deck fails deck-file validation (every problem listed).
@@ -106,8 +107,8 @@ def build_notes_deck(notes: Sequence[AnkiNote], mapping: Mapping[str, str] | Non
     if not SLUG.match(deck_id):
         raise ImportFileError(f"deck id {deck_id!r} must be a slug: lowercase letters, digits, '.', '_' or '-'")
     # The names come from the package's file name: text for the deck, whatever the file system allowed.
-    deck_name = " ".join(without_controls(deck_name).split())[:MAX_SHORT]
-    package_name = " ".join(without_controls(package_name).split())[:MAX_SHORT - len("Anki package ")]
+    deck_name = " ".join(plain(deck_name).split())[:MAX_SHORT]
+    package_name = " ".join(plain(package_name).split())[:MAX_SHORT - len("Anki package ")]
     skipped: list[str] = []
     unmapped: dict[str, int] = {}
     fields_of: dict[str, list[str]] = {}

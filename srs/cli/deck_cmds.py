@@ -30,6 +30,7 @@ def check(files: tuple[str, ...]) -> None:
     Example:
       srs deck check decks/*.toml
     """
+    from srs.safetext import clean
     from srs.deckfile import load_deck_file
     from srs.errors import DeckFileError
 
@@ -40,9 +41,9 @@ def check(files: tuple[str, ...]) -> None:
         except DeckFileError as exc:
             bad += 1
             for problem in exc.problems:
-                click.echo(problem, err=True)
+                click.echo(clean(problem), err=True)  # problems quote the file: no control sequences
             continue
-        click.echo(f"{path}: ok (deck {spec.id!r} version {spec.version}, {len(spec.cards)} cards)")
+        click.echo(f"{clean(path)}: ok (deck {spec.id!r} version {spec.version}, {len(spec.cards)} cards)")
     if bad:
         raise SRSClickError(f"{bad} of {len(files)} file(s) invalid")
 
