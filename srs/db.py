@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from srs.dburl import check_url
 from srs.errors import SRSError
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def database_url(db: str | None = None) -> str:
     if "://" in value:
         if value.startswith("postgresql://"):
             value = "postgresql+psycopg://" + value[len("postgresql://"):]
-        return value
+        return check_url(value)
     return f"sqlite:///{Path(value).expanduser()}"
 
 
