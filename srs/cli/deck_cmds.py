@@ -7,6 +7,7 @@ import sys
 import click
 
 from srs.cli.common import AppContext, SRSClickError, confirm_or_refuse, echo_json, note, pass_app
+from srs.cli.paths import OutputFile
 
 
 @click.group()
@@ -158,7 +159,7 @@ def show(app: AppContext, deck_id: str, as_json: bool) -> None:
 
 @deck.command("export")
 @click.argument("deck_id")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output", required=True, type=OutputFile(allow_dash=True),
               help="File to write ('-' for stdout).")
 @pass_app
 def export(app: AppContext, deck_id: str, output: str) -> None:

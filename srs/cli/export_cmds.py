@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from srs.cli.common import AppContext, note, pass_app
+from srs.cli.common import AppContext, SRSClickError, note, pass_app
+from srs.cli.paths import OutputFile, cannot_write
 
 PROGRESS_BAR_MIN_CARDS = 1000
 
@@ -70,7 +71,7 @@ def export() -> None:
 
 @export.command("anki")
 @click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+@click.option("-o", "--output", type=OutputFile(), metavar="FILE",
               help="Where to write. Default: DECK-ID.apkg (one deck) or srs-decks.apkg.")
 @click.option("--with-progress", is_flag=True,
               help="Include your scheduling and review history (kept by Anki for cards it does not have yet).")
@@ -97,8 +98,11 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
     with app.connection() as conn:
         total = count_cards(conn, deck_ids)
         with _progress(total, "Exporting") as on_card:
-            result = export_anki(conn, app.learner_id, deck_ids, path, when, with_progress=with_progress,
-                                 on_card=on_card)
+            try:
+                result = export_anki(conn, app.learner_id, deck_ids, path, when, with_progress=with_progress,
+                                     on_card=on_card)
+            except OSError as exc:  # it names the temporary file the package is written to first
+                raise SRSClickError(cannot_write(path, exc)) from None
     decks = f"{result.decks} deck" + ("" if result.decks == 1 else "s")
     note(f"wrote {result.path}: {result.notes} notes in {decks} ({result.size:,} bytes)")
     if with_progress:
@@ -108,7 +112,7 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
 
 @export.command("csv")
 @click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+@click.option("-o", "--output", type=OutputFile(allow_dash=True), metavar="FILE",
               help="Where to write ('-' for stdout). Default: DECK-ID.txt (one deck) or srs-decks.txt.")
 @pass_app
 def csv(app: AppContext, deck_ids: tuple[str, ...], output: str | None) -> None:
@@ -129,6 +133,9 @@ def csv(app: AppContext, deck_ids: tuple[str, ...], output: str | None) -> None:
     if path == "-":
         sys.stdout.write(text.getvalue())
         return
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text.getvalue())
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text.getvalue())
+    except OSError as exc:
+        raise SRSClickError(cannot_write(path, exc)) from None
     note(f"wrote {path}: {count} notes")
