@@ -56,7 +56,7 @@ EXAMPLES = 3
 @dataclass(frozen=True)
 class Limits:
     """How much a package may make us read. The defaults fit real collections with room to spare: 100,000
-    studied cards with a million reviews make a collection of about 150 MiB."""
+    notes (900 characters each) with a million reviews make a collection of about 175 MiB."""
 
     max_entries: int = 200_000
     max_entry_bytes: int = 256 * MiB  # one decompressed entry (the collection), held in memory
