@@ -50,3 +50,23 @@ def test_json_output_escapes_c1_controls_and_bidi_overrides(capsys: pytest.Captu
     out = capsys.readouterr().out
     assert not CONTROLS & set(out), out
     assert json.loads(out) == data
+
+
+def test_deck_list_and_show_print_stored_names_through_the_sanitiser(runner: CliRunner, deck_file: Path) -> None:
+    """Deck files refuse control characters, but a shared database may hold text written another way."""
+    from sqlalchemy import update
+    from sqlmodel import Session
+
+    from srs.db import database_url, make_engine
+    from srs.models import Deck
+
+    assert runner.invoke(cli, ["deck", "add", str(deck_file)]).exit_code == 0
+    engine = make_engine(database_url(None))
+    with Session(engine) as session:
+        session.execute(update(Deck).where(Deck.id == "demo").values(name=f"Demo{OSC52}", description="d\x9b2J"))
+        session.commit()
+    engine.dispose()
+    for args in (["deck", "list"], ["deck", "show", "demo"]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0 and "Demo" in result.stdout
+        assert not CONTROLS & set(result.output), result.output

@@ -112,9 +112,11 @@ def list_(app: AppContext, as_json: bool) -> None:
     if not decks:
         note("no decks (add one with: srs deck add FILE)")
         return
+    from srs.safetext import clean
+
     width = max(len(d.id) for d in decks)
     for d in decks:
-        click.echo(f"{d.id:<{width}}  {d.version:>8}  {d.cards:>6} cards  {d.name}")
+        click.echo(f"{d.id:<{width}}  {d.version:>8}  {d.cards:>6} cards  {clean(d.name)}")
 
 
 @deck.command("show")
@@ -131,6 +133,7 @@ def show(app: AppContext, deck_id: str, as_json: bool) -> None:
     from dataclasses import asdict
 
     from srs.decks import deck_spec
+    from srs.safetext import clean
 
     with app.session() as session:
         spec = deck_spec(session, deck_id)
@@ -139,19 +142,20 @@ def show(app: AppContext, deck_id: str, as_json: bool) -> None:
         data["cards"] = [c["id"] for c in data["cards"]]
         echo_json(data)
         return
-    click.echo(f"{spec.name} ({spec.id}, version {spec.version})")
+    # Deck files are validated on the way in; a shared database may still hold text from elsewhere.
+    click.echo(clean(f"{spec.name} ({spec.id}, version {spec.version})"))
     if spec.description:
-        click.echo(spec.description)
+        click.echo(clean(spec.description))
     if spec.license:
-        click.echo(f"Licence: {spec.license}")
+        click.echo(clean(f"Licence: {spec.license}"))
     if spec.credits:
-        click.echo(f"Credits: {spec.credits.strip()}")
+        click.echo(clean(f"Credits: {spec.credits.strip()}"))
     if spec.sources:
         click.echo("Sources:")
         for s in spec.sources:
             by = f", {s.author}" if s.author else ""
             when = f", {s.date}" if s.date else ""
-            click.echo(f"  [{s.id}] {s.title}{by}{when}{' <' + s.url + '>' if s.url else ''}")
+            click.echo(clean(f"  [{s.id}] {s.title}{by}{when}{' <' + s.url + '>' if s.url else ''}"))
     click.echo(f"Cards: {len(spec.cards)}")
     for c in spec.cards:
         click.echo(f"  {c.id}")
