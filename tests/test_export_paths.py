@@ -63,6 +63,15 @@ def test_a_directory_given_as_the_file_is_named(runner: CliRunner, ready: None, 
     assert f"{OPTION}File '{tmp_path}' is a directory." in result.stderr
 
 
+def test_a_path_with_an_escape_sequence_is_named_without_it(runner: CliRunner, ready: None,
+                                                             tmp_path: Path) -> None:
+    target = tmp_path / "gone\x1b]52;c;aGk=\x07" / "x\u202e.apkg"
+    result = runner.invoke(cli, [*COMMANDS["export anki"], str(target)])
+    assert result.exit_code == 2
+    assert f"cannot write {tmp_path}/gone/x\\u202e.apkg: the directory {tmp_path}/gone does not exist" \
+        in result.stderr
+
+
 def test_an_error_while_writing_names_the_given_path(runner: CliRunner, ready: None, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import exporters.anki

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from srs.safetext import clean
+
 
 class OutputFile(click.Path):
     """A file to write: not a directory, in a directory that exists and can be written to (``-`` for stdout
@@ -26,12 +28,13 @@ class OutputFile(click.Path):
         if self.allow_dash and path == "-":
             return path
         parent = Path(path).parent
+        shown, folder = clean(str(path)), clean(str(parent))  # click's usage errors do not go through clean
         if not parent.exists():
-            self.fail(f"cannot write {path}: the directory {parent} does not exist", param, ctx)
+            self.fail(f"cannot write {shown}: the directory {folder} does not exist", param, ctx)
         if not parent.is_dir():
-            self.fail(f"cannot write {path}: {parent} is not a directory", param, ctx)
+            self.fail(f"cannot write {shown}: {folder} is not a directory", param, ctx)
         if not os.access(parent, os.W_OK | os.X_OK):
-            self.fail(f"cannot write {path}: the directory {parent} is not writable", param, ctx)
+            self.fail(f"cannot write {shown}: the directory {folder} is not writable", param, ctx)
         return path
 
 
