@@ -94,6 +94,12 @@ class _Budget:
                                   f"{self.limits.max_total_bytes:,} bytes; refusing it (a compression bomb?)")
 
 
+def _quoted(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters: a message quotes a forged value, never megabytes of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _safe_name(name: str) -> bool:
     if not name or name in (".", "..") or "\x00" in name:
         return False
@@ -109,10 +115,10 @@ def _check_entries(archive: zipfile.ZipFile, name: str, limits: Limits) -> dict[
     entries: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         if not _safe_name(info.filename):
-            raise ImportFileError(f"{name}: unsafe entry name {info.filename!r} (path separators or '..'); "
+            raise ImportFileError(f"{name}: unsafe entry name {_quoted(info.filename)} (path separators or '..'); "
                                   "refusing the package")
         if info.filename in entries:
-            raise ImportFileError(f"{name}: entry {info.filename!r} appears twice; refusing the package")
+            raise ImportFileError(f"{name}: entry {_quoted(info.filename)} appears twice; refusing the package")
         entries[info.filename] = info
     return entries
 
@@ -274,7 +280,7 @@ def _typed(row: tuple[Any, ...], kinds: str, table: str, name: str) -> tuple[Any
     for value, kind in zip(row, kinds):
         ok = isinstance(value, int) and not isinstance(value, bool) if kind == "i" else isinstance(value, str)
         if not ok:
-            raise ImportFileError(f"{name}: {table} row {row[0]!r} holds {value!r} where Anki keeps "
+            raise ImportFileError(f"{name}: {table} row {_quoted(row[0])} holds {_quoted(value)} where Anki keeps "
                                   f"{'an integer' if kind == 'i' else 'text'}; refusing the collection")
     return row
 
@@ -289,7 +295,7 @@ def _notetypes(conn: sqlite3.Connection, schema: int, name: str) -> dict[int, tu
             for key, model in models.items():
                 fields = sorted(model["flds"], key=lambda f: int(f["ord"]))
                 types[int(key)] = (str(model["name"]), [str(f["name"]) for f in fields])
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):  # nested a million deep, say
             raise ImportFileError(f"{name}: the note types in col.models are damaged") from None
         return types
     _require_tables(conn, name, ("notetypes", "fields"))

@@ -28,9 +28,12 @@ def test_supported_urls_pass_unchanged(url: str) -> None:
     assert check_url(url) == url
 
 
-@pytest.mark.parametrize("url, scheme", [("mysql://u@h/db", "mysql"), ("postgresql+psycopg2://h/db",
-                                                                     "postgresql+psycopg2"),
-                                         ("postgres://u@h/db", "postgres"), ("oracle+cx_oracle://h", "oracle+cx_oracle")])
+@pytest.mark.parametrize("url, scheme", [
+    ("mysql://u@h/db", "mysql"),
+    ("postgresql+psycopg2://h/db", "postgresql+psycopg2"),
+    ("postgres://u@h/db", "postgres"),
+    ("oracle+cx_oracle://h", "oracle+cx_oracle"),
+])
 def test_an_unsupported_scheme_names_the_supported_ones(url: str, scheme: str) -> None:
     with pytest.raises(DatabaseURLError) as raised:
         check_url(url)
