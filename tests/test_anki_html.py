@@ -5,6 +5,8 @@ not asserted here."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from srs.anki_data import AnkiNote
 from srs.anki_html import MAX_FIELD_HTML, clozes_as_text, html_to_text
@@ -109,3 +111,17 @@ def test_control_characters_in_the_file_name_do_not_fail_the_import() -> None:
     assert built.spec is not None
     assert built.spec.name == "phone (from Anki)"
     assert built.spec.sources[0].title == "Anki package phone.apkg"
+
+
+PIECES = ["<", ">", "</", "<!", "<!--", "-->", "<![", "<?", "a", "b", "br", "div", "script", "style", "title", "=",
+          "'", '"', " ", "\n", "/", "{{c1::", "{{c2::", "}}", "::", "[sound:", "]", "&amp;", "&#", "&#x", ";", "27",
+          "\x00", "\x1b", "\x9b", "\u202e", "é", "\ud800"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=60))
+def test_any_field_converts_without_error_to_bounded_plain_text(pieces: list[str]) -> None:
+    field = "".join(pieces)
+    text = html_to_text(field)
+    assert len(text) <= len(field)
+    assert not {ch for ch in text if ch != "\n" and (ch < " " or "\x7f" <= ch <= "\x9f")}
+    assert "\u202e" not in text and "\ud800" not in text
