@@ -15,8 +15,8 @@ A package from a phone is untrusted input, so nothing in it is believed before i
   Anki") that is never read when a newer collection is present;
 * the collection is opened query-only, the tables read must be real tables (not views), and every value must
   have the type Anki gives it; anything else is refused with a message naming the problem;
-* rows whose values no real Anki writes (a card modified before the year 1 or after 9999, a review interval
-  beyond what a database integer holds) are left out and listed in :attr:`AnkiPackage.skipped`.
+* rows whose values no real Anki writes (a card modified before 1970 or after 9999, a review interval beyond
+  what a database integer holds) are left out and listed in :attr:`AnkiPackage.skipped`.
 
 Errors are :class:`srs.errors.ImportFileError`, one line each, naming the file.
 """
@@ -88,10 +88,10 @@ class _Budget:
         self.total += more
         if so_far + more > self.limits.max_entry_bytes:
             raise TooLarge(f"{self.name}: entry {entry!r} decompresses to more than "
-                                  f"{self.limits.max_entry_bytes:,} bytes; refusing it (a compression bomb?)")
+                           f"{self.limits.max_entry_bytes:,} bytes; refusing it (a compression bomb?)")
         if self.total > self.limits.max_total_bytes:
             raise TooLarge(f"{self.name}: the package decompresses to more than "
-                                  f"{self.limits.max_total_bytes:,} bytes; refusing it (a compression bomb?)")
+                           f"{self.limits.max_total_bytes:,} bytes; refusing it (a compression bomb?)")
 
 
 def _quoted(value: object, limit: int = 80) -> str:
@@ -344,26 +344,26 @@ def _listed(reason: str, ids: list[int]) -> str:
     return f"{len(ids)} {reason} (ids {examples})"
 
 
+def _interval_fits(review: AnkiReview) -> bool:
+    return abs(review.interval) <= MAX_INTERVAL and abs(review.last_interval) <= MAX_INTERVAL
+
+
 def _without_impossible_values(cards: list[AnkiCard], reviews: list[AnkiReview]
                                ) -> tuple[list[AnkiCard], list[AnkiReview], tuple[str, ...]]:
     """Leave out cards and reviews holding values no Anki writes, which the merge could not turn into times or
     store, and say which. A card left out takes its reviews with it."""
-    gone = [card.id for card in cards if not 0 <= card.mtime <= MAX_MTIME]
-    gone_ids = set(gone)
-    kept = [review for review in reviews if review.card_id not in gone_ids]
-    bad = [review.id for review in kept if not (abs(review.interval) <= MAX_INTERVAL
-                                                and abs(review.last_interval) <= MAX_INTERVAL)]
+    gone = {card.id for card in cards if not 0 <= card.mtime <= MAX_MTIME}
+    kept = [review for review in reviews if review.card_id not in gone]
+    bad = [review.id for review in kept if not _interval_fits(review)]
     if not gone and not bad:
         return cards, reviews, ()
     skipped = []
     if gone:
         skipped.append(_listed(f"card(s) modified at an impossible time (before 1970 or after 9999), left out "
-                               f"with their {len(reviews) - len(kept)} review(s)", gone))
+                               f"with their {len(reviews) - len(kept)} review(s)", sorted(gone)))
     if bad:
         skipped.append(_listed("review(s) with an impossible interval", bad))
-    return ([card for card in cards if card.id not in gone_ids],
-            [review for review in kept if abs(review.interval) <= MAX_INTERVAL
-             and abs(review.last_interval) <= MAX_INTERVAL], tuple(skipped))
+    return [card for card in cards if card.id not in gone], list(filter(_interval_fits, kept)), tuple(skipped)
 
 
 def read_package(path: Path | str, limits: Limits | None = None) -> AnkiPackage:

@@ -23,12 +23,12 @@ class OutputFile(click.Path):
     def __init__(self, allow_dash: bool = False) -> None:
         super().__init__(dir_okay=False, writable=True, allow_dash=allow_dash, path_type=str)
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        path = super().convert(value, param, ctx)  # an existing directory or read-only file fails here
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        path = str(super().convert(value, param, ctx))  # an existing directory or read-only file fails here
         if self.allow_dash and path == "-":
             return path
         parent = Path(path).parent
-        shown, folder = clean(str(path)), clean(str(parent))  # click's usage errors do not go through clean
+        shown, folder = clean(path), clean(str(parent))  # click's usage errors do not go through clean
         if not parent.exists():
             self.fail(f"cannot write {shown}: the directory {folder} does not exist", param, ctx)
         if not parent.is_dir():
