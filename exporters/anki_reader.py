@@ -2,8 +2,9 @@
 
 A package from a phone is untrusted input, so nothing in it is believed before it is checked:
 
-* it must be a zip archive whose central directory is intact; entries are never extracted to disk by name
-  (no ``extractall``): only the one collection entry is read, as a stream, into a private temporary file;
+* it must be a zip archive whose central directory is intact; nothing is ever written to disk (no
+  ``extractall``, no temporary file that a killed import would leave behind): only the one collection entry is
+  read, as a stream, into memory, and SQLite opens it there;
 * the number of entries is capped, and so are the decompressed bytes per entry and in total, both as the zip
   declares them and as they actually come out (a lying header stops at the cap too); the zstd stream of a
   modern collection is capped the same way, whatever its frame header says;
@@ -12,24 +13,26 @@ A package from a phone is untrusted input, so nothing in it is believed before i
   tables use Anki's ``unicase`` collation, registered here), then ``collection.anki21``, then
   ``collection.anki2`` (schema 11). A modern package also holds a dummy ``collection.anki2`` ("please update
   Anki") that is never read when a newer collection is present;
-* the collection is opened read-only and immutable, the tables read must be real tables (not views), and every
-  value must have the type Anki gives it; anything else is refused with a message naming the problem.
+* the collection is opened query-only, the tables read must be real tables (not views), and every value must
+  have the type Anki gives it; anything else is refused with a message naming the problem;
+* rows whose values no real Anki writes (a card modified before 1970 or after 9999, a review interval beyond
+  what a database integer holds) are left out and listed in :attr:`AnkiPackage.skipped`.
 
 Errors are :class:`srs.errors.ImportFileError`, one line each, naming the file.
 """
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import shutil
+import re
 import sqlite3
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -43,19 +46,34 @@ SCHEMA_MODERN = range(14, 19)  # notetypes and fields in tables of their own
 SCHEMA_LEGACY = 11  # note types as JSON in ``col.models``
 SQLITE_MAGIC = b"SQLite format 3\x00"
 CHUNK = 1 << 20
+MiB = 1 << 20
+# Card modification times are seconds since 1970; Python's datetime (and the merge) ends with the year 9999.
+MAX_MTIME = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp())
+MAX_INTERVAL = (1 << 31) - 1  # Anki's intervals are 32-bit; the review log stores them as database integers
+EXAMPLES = 3
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How much a package may make us read. The defaults fit the largest real collections with room to spare."""
+    """How much a package may make us read. The defaults fit real collections with room to spare: 100,000
+    notes (900 characters each) with a million reviews make a collection of about 175 MiB."""
 
     max_entries: int = 200_000
-    max_entry_bytes: int = 1 << 30  # one decompressed entry (the collection)
-    max_total_bytes: int = 3 << 29  # everything decompressed while reading one package (1.5 GiB)
+    max_entry_bytes: int = 256 * MiB  # one decompressed entry (the collection), held in memory
+    max_total_bytes: int = 384 * MiB  # everything decompressed while reading one package
     max_rows: int = 5_000_000  # per table
+
+    @classmethod
+    def for_collection(cls, max_bytes: int) -> "Limits":
+        """The default limits with the collection cap set to ``max_bytes`` (and the total to 1.5 times it)."""
+        return cls(max_entry_bytes=max_bytes, max_total_bytes=max_bytes + max_bytes // 2)
 
 
 DEFAULT_LIMITS = Limits()
+
+
+class TooLarge(ImportFileError):
+    """The package decompresses past a cap: a compression bomb, or a collection bigger than the cap allows."""
 
 
 class _Budget:
@@ -69,11 +87,17 @@ class _Budget:
     def take(self, entry: str, so_far: int, more: int) -> None:
         self.total += more
         if so_far + more > self.limits.max_entry_bytes:
-            raise ImportFileError(f"{self.name}: entry {entry!r} decompresses to more than "
-                                  f"{self.limits.max_entry_bytes:,} bytes; refusing it (a compression bomb?)")
+            raise TooLarge(f"{self.name}: entry {entry!r} decompresses to more than "
+                           f"{self.limits.max_entry_bytes:,} bytes; refusing it (a compression bomb?)")
         if self.total > self.limits.max_total_bytes:
-            raise ImportFileError(f"{self.name}: the package decompresses to more than "
-                                  f"{self.limits.max_total_bytes:,} bytes; refusing it (a compression bomb?)")
+            raise TooLarge(f"{self.name}: the package decompresses to more than "
+                           f"{self.limits.max_total_bytes:,} bytes; refusing it (a compression bomb?)")
+
+
+def _quoted(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters: a message quotes a forged value, never megabytes of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _safe_name(name: str) -> bool:
@@ -91,10 +115,10 @@ def _check_entries(archive: zipfile.ZipFile, name: str, limits: Limits) -> dict[
     entries: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         if not _safe_name(info.filename):
-            raise ImportFileError(f"{name}: unsafe entry name {info.filename!r} (path separators or '..'); "
+            raise ImportFileError(f"{name}: unsafe entry name {_quoted(info.filename)} (path separators or '..'); "
                                   "refusing the package")
         if info.filename in entries:
-            raise ImportFileError(f"{name}: entry {info.filename!r} appears twice; refusing the package")
+            raise ImportFileError(f"{name}: entry {_quoted(info.filename)} appears twice; refusing the package")
         entries[info.filename] = info
     return entries
 
@@ -146,16 +170,18 @@ def _copy_limited(source: IO[bytes], target: IO[bytes], entry: str, budget: _Bud
         written += len(chunk)
 
 
-def _extract_collection(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: _Budget) -> None:
-    """Stream the collection entry (zstd-decompressed for anki21b) into ``target``, within the caps."""
+def _extract_collection(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> io.BytesIO:
+    """The collection entry (zstd-decompressed for anki21b) in memory, read as a stream within the caps: the
+    size the zip or the zstd frame declares is checked before reading, and the bytes that come out as they do."""
     name, entry = budget.name, info.filename
     if info.file_size > budget.limits.max_entry_bytes:
         budget.take(entry, info.file_size, 0)  # raises with the per-entry message
+    out = io.BytesIO()
     try:
         if entry != MODERN:
-            with archive.open(info) as raw, open(target, "wb") as out:
+            with archive.open(info) as raw:
                 _copy_limited(raw, out, entry, budget)
-            return
+            return out
         import zstandard
 
         with archive.open(info) as raw:
@@ -166,13 +192,14 @@ def _extract_collection(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target:
             raise ImportFileError(f"{name}: {entry} is not zstd-compressed data") from None
         if declared > budget.limits.max_entry_bytes:
             budget.take(entry, declared, 0)
-        with archive.open(info) as raw, open(target, "wb") as out:
+        with archive.open(info) as raw:
             reader = zstandard.ZstdDecompressor(max_window_size=1 << 27).stream_reader(raw, read_across_frames=True)
             with reader:
                 written = _copy_limited(reader, out, entry, budget)
         if declared >= 0 and written != declared:
             raise ImportFileError(f"{name}: {entry} is damaged (the zstd stream ends after {written:,} of "
                                   f"{declared:,} bytes); export the package again")
+        return out
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError) as exc:
@@ -183,9 +210,18 @@ def _extract_collection(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target:
         raise
 
 
+_NOT_UTF8 = re.compile(r"Could not decode to UTF-8 column '([^']{1,64})'")
+
+
 def _reason(exc: BaseException) -> str:
+    """The first line of an error, without quoting file content: SQLite's decode error carries the raw text."""
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    if not text:
+        return type(exc).__name__
+    not_utf8 = _NOT_UTF8.match(text[0])
+    if not_utf8:
+        return f"text that is not UTF-8 in column {not_utf8.group(1)!r}"
+    return text[0] if len(text[0]) <= 200 else text[0][:200] + "…"
 
 
 def _unicase(left: str, right: str) -> int:
@@ -195,17 +231,26 @@ def _unicase(left: str, right: str) -> int:
 
 
 @contextmanager
-def _open_collection(path: Path, name: str) -> Iterator[sqlite3.Connection]:
-    with open(path, "rb") as fh:
-        header = fh.read(100)
+def _open_collection(data: io.BytesIO, name: str) -> Iterator[sqlite3.Connection]:
+    """An SQLite connection to the collection image in ``data`` (which it takes over and empties)."""
+    image = data.getbuffer()
+    header = bytes(image[:100])
     if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
         raise ImportFileError(f"{name}: the collection inside is not an SQLite database")
     page_size = int.from_bytes(header[16:18], "big")
     pages = int.from_bytes(header[28:32], "big")
-    if pages and path.stat().st_size < (65536 if page_size == 1 else page_size) * pages:
+    if pages and len(image) < (65536 if page_size == 1 else page_size) * pages:
         raise ImportFileError(f"{name}: the collection inside is damaged (truncated); export the package again")
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+    if header[18:20] == b"\x02\x02":  # WAL mode, which an in-memory database cannot open: read it as rollback
+        image[18:20] = b"\x01\x01"
+    conn = sqlite3.connect(":memory:")
     try:
+        try:
+            conn.deserialize(image)
+        finally:
+            image.release()
+            data.seek(0)
+            data.truncate()  # SQLite holds its own copy now
         conn.create_collation("unicase", _unicase)
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA query_only = ON")
@@ -235,7 +280,7 @@ def _typed(row: tuple[Any, ...], kinds: str, table: str, name: str) -> tuple[Any
     for value, kind in zip(row, kinds):
         ok = isinstance(value, int) and not isinstance(value, bool) if kind == "i" else isinstance(value, str)
         if not ok:
-            raise ImportFileError(f"{name}: {table} row {row[0]!r} holds {value!r} where Anki keeps "
+            raise ImportFileError(f"{name}: {table} row {_quoted(row[0])} holds {_quoted(value)} where Anki keeps "
                                   f"{'an integer' if kind == 'i' else 'text'}; refusing the collection")
     return row
 
@@ -250,7 +295,7 @@ def _notetypes(conn: sqlite3.Connection, schema: int, name: str) -> dict[int, tu
             for key, model in models.items():
                 fields = sorted(model["flds"], key=lambda f: int(f["ord"]))
                 types[int(key)] = (str(model["name"]), [str(f["name"]) for f in fields])
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):  # nested a million deep, say
             raise ImportFileError(f"{name}: the note types in col.models are damaged") from None
         return types
     _require_tables(conn, name, ("notetypes", "fields"))
@@ -289,8 +334,36 @@ def _read_collection(conn: sqlite3.Connection, package_name: str, fmt: str, limi
     reviews = [AnkiReview(*_typed(rrow, "i" * 8, "revlog", name)) for rrow in _rows(
         conn, "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id, rowid", "revlog",
         name, limits)]
+    cards, reviews, skipped = _without_impossible_values(cards, reviews)
     return AnkiPackage(name=name, format=fmt, schema=schema, notes=tuple(notes), cards=tuple(cards),
-                       reviews=tuple(reviews))
+                       reviews=tuple(reviews), skipped=skipped)
+
+
+def _listed(reason: str, ids: list[int]) -> str:
+    examples = ", ".join(str(i) for i in ids[:EXAMPLES]) + (", ..." if len(ids) > EXAMPLES else "")
+    return f"{len(ids)} {reason} (ids {examples})"
+
+
+def _interval_fits(review: AnkiReview) -> bool:
+    return abs(review.interval) <= MAX_INTERVAL and abs(review.last_interval) <= MAX_INTERVAL
+
+
+def _without_impossible_values(cards: list[AnkiCard], reviews: list[AnkiReview]
+                               ) -> tuple[list[AnkiCard], list[AnkiReview], tuple[str, ...]]:
+    """Leave out cards and reviews holding values no Anki writes, which the merge could not turn into times or
+    store, and say which. A card left out takes its reviews with it."""
+    gone = {card.id for card in cards if not 0 <= card.mtime <= MAX_MTIME}
+    kept = [review for review in reviews if review.card_id not in gone]
+    bad = [review.id for review in kept if not _interval_fits(review)]
+    if not gone and not bad:
+        return cards, reviews, ()
+    skipped = []
+    if gone:
+        skipped.append(_listed(f"card(s) modified at an impossible time (before 1970 or after 9999), left out "
+                               f"with their {len(reviews) - len(kept)} review(s)", sorted(gone)))
+    if bad:
+        skipped.append(_listed("review(s) with an impossible interval", bad))
+    return [card for card in cards if card.id not in gone], list(filter(_interval_fits, kept)), tuple(skipped)
 
 
 def read_package(path: Path | str, limits: Limits | None = None) -> AnkiPackage:
@@ -301,8 +374,9 @@ def read_package(path: Path | str, limits: Limits | None = None) -> AnkiPackage:
         limits: Caps on entries, decompressed bytes and rows (:data:`DEFAULT_LIMITS` when None).
 
     Raises:
-        ImportFileError: the file is missing, not a zip, truncated, holds unsafe entry names, decompresses past
-            the caps, or holds no Anki collection of a known schema. The message names the file.
+        TooLarge: the package decompresses past the caps (an :class:`ImportFileError`).
+        ImportFileError: the file is missing, not a zip, truncated, holds unsafe entry names, or holds no Anki
+            collection of a known schema. The message names the file.
     """
     limits = limits or DEFAULT_LIMITS
     path = Path(path)
@@ -319,12 +393,6 @@ def read_package(path: Path | str, limits: Limits | None = None) -> AnkiPackage:
     with archive:
         entries = _check_entries(archive, name, limits)
         chosen = _choose(entries, archive, name)
-        workdir = tempfile.mkdtemp(prefix="srs-anki-")
-        try:
-            os.chmod(workdir, 0o700)
-            target = Path(workdir) / "collection.sqlite"
-            _extract_collection(archive, entries[chosen], target, _Budget(name, limits))
-            with _open_collection(target, name) as conn:
-                return _read_collection(conn, name, FORMATS[chosen], limits)
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+        data = _extract_collection(archive, entries[chosen], _Budget(name, limits))
+    with _open_collection(data, name) as conn:
+        return _read_collection(conn, name, FORMATS[chosen], limits)

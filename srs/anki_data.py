@@ -88,6 +88,8 @@ class AnkiPackage:
         cards: Every card, in id order.
         reviews: The review log, in id order. Duplicate ids are kept as found (a damaged or forged log can
             have them); the merge reports and skips them.
+        skipped: Rows the reader left out because no Anki writes such values (a card modified in the year 0),
+            one line per reason, for the import's summary.
     """
 
     name: str
@@ -96,3 +98,4 @@ class AnkiPackage:
     notes: tuple[AnkiNote, ...]
     cards: tuple[AnkiCard, ...]
     reviews: tuple[AnkiReview, ...]
+    skipped: tuple[str, ...] = ()

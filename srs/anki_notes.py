@@ -14,73 +14,17 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from srs.anki_data import AnkiNote
-from srs.deckfile import MAX_TEXT, SLUG, DeckSpec, parse_deck_text
+from srs.anki_html import MAX_FIELD_HTML, html_to_text
+from srs.deckfile import MAX_SHORT, MAX_TEXT, SLUG, DeckSpec, parse_deck_text
 from srs.errors import DeckFileError, ImportFileError
+from srs.safetext import plain
 
 TARGETS = ("situation", "response", "reasoning")
 REQUIRED = ("situation", "response")
 NO_REASONING = "(The Anki note gave no reasoning.)"
 SOURCE_ID = "anki"
-
-_BLOCK = {"br", "div", "p", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-          "blockquote", "pre", "section", "article", "header", "footer", "dd", "dt"}
-_SKIP = {"script", "style", "head", "title", "template", "noscript", "object", "iframe", "svg", "math"}
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SOUND = re.compile(r"\[sound:[^\]]*\]")
-_EDGE = "\x00"  # a block element's edge: one line break however many meet (Anki's editor wraps lines in <div>)
-_EDGES = re.compile("\x00[\x00 ]*")
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.DOTALL)
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self.skipping += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag in _BLOCK:
-            self.parts.append(_EDGE)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag in _BLOCK:
-            self.parts.append(_EDGE)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCK and tag != "br":
-            self.parts.append(_EDGE)
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data.replace(_EDGE, ""))
-
-
-def html_to_text(value: str) -> str:
-    """Anki field HTML as plain text: tags dropped (scripts and styles with their content), entities decoded,
-    block elements and ``<br>`` as line breaks, ``[sound:...]`` removed, cloze deletions shown as their text,
-    control characters removed, spaces collapsed."""
-    parser = _Text()
-    parser.feed(_CLOZE.sub(r"\1", value))
-    parser.close()
-    text = _EDGES.sub(_EDGE, _SOUND.sub("", "".join(parser.parts)).replace("\xa0", " "))
-    text = text.replace("\n" + _EDGE, "\n").replace(_EDGE, "\n")
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    text = "\n".join(lines).strip()
-    text = text.encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
-    return re.sub(r"\n{3,}", "\n\n", text)
-
 
 def parse_mapping(text: str) -> dict[str, str]:
     """``'Front=situation,Back=response'`` as ``{"Front": "situation", "Back": "response"}``.
@@ -152,14 +96,19 @@ def build_notes_deck(notes: Sequence[AnkiNote], mapping: Mapping[str, str] | Non
                      deck_name: str, package_name: str) -> NotesDeck:
     """Turn notes of other note types into one deck, validated like a deck file.
 
-    Notes whose type cannot be mapped, or whose situation or response is empty once converted, are left out
-    and reported. Tags become slugs.
+    Notes whose type cannot be mapped, whose mapped fields hold more than
+    :data:`srs.anki_html.MAX_FIELD_HTML` characters (checked before any conversion), or whose situation or
+    response is empty once converted, are left out and reported. Tags become slugs. Escape sequences and control
+    characters in the deck and package names (from the file's name) are dropped.
 
     Raises:
         ImportFileError: the deck id is not a slug, or the deck fails deck-file validation (every problem listed).
     """
     if not SLUG.match(deck_id):
         raise ImportFileError(f"deck id {deck_id!r} must be a slug: lowercase letters, digits, '.', '_' or '-'")
+    # The names come from the package's file name: text for the deck, whatever the file system allowed.
+    deck_name = " ".join(plain(deck_name).split())[:MAX_SHORT]
+    package_name = " ".join(plain(package_name).split())[:MAX_SHORT - len("Anki package ")]
     skipped: list[str] = []
     unmapped: dict[str, int] = {}
     fields_of: dict[str, list[str]] = {}
@@ -176,6 +125,11 @@ def build_notes_deck(notes: Sequence[AnkiNote], mapping: Mapping[str, str] | Non
             fields_of[note.notetype] = names
             continue
         values = dict(note.fields)
+        too_big = [field for field in chosen.values() if len(values[field]) > MAX_FIELD_HTML]
+        if too_big:  # refused before any parsing: the work per note stays bounded
+            skipped.append(f"note {note.id} ({note.notetype}): field {too_big[0]!r} holds "
+                           f"{len(values[too_big[0]]):,} characters of HTML; the limit is {MAX_FIELD_HTML:,}")
+            continue
         text = {target: html_to_text(values[field]) for target, field in chosen.items()}
         empty = [t for t in REQUIRED if not text.get(t)]
         card_id = note_card_id(note.guid)

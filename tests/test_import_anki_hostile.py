@@ -1,22 +1,18 @@
-"""`srs import anki` on broken and hostile packages: each is refused (or its bad rows skipped) with a clear message,
-and the database does not change at all.
+"""`srs import anki` on broken and hostile packages: each is refused with a clear message, exit 1, no traceback
+and an unchanged database, or its bad rows are skipped and listed (exit 0).
 
-The corpus is built here from our own export (a genanki ``collection.anki2``): tampered collections, forged zip
-and zstd containers, and compression bombs that are small on disk (about a megabyte) but decompress past the
-reader's caps. Bombs are hand-assembled (repeated full-flush deflate blocks, zstd RLE blocks), so building them
-costs milliseconds, and the reader must stop at the cap without writing the decompressed bytes anywhere.
+The corpus is built at test time (:mod:`anki_corpus`) from our own export: tampered collections, forged zip and
+zstd containers, and compression bombs that are small on disk but decompress past the reader's caps.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import struct
 from dataclasses import replace
 import zipfile
-import zlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import zstandard
@@ -24,6 +20,18 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from anki_corpus import (
+    GiB,
+    collection_of,
+    deflate_bomb,
+    modern,
+    other_note,
+    raw_deflate_zip,
+    repeated,
+    tampered,
+    zip_entries,
+    zstd_bomb,
+)
 from exporters import anki_reader
 from exporters.anki_reader import Limits, read_package
 from srs.cli import cli
@@ -34,7 +42,9 @@ from srs.store.models import Card, Deck, LocalEdit, Progress, Review, Setting
 NOW = "2026-03-01T12:00:00+00:00"
 NOW_MS = int(datetime.fromisoformat(NOW).timestamp() * 1000)
 DAY_MS = 86_400_000
-GiB = 1 << 30
+OSC52 = "\x1b]52;c;aGk=\x07"  # writes "hi" to the clipboard of a terminal that obeys it
+# What must never reach the terminal: C0 controls but newline, DEL, C1 controls, bidi overrides.
+CONTROLS = set(map(chr, [*range(0, 10), *range(11, 32), *range(0x7F, 0xA0)])) | set("\u202a\u202b\u202c\u202d\u202e")
 
 
 @pytest.fixture
@@ -63,72 +73,6 @@ def export(runner: CliRunner, deck_file: Path, tmp_path: Path) -> Path:
                            env=env)
     assert result.exit_code == 0, result.output
     return out
-
-
-def collection_of(package: Path, tmp_path: Path) -> Path:
-    with zipfile.ZipFile(package) as archive:
-        data = archive.read("collection.anki2")
-    path = tmp_path / "col.sqlite"
-    path.write_bytes(data)
-    return path
-
-
-def tampered(package: Path, tmp_path: Path, *sql: str) -> Path:
-    """The export with SQL applied to its collection, zipped again."""
-    db = collection_of(package, tmp_path)
-    conn = sqlite3.connect(db)
-    for statement in sql:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
-    out = tmp_path / "tampered.apkg"
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("collection.anki2", db.read_bytes())
-        archive.writestr("media", "{}")
-    return out
-
-
-def zip_entries(path: Path, entries: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(zipfile.ZipInfo(name), data)
-    return path
-
-
-def raw_deflate_zip(path: Path, name: str, compressed: bytes, size: int, declared: int | None = None) -> Path:
-    """A one-entry zip around already-deflated bytes (zipfile cannot write those), declaring ``declared`` bytes."""
-    declared = size if declared is None else declared
-    name_bytes = name.encode()
-    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, 0, len(compressed), declared,
-                        len(name_bytes), 0) + name_bytes
-    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, 0, len(compressed), declared,
-                          len(name_bytes), 0, 0, 0, 0, 0, 0) + name_bytes
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local) + len(compressed), 0)
-    path.write_bytes(local + compressed + central + end)
-    return path
-
-
-def deflate_bomb(blocks: int) -> bytes:
-    """``blocks`` x 16 MiB of zeros as raw deflate: one full-flush block, repeated (about 16 KB each)."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = compressor.compress(bytes(1 << 24)) + compressor.flush(zlib.Z_FULL_FLUSH)
-    return block * blocks + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
-
-
-def zstd_bomb(size: int, declare: bool = True) -> bytes:
-    """A zstd frame of ``size`` zero bytes made of 128 KiB RLE blocks (4 bytes each)."""
-    block = 1 << 17
-    frame = bytearray(b"\x28\xb5\x2f\xfd")
-    frame += bytes([0xC0, 0x38]) + struct.pack("<Q", size) if declare else bytes([0x00, 0x38])
-    count = size // block
-    for i in range(count):
-        frame += ((1 if i == count - 1 else 0) | (1 << 1) | (block << 3)).to_bytes(3, "little") + b"\0"
-    return bytes(frame)
-
-
-def modern(path: Path, collection: bytes) -> Path:
-    return zip_entries(path, {"meta": b"\x08\x03", "collection.anki21b": collection,
-                              "collection.anki2": b"dummy", "media": b""})
 
 
 def import_anki(runner: CliRunner, path: Path, *extra: str) -> object:
@@ -194,6 +138,25 @@ def _view_not_table(export: Path, tmp: Path) -> Path:
                     "CREATE VIEW notes AS SELECT * FROM notes_real")
 
 
+def _not_utf8(export: Path, tmp: Path) -> Path:
+    # SQLite's decode error quotes the raw bytes, escape sequence included.
+    return tampered(export, tmp, "UPDATE notes SET flds = CAST(x'1b5d35323b633b61476b3d07ff' AS TEXT)")
+
+
+def _escape_in_file_name(export: Path, tmp: Path) -> Path:
+    path = tmp / f"phone{OSC52}\u202e.apkg"
+    path.write_text("not a zip\n")
+    return path
+
+
+def _nested_note_types(export: Path, tmp: Path) -> Path:
+    return tampered(export, tmp, f"UPDATE col SET models = {repeated('[', 100_000)}")
+
+
+def _huge_forged_value(export: Path, tmp: Path) -> Path:
+    return tampered(export, tmp, f"UPDATE cards SET mod = {repeated('x', 1_000_000)}")
+
+
 def _forged_types(export: Path, tmp: Path) -> Path:
     return tampered(export, tmp, "UPDATE notes SET mod = 'yesterday'")
 
@@ -215,9 +178,9 @@ REFUSED: dict[str, tuple[Builder, str]] = {
     "dir/evil": (_evil_name("media/evil"), "unsafe entry name 'media/evil'"),
     "backslash": (_evil_name("..\\evil"), "unsafe entry name"),
     "absolute": (_evil_name("/etc/evil"), "unsafe entry name '/etc/evil'"),
-    "zip bomb": (_zip_bomb, "decompresses to more than 1,073,741,824 bytes"),
+    "zip bomb": (_zip_bomb, "decompresses to more than 268,435,456 bytes"),
     "zip bomb, lying size": (_zip_bomb_lying, "is damaged"),
-    "zstd bomb": (_zstd_bomb, "decompresses to more than 1,073,741,824 bytes"),
+    "zstd bomb": (_zstd_bomb, "decompresses to more than 268,435,456 bytes"),
     "zstd garbage": (_zstd_garbage, "collection.anki21b is not zstd-compressed data"),
     "zstd truncated": (_zstd_truncated, "collection.anki21b is damaged"),
     "not sqlite": (_not_sqlite, "not an SQLite database"),
@@ -225,6 +188,11 @@ REFUSED: dict[str, tuple[Builder, str]] = {
     "meta promises a missing entry": (_meta_promises_missing, "promises collection.anki21b, which is missing"),
     "view instead of table": (_view_not_table, "has no 'notes' table"),
     "forged column types": (_forged_types, "holds 'yesterday' where Anki keeps an integer"),
+    "text that is not UTF-8, quoting an escape": (_not_utf8, "damaged or not Anki's (text that is not UTF-8 in "
+                                                             "column 'flds')"),
+    "escape sequence in the file name": (_escape_in_file_name, "not a zip archive"),
+    "note types nested 100,000 deep": (_nested_note_types, "the note types in col.models are damaged"),
+    "a megabyte where an integer belongs": (_huge_forged_value, "holds 'xxxxxxxx"),
 }
 
 
@@ -240,8 +208,84 @@ def test_hostile_package_is_refused_and_nothing_changes(on_any_db: str, case: st
     assert message in result.stderr, result.stderr  # type: ignore[attr-defined]
     assert result.stderr.startswith("srs: "), result.stderr  # type: ignore[attr-defined]
     assert "Traceback" not in result.output  # type: ignore[attr-defined]
+    assert not CONTROLS & set(result.output), result.output  # type: ignore[attr-defined]
+    assert len(result.output) < 1000  # type: ignore[attr-defined]  # one line, whatever the file holds
     assert row_counts() == before
     assert not any(tmp_path.glob("**/evil")) and not Path("/etc/evil").exists()
+
+
+# -- bad notes and rows skipped and listed -----------------------------------------------------------------------
+
+EVIL_TYPE = ("UPDATE col SET models = replace(replace(models, '\"srs Situation\"', '\"Evil\\u001b]52;c;aGk=\\u0007\"'),"
+             " '\"Reasoning\"', '\"Why\\u001b[2J\"')")
+BURIED = "UPDATE cards SET queue = -3, mod = {} WHERE id = (SELECT min(id) FROM cards)"
+
+SKIPPED: dict[str, tuple[tuple[str, ...], str]] = {
+    "cloze bomb (cubic for a regular expression)": (
+        (other_note(repeated("{{c1::", 20_000)),), "situation longer than 10,000 characters"),
+    "a run of '<a ' (quadratic in html.parser), in a note type named with an escape": (
+        (EVIL_TYPE, other_note(repeated("<a ", 20_000))),
+        "(Evil): situation empty after removing HTML"),
+    "a field past the cap, refused before parsing": (
+        (other_note(repeated("<!---->", 40_000)),),
+        "field 'Situation' holds 280,000 characters of HTML; the limit is 262,144"),
+    "escape sequences in unmapped field and type names": (
+        (EVIL_TYPE, other_note("'S'"), "UPDATE col SET models = replace(models, '\"Situation\"', '\"Front\"')"),
+        "1 note(s) of type 'Evil\\x1b]52;c;aGk=\\x07': fields Front, Response, Why, Sources, Counterpoints do not "
+        "map"),
+    "buried card modified in the year 0": (
+        (BURIED.format(-62135596900),), "1 card(s) modified at an impossible time (before 1970 or after 9999)"),
+    "buried card modified in the year 10000": (
+        (BURIED.format(253402300800),), "1 card(s) modified at an impossible time"),
+    "buried card modified at 2**62 seconds": ((BURIED.format(2**62),), "1 card(s) modified at an impossible time"),
+    "review with an interval past 32 bits": (
+        (f"INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) SELECT {NOW_MS - DAY_MS}, id, "
+         f"-1, 3, {2**40}, 0, 0, 5000, 1 FROM cards ORDER BY id LIMIT 1",),
+        f"1 review(s) with an impossible interval (ids {NOW_MS - DAY_MS})"),
+}
+
+
+@pytest.mark.parametrize("case", list(SKIPPED))
+def test_hostile_rows_are_skipped_and_listed(on_any_db: str, case: str, runner: CliRunner, export: Path,
+                                             tmp_path: Path) -> None:
+    sql, line = SKIPPED[case]
+    path = tampered(export, tmp_path, *sql)
+    before = row_counts()
+    for extra in (("--dry-run",), ()):
+        result = import_anki(runner, path, *extra)
+        assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+        out = result.stdout  # type: ignore[attr-defined]
+        assert "skipped: 1\n" in out and line in out, out
+        assert "Traceback" not in result.output  # type: ignore[attr-defined]
+        assert not CONTROLS & set(result.output), result.output  # type: ignore[attr-defined]
+        assert row_counts() == before  # the one other note was skipped, and nothing else changed
+
+
+def test_a_note_with_a_marked_section_is_imported(runner: CliRunner, export: Path, tmp_path: Path) -> None:
+    path = tampered(export, tmp_path, other_note("'Asked <![CDATA[x]]> about salary?'", "'Name a <![ range.'"))
+    result = import_anki(runner, path)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "notes imported: 1 into new deck 'anki-tampered'" in result.stdout  # type: ignore[attr-defined]
+    engine = make_engine(database_url(None))
+    with Session(engine) as session:
+        card = session.execute(select(Card).where(Card.deck_id == "anki-tampered")).scalar_one()
+    engine.dispose()
+    assert (card.situation, card.response) == ("Asked about salary?", "Name a")
+
+
+def test_a_file_name_with_control_characters_imports(runner: CliRunner, export: Path, tmp_path: Path) -> None:
+    path = tampered(export, tmp_path, other_note("'A situation.'"))
+    evil = path.rename(tmp_path / f"phone{OSC52}.apkg")
+    result = import_anki(runner, evil, "--deck-id", "phone")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "notes imported: 1 into new deck 'phone'" in result.stdout  # type: ignore[attr-defined]
+    assert "phone.apkg: anki2 (schema 11)" in result.stdout  # type: ignore[attr-defined]
+    assert not CONTROLS & set(result.output), result.output  # type: ignore[attr-defined]
+    engine = make_engine(database_url(None))
+    with Session(engine) as session:
+        deck = session.get(Deck, "phone")
+    engine.dispose()
+    assert deck is not None and deck.name == "phone (from Anki)"
 
 
 def test_zstd_bomb_without_a_declared_size_stops_at_the_cap(export: Path, tmp_path: Path,
@@ -251,6 +295,36 @@ def test_zstd_bomb_without_a_declared_size_stops_at_the_cap(export: Path, tmp_pa
     path = modern(tmp_path / "stream.apkg", zstd_bomb(GiB, declare=False))
     with pytest.raises(ImportFileError, match="decompresses to more than 8,388,608 bytes"):
         read_package(path)
+
+
+def test_the_collection_cap_is_256_mib_with_a_flag_to_change_it(runner: CliRunner, export: Path,
+                                                                 tmp_path: Path) -> None:
+    big: Any = import_anki(runner, modern(tmp_path / "big.apkg", zstd_bomb(300 << 20)))  # declares 300 MiB
+    assert big.exit_code == 1
+    assert big.stderr == ("srs: big.apkg: entry 'collection.anki21b' decompresses to more than 268,435,456 bytes; "
+                          "refusing it (a compression bomb?); if it is a real collection, raise the limit with "
+                          "--max-size\n")
+    assert import_anki(runner, export, "--max-size", "1MiB").exit_code == 0  # type: ignore[attr-defined]
+    stream = modern(tmp_path / "stream.apkg", zstd_bomb(8 << 20, declare=False))
+    small = import_anki(runner, stream, "--max-size", "1M")
+    assert small.exit_code == 1 and "more than 1,048,576 bytes" in small.stderr  # type: ignore[attr-defined]
+    bad = import_anki(runner, export, "--max-size", "lots")
+    assert bad.exit_code == 2 and "'lots' is not a size such as 512MiB" in bad.stderr  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("modern_format", [False, True])
+def test_reading_a_package_writes_no_file(export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          modern_format: bool) -> None:
+    """The collection is read in memory: an import killed at any moment leaves nothing behind (it used to leave
+    an srs-anki-* directory in the temp dir), and a missing or full temp dir does not matter."""
+    if modern_format:
+        data = zstandard.ZstdCompressor().compress(collection_of(export, tmp_path).read_bytes())
+        export = zip_entries(tmp_path / "m.apkg", {"meta": b"\x08\x03", "collection.anki21b": data,
+                                                   "collection.anki2": b"dummy"})
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-temp-dir"))
+    before = sorted(tmp_path.rglob("*"))
+    assert len(read_package(export).notes) == 3
+    assert sorted(tmp_path.rglob("*")) == before
 
 
 def test_total_cap_counts_every_decompressed_byte(export: Path, tmp_path: Path) -> None:

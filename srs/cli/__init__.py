@@ -7,6 +7,8 @@ when that command runs, so ``srs --help`` and shell completion load click and th
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 import click
@@ -34,6 +36,22 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "status": ("review_cmds", "status",
                "Today at a glance: cards left per deck, reviews done, next due, streak, retention."),
 }
+
+
+# The exit status when the reader of our output goes away (`srs card list | head -1`): what a shell reports for
+# a Unix tool killed by SIGPIPE (128 + 13), with no message.
+PIPE_CLOSED = 141
+
+
+def _pipe_closed() -> click.exceptions.Exit:
+    """Stop quietly: point stdout at /dev/null so that Python's last flush cannot fail again, and exit 141."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (a test runner's buffer): nothing to redirect
+        pass
+    return click.exceptions.Exit(PIPE_CLOSED)
 
 
 class SRSGroup(click.Group):
@@ -84,11 +102,20 @@ class SRSGroup(click.Group):
                 self.get_command(ctx, name)
             return super().resolve_command(ctx, args)
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:  # `srs --help | head -1` writes while parsing
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            raise _pipe_closed() from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            raise _pipe_closed() from None
         except Exception as exc:  # noqa: BLE001 - translated or re-raised below
             translated = translate(exc)
             if translated is None:
@@ -124,4 +151,10 @@ def cli(ctx: click.Context, db: str | None, learner: str) -> None:
 
 
 def main() -> None:
-    cli(prog_name="srs")
+    try:
+        cli(prog_name="srs")
+    finally:  # output written with sys.stdout.write may still be buffered: flush it while we can say how it ended
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise SystemExit(_pipe_closed().exit_code) from None

@@ -88,9 +88,14 @@ def use_color() -> bool:
 
 
 def echo_json(data: Any) -> None:
+    """``data`` as JSON on stdout. JSON escapes C0 controls; C1 controls and bidi overrides, which it leaves raw
+    and a terminal may act on, are escaped too (they can only occur inside strings, so the JSON stays valid)."""
     import json
+    import re
 
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    click.echo(re.sub("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]",
+                      lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def confirm_or_refuse(question: str, yes: bool) -> None:
@@ -103,15 +108,19 @@ def confirm_or_refuse(question: str, yes: bool) -> None:
 
 
 def note(message: str) -> None:
-    """A message for the person (not data): to stderr."""
-    click.echo(message, err=True)
+    """A message for the person (not data): to stderr, through the one sanitiser for text from files."""
+    from srs.safetext import clean
+
+    click.echo(clean(message), err=True)
 
 
 class SRSClickError(click.ClickException):
     """A domain error shown as ``srs: message`` lines on stderr, exit code 1."""
 
     def show(self, file: Any = None) -> None:
-        for line in self.message.splitlines() or [""]:
+        from srs.safetext import clean  # messages quote file names and file content: no control sequences
+
+        for line in clean(self.message).splitlines() or [""]:
             click.echo(f"srs: {line}", err=True)
 
 

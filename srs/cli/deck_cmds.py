@@ -7,6 +7,7 @@ import sys
 import click
 
 from srs.cli.common import AppContext, SRSClickError, confirm_or_refuse, echo_json, note, pass_app
+from srs.cli.paths import OutputFile
 
 
 def _cards(count: int) -> str:
@@ -36,6 +37,7 @@ def check(files: tuple[str, ...]) -> None:
       srs deck check decks/*.toml
     """
     from srs.deckfile import check_deck_file
+    from srs.safetext import clean
     from srs.errors import DeckFileError
 
     bad = 0
@@ -45,12 +47,12 @@ def check(files: tuple[str, ...]) -> None:
         except DeckFileError as exc:
             bad += 1
             for problem in exc.problems:
-                click.echo(problem, err=True)
+                click.echo(clean(problem), err=True)  # problems quote the file: no control sequences
             continue
         for warning in report.warnings:
-            click.echo(warning, err=True)
+            click.echo(clean(warning), err=True)
         spec = report.spec
-        click.echo(f"{path}: ok (deck {spec.id!r} version {spec.version}, {_cards(len(spec.cards))})")
+        click.echo(f"{clean(path)}: ok (deck {spec.id!r} version {spec.version}, {_cards(len(spec.cards))})")
     if bad:
         raise SRSClickError(f"{bad} of {len(files)} file{'s' if len(files) != 1 else ''} "
                             f"{'is' if bad == 1 else 'are'} invalid")
@@ -119,9 +121,11 @@ def list_(app: AppContext, as_json: bool) -> None:
     if not decks:
         note("No decks (add one with: srs deck add FILE).")
         return
+    from srs.safetext import clean
+
     width = max(len(d.id) for d in decks)
     for d in decks:
-        click.echo(f"{d.id:<{width}}  {d.version:>8}  {d.cards:>6} card{'s' if d.cards != 1 else ' '}  {d.name}")
+        click.echo(f"{d.id:<{width}}  {d.version:>8}  {d.cards:>6} card{'s' if d.cards != 1 else ' '}  {clean(d.name)}")
 
 
 @deck.command("show")
@@ -138,6 +142,7 @@ def show(app: AppContext, deck_id: str, as_json: bool) -> None:
     from dataclasses import asdict
 
     from srs.store.decks import deck_spec
+    from srs.safetext import clean
 
     with app.session() as session:
         spec = deck_spec(session, deck_id)
@@ -146,19 +151,20 @@ def show(app: AppContext, deck_id: str, as_json: bool) -> None:
         data["cards"] = [c["id"] for c in data["cards"]]
         echo_json(data)
         return
-    click.echo(f"{spec.name} ({spec.id}, version {spec.version})")
+    # Deck files are validated on the way in; a shared database may still hold text from elsewhere.
+    click.echo(clean(f"{spec.name} ({spec.id}, version {spec.version})"))
     if spec.description:
-        click.echo(spec.description)
+        click.echo(clean(spec.description))
     if spec.license:
-        click.echo(f"Licence: {spec.license}")
+        click.echo(clean(f"Licence: {spec.license}"))
     if spec.credits:
-        click.echo(f"Credits: {spec.credits.strip()}")
+        click.echo(clean(f"Credits: {spec.credits.strip()}"))
     if spec.sources:
         click.echo("Sources:")
         for s in spec.sources:
             by = f", {s.author}" if s.author else ""
             when = f", {s.date}" if s.date else ""
-            click.echo(f"  [{s.id}] {s.title}{by}{when}{' <' + s.url + '>' if s.url else ''}")
+            click.echo(clean(f"  [{s.id}] {s.title}{by}{when}{' <' + s.url + '>' if s.url else ''}"))
     click.echo(f"Cards: {len(spec.cards)}")
     for c in spec.cards:
         click.echo(f"  {c.id}")
@@ -166,7 +172,7 @@ def show(app: AppContext, deck_id: str, as_json: bool) -> None:
 
 @deck.command("export")
 @click.argument("deck_id")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("-o", "--output", required=True, type=OutputFile(allow_dash=True),
               help="File to write ('-' for stdout).")
 @pass_app
 def export(app: AppContext, deck_id: str, output: str) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from srs.cli.common import AppContext, note, pass_app
+from srs.cli.common import AppContext, SRSClickError, note, pass_app
+from srs.cli.paths import OutputFile, cannot_write
 
 PROGRESS_BAR_MIN_CARDS = 1000
 
@@ -70,7 +71,7 @@ def export() -> None:
 
 @export.command("anki")
 @click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+@click.option("-o", "--output", type=OutputFile(), metavar="FILE",
               help="Where to write. Default: DECK-ID.apkg (one deck) or srs-decks.apkg.")
 @click.option("--with-progress", is_flag=True,
               help="Include your scheduling and review history (kept by Anki for cards it does not have yet).")
@@ -102,7 +103,10 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
             pks = [card.pk for deck in exported for card in deck.cards]
             histories = histories_for_export(session, app.learner_id, pks) if with_progress else None
             settings = load_settings(session, app.learner_id) if with_progress else None
-            result = write_apkg(exported, path, when, histories=histories, settings=settings, on_note=on_card)
+            try:
+                result = write_apkg(exported, path, when, histories=histories, settings=settings, on_note=on_card)
+            except OSError as exc:  # it names the temporary file the package is written to first
+                raise SRSClickError(cannot_write(path, exc)) from None
     decks = f"{result.decks} deck" + ("" if result.decks == 1 else "s")
     note(f"wrote {result.path}: {result.notes} notes in {decks} ({result.size:,} bytes)")
     if with_progress:
@@ -112,7 +116,7 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
 
 @export.command("csv")
 @click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+@click.option("-o", "--output", type=OutputFile(allow_dash=True), metavar="FILE",
               help="Where to write ('-' for stdout). Default: DECK-ID.txt (one deck) or srs-decks.txt.")
 @pass_app
 def csv(app: AppContext, deck_ids: tuple[str, ...], output: str | None) -> None:
@@ -135,6 +139,9 @@ def csv(app: AppContext, deck_ids: tuple[str, ...], output: str | None) -> None:
     if path == "-":
         sys.stdout.write(text.getvalue())
         return
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text.getvalue())
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text.getvalue())
+    except OSError as exc:
+        raise SRSClickError(cannot_write(path, exc)) from None
     note(f"wrote {path}: {count} notes")

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
+from srs.dburl import check_url
+
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -35,7 +37,7 @@ def database_url(db: str | None = None) -> str:
     if "://" in value:
         if value.startswith("postgresql://"):
             value = "postgresql+psycopg://" + value[len("postgresql://"):]
-        return value
+        return check_url(value)
     return f"sqlite:///{Path(value).expanduser()}"
 
 
