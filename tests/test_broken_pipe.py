@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOOD_DECK, data_env
+from helpers import GOOD_DECK, data_env
 
 NOW = "2026-03-01T12:00:00+00:00"
 
