@@ -237,7 +237,7 @@ def test_deck_add_accepts_a_deck_whose_cards_have_no_key_points_and_says_nothing
     path.write_text(GOOD)
     result = CliRunner().invoke(cli, ["deck", "add", str(path)])
     assert result.exit_code == 0, result.output
-    assert "deck 'mini' added: 1 new" in result.stderr and "key_points" not in result.stderr
+    assert "Deck 'mini' added: 1 new" in result.stderr and "key_points" not in result.stderr
 
 
 def _substring_check(response: str, points: Sequence[KeyPoint]) -> list[str]:

@@ -8,6 +8,7 @@ zstd containers, and compression bombs that are small on disk but decompress pas
 from __future__ import annotations
 
 from dataclasses import replace
+import tempfile
 import zipfile
 from collections.abc import Callable
 from datetime import datetime, timedelta

@@ -10,7 +10,7 @@ import click
 from srs.cli.common import AppContext, echo_json, note, pass_app
 
 if TYPE_CHECKING:
-    from srs.store.models import Progress
+    from srs.progress import ProgressSnapshot
     from srs.scheduling import SchedulerSettings
 
 
@@ -107,7 +107,7 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
         click.echo(line)
 
 
-def _recall_now(progress: "Progress | None", now: datetime, settings: "SchedulerSettings") -> float | None:
+def _recall_now(progress: "ProgressSnapshot | None", now: datetime, settings: "SchedulerSettings") -> float | None:
     """FSRS's probability of recall at ``now``, to four decimals; None before the first review."""
     if progress is None or not progress.stability or progress.last_review is None:
         return None
