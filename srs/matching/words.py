@@ -113,7 +113,7 @@ def read_tokens(text: str) -> list[Token]:
     end = -1
     for match in _TOKEN.finditer(unicodedata.normalize("NFKC", _ESCAPE.sub(" ", text))):
         token = match.group()
-        if not token[0].isalnum():
+        if not token[:1].isalnum():
             pause = "," if token == "," and pause != "." else "."
             continue
         hyphen = end >= 0 and match.start() == end + 1 and match.string[end] == "-"
