@@ -1,7 +1,8 @@
 """The scheduling state of one card for one learner, and the four grades.
 
-:class:`CardState` mirrors :class:`srs.store.models.Progress` field by field, so converting between the two is a plain
-copy (see :func:`srs.store.progress`). It is frozen: the scheduler returns a new state and never mutates its input.
+:class:`CardState` is the scheduling part of a stored progress row, field by field, so converting between the two is
+a plain copy (:class:`srs.progress.ProgressSnapshot`). It is frozen: the scheduler returns a new state and never
+mutates its input.
 """
 
 from __future__ import annotations

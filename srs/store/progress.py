@@ -32,7 +32,7 @@ from srs.store.models import Card, Progress, Review, table_of
 from srs.store.settings import load_settings
 
 __all__ = [
-    "MAX_DURATION_MS", "STATE_FIELDS", "Answered", "ProgressWrite", "answer", "answer_card", "bury_until_tomorrow",
+    "MAX_DURATION_MS", "ROW_FIELDS", "STATE_FIELDS", "Answered", "ProgressWrite", "answer", "answer_card", "bury_until_tomorrow",
     "card_state", "compare_and_set", "get_progress", "preview", "preview_card", "progress_columns",
     "progress_join", "read_progress", "rebuild_state", "snapshot_of", "suspend", "undo_last",
 ]
