@@ -147,3 +147,30 @@ def test_a_programming_error_in_a_command_is_not_reported_as_a_database_error(
     monkeypatch.setattr(srs.store.decks, "list_decks", broken)
     result = CliRunner().invoke(cli, ["deck", "list"])
     assert isinstance(result.exception, InvalidRequestError) and "database error" not in result.output
+
+
+def test_a_file_that_is_not_a_database_is_a_message(tmp_path: Path) -> None:
+    """`--db` pointing at some other file (or a damaged one) is the user's input: one line, exit 1, the file kept."""
+    other = tmp_path / "notes.txt"
+    other.write_bytes(b"these are my notes, not a database\n" * 200)
+    before = other.read_bytes()
+    result = CliRunner().invoke(cli, ["--db", str(other), "deck", "list"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == "srs: database error: file is not a database\n"
+    assert other.read_bytes() == before
+
+
+def test_a_postgresql_permission_error_is_a_message_and_bad_sql_is_not() -> None:
+    from sqlalchemy.exc import ProgrammingError
+
+    from srs.cli.common import translate
+
+    class Denied(Exception):
+        sqlstate = "42501"
+
+    class Syntax(Exception):
+        sqlstate = "42601"
+
+    denied = translate(ProgrammingError("SELECT", {}, Denied("permission denied for table deck")))
+    assert denied is not None and denied.message == "database error: permission denied for table deck"
+    assert translate(ProgrammingError("SELEC", {}, Syntax("syntax error at or near SELEC"))) is None

@@ -142,10 +142,17 @@ def translate(exc: BaseException) -> click.ClickException | None:
 
 
 def _is_database_error(exc: BaseException) -> bool:
-    """The database refused or failed (unreachable, locked, full, a constraint): ``OperationalError`` or
-    ``IntegrityError``. Checked without importing SQLAlchemy, which a command that failed before opening the
-    database never loaded."""
+    """The database refused or failed in a way the user can cause: unreachable, locked, full or read-only
+    (``OperationalError``), a constraint (``IntegrityError``), a file that is not a database or is damaged (a bare
+    ``DatabaseError``), or a PostgreSQL user without the right to a table (SQLSTATE 42501). Other SQLAlchemy errors
+    (``ProgrammingError`` for bad SQL, ``CompileError``, ``InvalidRequestError``) are ours, and keep their
+    traceback. Checked without importing SQLAlchemy, which a command that failed before opening the database never
+    loaded."""
     exc_module = sys.modules.get("sqlalchemy.exc")
     if exc_module is None:
         return False
-    return isinstance(exc, (exc_module.OperationalError, exc_module.IntegrityError))
+    if isinstance(exc, (exc_module.OperationalError, exc_module.IntegrityError)):
+        return True
+    if type(exc) is exc_module.DatabaseError:
+        return True
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501"
