@@ -14,7 +14,7 @@ Create Date: 2026-11-29
   (the bundled deck 2.0.0, say) marks them for the learner to compare.
 - A ``bundled-recheck`` row in ``meta`` makes the next start read the bundled decks again, so their cards get
   their key points (cards imported before this revision already count them in their content hash; the import
-  fills them in without counting the card as changed). A deck the user added from their own file gets them
+  fills them in without counting the card as changed, and moves its time so an Anki export carries them). A deck the user added from their own file gets them
   when it is added again.
 
 On SQLite the ``local_edit`` change rebuilds that table (``op.batch_alter_table``); the runner switches
