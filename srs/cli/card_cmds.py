@@ -114,3 +114,10 @@ def _recall_now(progress: "ProgressSnapshot | None", now: datetime, settings: "S
     from srs.scheduling.recall import recall_probability
 
     return round(recall_probability(progress.stability, progress.last_review, now, settings.fsrs_parameters), 4)
+
+
+# The rehearsal commands live in their own module; attached here so `srs card --help` lists them.
+from srs.cli.card_rehearse_cmds import check_answer, reset_edit  # noqa: E402
+
+card.add_command(check_answer)
+card.add_command(reset_edit)
