@@ -170,3 +170,26 @@ def test_an_edit_whose_deck_text_changed_is_kept_marked_and_can_be_reset(runner:
 def test_reset_edit_of_an_unknown_card_is_named(runner: CliRunner, deck: Path) -> None:
     result = runner.invoke(cli, ["card", "reset-edit", "nope"])
     assert result.exit_code == 1 and "srs: no card with id 'nope'" in result.stderr
+
+
+def test_learner_remove_deletes_their_typed_answers_and_own_lines(runner: CliRunner, deck: Path) -> None:
+    from sqlalchemy import func
+
+    from srs.store.models import LocalEdit, ReviewAttempt
+
+    assert runner.invoke(cli, ["learner", "add", "maya"]).exit_code == 0
+    engine = make_engine(database_url(None))
+    for learner_id in (1, 2):
+        reviews = DbReviewService.open(engine, learner_id, lambda: T0)
+        with Session(engine) as session:
+            pks = {c.card_id: c.id for c in session.exec(select(Card)).all()}
+        reviews.grade(reviews.load(pks["hesitations"]), 3, 5000,  # type: ignore[arg-type]
+                      Attempt("any concerns about me?", 9000, (True, True), 3))
+        reviews.save_personal_response(reviews.load(pks["closing-line"]), "Keen on the role.")  # type: ignore[arg-type]
+    result = runner.invoke(cli, ["learner", "remove", "maya", "--yes"])
+    assert result.exit_code == 0, result.output
+    with Session(engine) as session:
+        for model in (ReviewAttempt, LocalEdit):
+            rows = session.exec(select(model.learner_id, func.count()).group_by(model.learner_id)).all()
+            assert rows == [(1, 1)], model
+    assert show(runner, "rehearse/closing-line", "--json")["response"] == "Keen on the role."
