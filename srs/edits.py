@@ -1,7 +1,9 @@
 """A learner's own wording of a card: the text opened in ``$EDITOR``, and its validation.
 
-The edit is kept per learner and card (:func:`srs.store.cards.save_edit`) and shown instead of the deck's text;
-a later deck update changes the deck's text but not the learner's. Edited text obeys the same rules as a
+The edit is kept per learner and card (:func:`srs.store.edits.save_edit`) and shown instead of the deck's text;
+a later deck update changes the deck's text but not the learner's. Only the fields the learner changed are
+kept: the others follow the deck. The edit records :func:`deck_text_hash` of the deck's text it was made
+against, so a later deck change to that text is pointed out (``srs card show`` shows both). Edited text obeys the same rules as a
 deck file (non-empty, at most :data:`srs.deckfile.MAX_TEXT` characters, no control characters), so nothing
 typed in an editor can later break the screen or an export. Saving the deck's own text again removes the edit.
 
@@ -15,7 +17,10 @@ The editor text has one heading line per field::
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from srs.cardview import CardView
@@ -40,6 +45,29 @@ class EditedText:
     situation: str
     response: str
     reasoning: str
+
+
+def deck_text_hash(fields: Mapping[str, str]) -> str:
+    """Hash of the deck's text of the fields a learner edited (name -> the deck's text), in :data:`FIELDS` order.
+
+    Stored with the edit; the same hash of the deck's current text differs once the deck changed any of them.
+    (Migration 0005 computes it the same way for the edits it finds; a test keeps the two equal.)
+    """
+    payload = [[name, fields[name].strip()] for name in FIELDS if name in fields]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+def check_personal_response(text: str) -> str:
+    """A personal line as it is stored: stripped, and checked like a deck file's response.
+
+    Raises:
+        EditRefused: the line is empty, too long or holds control characters.
+    """
+    line = text.strip()
+    problem = check_text(line, MAX_TEXT)
+    if problem:
+        raise EditRefused(f"your line {problem}")
+    return line
 
 
 def edit_template(view: CardView) -> str:

@@ -25,6 +25,7 @@ from srs.errors import SRSError
 from srs.progress import MAX_DURATION_MS, ProgressSnapshot
 
 if TYPE_CHECKING:
+    from srs.attempts import Attempt
     from srs.cardview import CardView
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -96,8 +97,11 @@ class ReviewService(Protocol):
         """A specific card, as it is now (used to show a card again after undo or an edit)."""
         ...
 
-    def grade(self, card: QueuedCard, rating: int, duration_ms: int) -> str | None:
+    def grade(self, card: QueuedCard, rating: int, duration_ms: int, attempt: Attempt | None = None) -> str | None:
         """Record a grade: one review row and the card's new state, committed. May return a note to show.
+
+        ``attempt`` is what the learner typed (``srs review --type``): stored with the review in the same
+        transaction, its ``hits`` one per ``card.view.key_points``.
 
         Raises:
             SRSError: the grade was refused (e.g. the card was answered elsewhere meanwhile).
@@ -138,6 +142,19 @@ class ReviewService(Protocol):
         Raises:
             SRSError: the edit is refused (the message says why).
         """
+        ...
+
+    def save_personal_response(self, card: QueuedCard, text: str) -> None:
+        """Store the learner's own line as the response of a personal card (the situation and reasoning stay the
+        deck's); the card then shows it, with the deck's wording as ``view.reference``.
+
+        Raises:
+            SRSError: the line is refused (empty, too long, control characters; the message says why).
+        """
+        ...
+
+    def reset_edit(self, card: QueuedCard) -> bool:
+        """Drop the learner's edit of the card, a personal line too (False if there was none)."""
         ...
 
     def next_due(self) -> datetime | None:

@@ -20,13 +20,15 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from srs.attempts import Attempt
 from srs.edits import parse_edit
 from srs.errors import ConflictError
 from srs.review import Counts, LazyPreviews, QueuedCard
 from srs.scheduling import SchedulerSettings, State, format_interval
 from srs.store import progress as store_progress
-from srs.store.cards import read_card, save_edit
+from srs.store.cards import read_card
 from srs.store.decks import get_deck
+from srs.store.edits import reset_edit, save_edit, save_personal_response
 from srs.store.queue import queue_counts, queue_state
 from srs.store.settings import load_settings
 from srs.store.stats import day_streak, next_due
@@ -95,14 +97,17 @@ class DbReviewService:
         with Session(self.engine) as session:
             return self._queued(session, card_pk)
 
-    def grade(self, card: QueuedCard, rating: int, duration_ms: int) -> str | None:
+    def grade(self, card: QueuedCard, rating: int, duration_ms: int, attempt: Attempt | None = None) -> str | None:
         self._counts = None
+        typed = None
+        if attempt is not None:
+            typed = store_progress.TypedAttempt(attempt, [p.label for p in card.view.key_points])
         with Session(self.engine) as session:
             seen = card.progress
             if seen is None:  # a card built elsewhere: answer from its progress as it is now
                 seen = store_progress.read_progress(session, self.learner_id, card.view.pk)
             result = store_progress.answer(session, self.learner_id, seen, rating, self.now(), duration_ms,
-                                           self.settings)
+                                           self.settings, typed)
         self.answered.append(result.review_id)
         if result.answer.leech:
             return (f"{card.view.ref} is a leech: forgotten {result.answer.state.lapses} times. "
@@ -147,6 +152,17 @@ class DbReviewService:
         edited = parse_edit(text)
         with Session(self.engine) as session:
             changed = save_edit(session, self.learner_id, card.view.pk, edited, self.now())
+            session.commit()
+        return changed
+
+    def save_personal_response(self, card: QueuedCard, text: str) -> None:
+        with Session(self.engine) as session:
+            save_personal_response(session, self.learner_id, card.view.pk, text, self.now())
+            session.commit()
+
+    def reset_edit(self, card: QueuedCard) -> bool:
+        with Session(self.engine) as session:
+            changed = reset_edit(session, self.learner_id, card.view.pk, self.now())
             session.commit()
         return changed
 

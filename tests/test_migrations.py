@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 V1_DB = FIXTURES / "srs-v1.db"
 NOW = datetime(2026, 2, 1, 12, 0, tzinfo=timezone.utc)
 TABLES = ("learner", "deck", "card", "progress", "review", "setting", "local_edit", "meta")
+RECHECK_ROW = ("bundled-recheck", "bundled-recheck")
 
 
 def v1_columns() -> dict[str, str]:
@@ -85,7 +86,9 @@ def test_v1_database_upgrades_to_head_with_every_row_kept(v1_copy: Path) -> None
     engine.dispose()
     after = rows(v1_copy)
     for table in TABLES:
-        assert after[table][: len(before[table])] == before[table], table
+        # Every row is kept as it was; migrations may add rows (0005 adds a meta row that sorts first).
+        assert [row for row in after[table] if row in before[table]] == before[table], table
+    assert len(after["meta"]) == len(before["meta"]) + 1 and RECHECK_ROW in after["meta"]
     backup = v1_copy.with_name("srs.db.bak-0001")
     assert rows(backup) == before
     assert sqlite3.connect(backup).execute("PRAGMA journal_mode").fetchone() == ("delete",)
@@ -212,11 +215,88 @@ def test_0002_database_upgrades_to_0003_with_updated_at_backfilled(v1_copy: Path
     with engine.connect() as conn:
         assert schema_differences(conn) == []
     engine.dispose()
-    assert rows(v1_copy) == before
+    after = rows(v1_copy)
+    after["meta"].remove(RECHECK_ROW)  # 0005 asks the next start to read the bundled decks again
+    assert after == before
     found = progress_updated_at(v1_copy)
     assert found[11] == (None, "1970-01-01 00:00:00.000000")
     assert all(updated == last for pid, (last, updated) in found.items() if pid != 11)
     assert "updated_at" not in {c[1] for c in sqlite3.connect(done.backup).execute("PRAGMA table_info(progress)")}
+
+
+def _revision_0005() -> Any:
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "srs" / "store" / "migrations" / "versions" / "0005_rehearsal.py"
+    spec = importlib.util.spec_from_file_location("revision_0005", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_0005_hash_is_the_one_the_app_computes() -> None:
+    from srs.edits import deck_text_hash
+
+    fields = {"situation": " Scène ", "response": "Say \"it\".", "reasoning": "Why."}
+    assert _revision_0005().deck_text_hash(fields) == deck_text_hash(fields)
+
+
+def test_0005_keeps_edits_marks_them_against_the_decks_text_and_shows_them(v1_copy: Path) -> None:
+    """An edit made before 0005 replaced all three fields: it is stamped with the deck's text as it is now, so
+    the next deck change to that text marks it (the bundled deck 2.0.0 changes this card)."""
+    from sqlmodel import Session
+
+    from srs.edits import deck_text_hash
+    from srs.store.cards import read_card
+
+    engine = make_engine(f"sqlite:///{v1_copy}")
+    upgrade(engine, to="0004")
+    engine.dispose()
+    con = sqlite3.connect(v1_copy)
+    card_pk, situation, response, reasoning = con.execute(
+        "SELECT c.id, c.situation, c.response, c.reasoning FROM local_edit e JOIN card c ON c.id = e.card_pk"
+    ).fetchone()
+    con.close()
+    engine = make_engine(f"sqlite:///{v1_copy}")
+    init_schema(engine)
+    con = sqlite3.connect(v1_copy)
+    edit = con.execute("SELECT situation, response, reasoning, deck_hash FROM local_edit").fetchone()
+    assert con.execute("SELECT count(*) FROM review_attempt").fetchone() == (0,)
+    assert con.execute("SELECT DISTINCT key_points, personal FROM card").fetchall() == [("[]", 0)]
+    con.close()
+    assert edit == ("My situation.", "My response.", "My reasoning.",
+                    deck_text_hash({"situation": situation, "response": response, "reasoning": reasoning}))
+    with Session(engine) as s:
+        view, _ = read_card(s, 2, card_pk)
+    assert view.response == "My response." and not view.edit_outdated and not view.needs_personal
+    engine.dispose()
+
+
+def test_after_0005_the_next_start_gives_installed_bundled_cards_their_key_points(tmp_path: Path) -> None:
+    """Cards imported before 0005 count their key points in their content hash but have none stored: the
+    bundled decks are read again once, which fills them in without counting or re-timing the cards."""
+    from sqlmodel import Session, select
+
+    from srs.store.models import Card, Meta
+
+    db = tmp_path / "srs.db"
+    store = open_store(f"sqlite:///{db}", "default", NOW)
+    con = sqlite3.connect(db)
+    times = con.execute("SELECT card_id, updated_at FROM card ORDER BY id").fetchall()
+    con.execute("UPDATE card SET key_points = '[]', personal = 0")
+    con.execute("INSERT INTO meta (key, value) VALUES ('bundled-recheck', 'bundled-recheck')")  # what 0005 does
+    con.commit()
+    con.close()
+    store = open_store(f"sqlite:///{db}", "default", NOW + timedelta(days=1))
+    with Session(store.engine) as s:
+        cards = {c.card_id: c for c in s.exec(select(Card)).all() if not c.retired}
+        assert s.get(Meta, "bundled-recheck") is None
+    assert cards and all(card.key_points for card in cards.values())
+    assert cards["close-with-upbeat-line"].personal and not cards["handshake-smile-leave"].personal
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT card_id, updated_at FROM card ORDER BY id").fetchall() == times
+    con.close()
 
 
 BATCH_REVISION = '''
@@ -340,6 +420,42 @@ def test_postgres_database_made_before_migrations_is_stamped_and_kept(pg_url: st
     with Session(engine) as s:
         assert s.get(models.Learner, 1) is not None
     assert check(engine).ok
+    engine.dispose()
+
+
+def test_postgres_0004_database_upgrades_to_0005_keeping_rows_and_edits(pg_url: str) -> None:
+    from sqlmodel import Session
+
+    from srs.edits import deck_text_hash
+    from srs.store.cards import read_card
+
+    engine = make_engine(pg_url)
+    upgrade(engine, to="0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO learner (id, name, created_at) VALUES (1, 'default', :t)"), {"t": NOW})
+        conn.execute(text(
+            "INSERT INTO deck (id, name, description, version, license, credits, sources, content_hash, "
+            "bundled_hash, created_at, updated_at) VALUES ('d', 'D', '', '1.0.0', '', '', '[]', 'h', '', :t, :t)"),
+            {"t": NOW})
+        conn.execute(text(
+            "INSERT INTO card (id, deck_id, card_id, position, situation, response, reasoning, sources, tags, "
+            "counterpoints, content_hash, anki_guid, retired, created_at, updated_at) VALUES (7, 'd', 'c', 0, "
+            "'S', 'R', 'W', '[]', '[]', '[]', 'h', 'g', false, :t, :t)"), {"t": NOW})
+        conn.execute(text("INSERT INTO review (learner_id, card_pk, rating, reviewed_at, duration_ms, kind, "
+                          "interval_days, prev_interval_days, origin) VALUES (1, 7, 3, :t, 5, 0, 0, 0, 'terminal')"),
+                     {"t": NOW})
+        conn.execute(text("INSERT INTO local_edit (learner_id, card_pk, situation, response, reasoning, updated_at) "
+                          "VALUES (1, 7, 'S', 'Mine', 'W', :t)"), {"t": NOW})
+    assert upgrade(engine).after == SCHEMA_HEAD
+    with engine.connect() as conn:
+        assert schema_differences(conn) == []
+        assert conn.execute(text("SELECT count(*) FROM review")).scalar() == 1
+        assert conn.execute(text("SELECT key_points, personal FROM card")).one() == ([], False)
+        assert conn.execute(text("SELECT deck_hash FROM local_edit")).scalar() == deck_text_hash(
+            {"situation": "S", "response": "R", "reasoning": "W"})
+    with Session(engine) as s:
+        view, _ = read_card(s, 1, 7)
+    assert view.response == "Mine" and not view.edit_outdated
     engine.dispose()
 
 

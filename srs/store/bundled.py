@@ -14,7 +14,8 @@ from sqlmodel import Session
 from srs.bundled import bundled_files, file_digest, version_key
 from srs.deckfile import parse_deck_text
 from srs.store.deck_import import add_deck
-from srs.store.meta import known_bundled_hashes, record_refused_bundled, refused_bundled, was_removed
+from srs.store.meta import (RECHECK, forget_recheck, known_bundled_hashes, record_refused_bundled, refused_bundled,
+                            was_removed)
 from srs.store.models import Deck
 
 
@@ -23,12 +24,15 @@ def bundled_unchanged(session: Session) -> bool:
     removed deck, a newer copy; recorded by :func:`ensure_bundled`): the usual start-up, which then needs no deck
     parsing. False when a bundled file is new or changed; :func:`ensure_bundled` sorts it out."""
     known = known_bundled_hashes(session)
-    return all(file_digest(path.read_bytes()) in known for path in bundled_files())
+    return RECHECK not in known and all(file_digest(path.read_bytes()) in known for path in bundled_files())
 
 
 def ensure_bundled(session: Session, now: datetime) -> list[str]:
     """Install or update bundled decks. Returns the ids of decks that changed. Flushes; the caller commits."""
     known = known_bundled_hashes(session)
+    if RECHECK in known:  # a migration asked for every file to be read again
+        known = set()
+        forget_recheck(session)
     refused_before = refused_bundled(session)
     changed = []
     refused = []

@@ -1,5 +1,6 @@
 """Cards with one learner's view of them: find a card, read what the learner sees (local edit applied, sources
-resolved, progress attached), list a deck's cards, and store the learner's own wording of a card.
+resolved, progress attached), and list a deck's cards. Storing the learner's own wording is
+:mod:`srs.store.edits`.
 
 A card read for the review screen is one statement (:func:`read_card`): the card, its deck's name and sources,
 the learner's edit and progress, each column read by name into a :class:`~srs.cardview.CardView` and a
@@ -9,34 +10,35 @@ the learner's edit and progress, each column read by name into a :class:`~srs.ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, delete, select
+from sqlalchemy import Integer, and_, bindparam, select
 from sqlalchemy.engine import RowMapping
 from sqlmodel import Session, col
 
 from srs.cardview import STATE_NAMES, CardView, EditedCard, source_refs, view_of
-from srs.edits import FIELDS, EditedText
-from srs.errors import EditRefused, NotFoundError
+from srs.edits import FIELDS, deck_text_hash
+from srs.errors import NotFoundError
 from srs.progress import ProgressSnapshot
 from srs.store.models import Card, Deck, LocalEdit, Review, table_of
 from srs.store.progress import progress_columns, progress_join, read_progress, snapshot_of
 
-__all__ = ["CardRow", "card_view", "find_card", "history_of", "list_cards", "progress_dict", "progress_of",
-           "read_card", "save_edit"]
+__all__ = ["CARD_COLUMNS", "EDIT_COLUMNS", "CardRow", "card_view", "find_card", "history_of", "list_cards",
+           "progress_dict", "progress_of", "read_card", "view_from_row"]
 
 _CARD, _DECK, _EDIT = table_of(Card), table_of(Deck), table_of(LocalEdit)
 _C, _D, _E = _CARD.c, _DECK.c, _EDIT.c
-_CARD_COLUMNS = (_C.id, _C.deck_id, _C.card_id, _C.situation, _C.response, _C.reasoning, _C.sources, _C.tags,
-                 _C.counterpoints, _C.anki_guid, _C.updated_at, _C.retired)
-_EDIT_COLUMNS = (_E.id.label("e_id"), _E.situation.label("e_situation"), _E.response.label("e_response"),
-                 _E.reasoning.label("e_reasoning"), _E.updated_at.label("e_updated_at"))
+# What view_from_row reads: the card's columns, and the learner's edit's (labelled e_*, from an outer join).
+CARD_COLUMNS = (_C.id, _C.deck_id, _C.card_id, _C.situation, _C.response, _C.reasoning, _C.sources, _C.tags,
+                _C.counterpoints, _C.anki_guid, _C.updated_at, _C.retired, _C.key_points, _C.personal)
+EDIT_COLUMNS = (_E.id.label("e_id"), _E.situation.label("e_situation"), _E.response.label("e_response"),
+                _E.reasoning.label("e_reasoning"), _E.updated_at.label("e_updated_at"),
+                _E.deck_hash.label("e_deck_hash"))
 _LEARNER = bindparam("learner", type_=Integer())
 
 # A card to show: the card, its deck's name and sources, the learner's edit of it and progress on it.
 _READ_CARD = (
-    select(*_CARD_COLUMNS, _D.name.label("deck_name"), _D.sources.label("deck_sources"), *_EDIT_COLUMNS,
+    select(*CARD_COLUMNS, _D.name.label("deck_name"), _D.sources.label("deck_sources"), *EDIT_COLUMNS,
            *progress_columns())
     .select_from(progress_join(_LEARNER).join(_DECK, _D.id == _C.deck_id)
                  .outerjoin(_EDIT, and_(_E.card_pk == _C.id, _E.learner_id == _LEARNER)))
@@ -45,17 +47,21 @@ _READ_CARD = (
 
 
 def view_from_row(row: RowMapping, deck_name: str, deck_sources: Any) -> CardView:
-    """The :class:`CardView` in a row with the card's columns and, optionally, the edit's (``e_*``)."""
+    """The :class:`CardView` in a row with :data:`CARD_COLUMNS` and, outer-joined, :data:`EDIT_COLUMNS`."""
     edit = None
+    outdated = False
     if row.get("e_id") is not None:
         edit = EditedCard(situation=row["e_situation"], response=row["e_response"], reasoning=row["e_reasoning"],
-                          updated_at=row["e_updated_at"])
+                          updated_at=row["e_updated_at"], deck_hash=row["e_deck_hash"])
+        if edit.deck_hash is not None:
+            edited = {name: row[name] for name in FIELDS if row[f"e_{name}"] is not None}
+            outdated = deck_text_hash(edited) != edit.deck_hash
     return view_of(
         pk=int(row["id"]), deck_id=row["deck_id"], deck_name=deck_name, card_id=row["card_id"],
         situation=row["situation"], response=row["response"], reasoning=row["reasoning"], sources=row["sources"],
         tags=row["tags"], counterpoints=row["counterpoints"], anki_guid=row["anki_guid"],
-        updated_at=row["updated_at"], retired=bool(row.get("retired", False)), deck_sources=deck_sources,
-        edit=edit,
+        updated_at=row["updated_at"], retired=bool(row["retired"]), deck_sources=deck_sources,
+        edit=edit, key_points=row["key_points"] or (), personal=bool(row["personal"]), edit_outdated=outdated,
     )
 
 
@@ -156,39 +162,3 @@ def list_cards(session: Session, learner_id: int, deck_id: str | None = None,
                             tags=tuple(row["tags"]), retired=bool(row["retired"]),
                             progress=progress_dict(seen if seen.exists else None)))
     return rows
-
-
-def save_edit(session: Session, learner_id: int, card_pk: int, edited: EditedText, now: datetime) -> bool:
-    """Store ``edited`` as the learner's wording of the card; return False when nothing changed.
-
-    Text equal to the deck's own removes the learner's edit. The card's ``updated_at`` then moves to ``now``:
-    the text shown changed back, and an Anki export must carry that change (Anki only updates a note whose
-    modification time is newer than its own copy). The caller commits.
-
-    Raises:
-        EditRefused: the card no longer exists.
-    """
-    card = session.get(Card, card_pk)
-    if card is None:
-        raise EditRefused("the card no longer exists")
-    existing = session.execute(
-        select(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card_pk)
-    ).scalar_one_or_none()
-    shown = existing or card
-    if all(getattr(shown, name).strip() == getattr(edited, name) for name in FIELDS):
-        return False
-    if all(getattr(card, name).strip() == getattr(edited, name) for name in FIELDS):
-        session.execute(
-            delete(LocalEdit).where(col(LocalEdit.learner_id) == learner_id, col(LocalEdit.card_pk) == card_pk))
-        card.updated_at = max(card.updated_at, now)
-        session.add(card)
-        return True
-    if existing is None:
-        existing = LocalEdit(learner_id=learner_id, card_pk=card_pk, situation="", response="", reasoning="",
-                             updated_at=now)
-    for name in FIELDS:
-        setattr(existing, name, getattr(edited, name))
-    existing.updated_at = now
-    session.add(existing)
-    session.flush()
-    return True

@@ -27,8 +27,11 @@ card = table_of(Card)
 deck = table_of(Deck)
 
 # The card columns an import rewrites on a card that is already there (created_at and the key stay).
-_UPDATED = ("position", "situation", "response", "reasoning", "sources", "tags", "counterpoints", "content_hash",
-            "anki_guid", "retired", "updated_at")
+_UPDATED = ("position", "situation", "response", "reasoning", "sources", "tags", "counterpoints", "key_points",
+            "personal", "content_hash", "anki_guid", "retired", "updated_at")
+# Written on an unchanged card whose stored key points lag its file: one imported before migration 0005 added
+# them (its content hash already counts them), so the import neither counts it nor moves its time.
+_FILLED = ("key_points", "personal")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ def _card_row(deck_id: str, position: int, spec: CardSpec, now: datetime) -> dic
         "sources": list(spec.sources),
         "tags": list(spec.tags),
         "counterpoints": [{"source": c.source, "view": c.view} for c in spec.counterpoints],
+        "key_points": [k.text for k in spec.key_points],
+        "personal": spec.personal,
         "content_hash": spec.content_hash,
         "anki_guid": anki_guid(deck_id, spec.id),
         "retired": False,
@@ -111,12 +116,14 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
     existing = {
         row.card_id: row
         for row in session.execute(
-            select(card.c.id, card.c.card_id, card.c.content_hash, card.c.retired, card.c.position)
+            select(card.c.id, card.c.card_id, card.c.content_hash, card.c.retired, card.c.position,
+                   card.c.key_points, card.c.personal)
             .where(card.c.deck_id == spec.id)
         )
     }
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    fills: list[dict[str, Any]] = []
     restored = unchanged = 0
     for position, card_spec in enumerate(spec.cards):
         row = _card_row(spec.id, position, card_spec, now)
@@ -130,6 +137,8 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
         if (old.content_hash == row["content_hash"] and not old.retired and old.position == position
                 and not cites_changed):
             unchanged += 1
+            if (list(old.key_points or ()), bool(old.personal)) != (row["key_points"], row["personal"]):
+                fills.append({"pk": old.id, **{f"v_{name}": row[name] for name in _FILLED}})
             continue
         if old.retired:
             restored += 1
@@ -138,13 +147,14 @@ def add_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str 
 
     if inserts:
         session.execute(insert(card), inserts)
-    if updates:
-        # One statement run for every changed card (executemany); "v_" because SET names are reserved.
-        session.execute(
-            update(card).where(card.c.id == bindparam("pk", type_=card.c.id.type))
-            .values({name: bindparam(f"v_{name}", type_=card.c[name].type) for name in _UPDATED}),
-            updates,
-        )
+    # One statement run for every changed card (executemany); "v_" because SET names are reserved.
+    for rows, names in ((updates, _UPDATED), (fills, _FILLED)):
+        if rows:
+            session.execute(
+                update(card).where(card.c.id == bindparam("pk", type_=card.c.id.type))
+                .values({name: bindparam(f"v_{name}", type_=card.c[name].type) for name in names}),
+                rows,
+            )
     if retire:
         session.execute(update(card).where(card.c.id.in_(retire)).values(retired=True, updated_at=now))
     return AddResult(deck_id=spec.id, created=created, added=len(inserts), updated=len(updates) - restored,

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from srs.deckfile import CardSpec, CounterpointSpec, DeckSpec, SourceSpec
 from srs.errors import NotFoundError
 from srs.store.meta import forget_refused_bundled, record_refused_bundled, record_removal
-from srs.store.models import Card, Deck, LocalEdit, Progress, Review
+from srs.store.models import Card, Deck, LocalEdit, Progress, Review, ReviewAttempt
 
 __all__ = ["DeckSummary", "deck_names", "deck_spec", "get_deck", "list_decks", "remove_deck"]
 
@@ -97,6 +97,8 @@ def remove_deck(session: Session, deck_id: str) -> int:
         record_removal(session, deck_id)
         record_refused_bundled(session, deck.bundled_hash)
     card_ids = select(col(Card.id)).where(col(Card.deck_id) == deck_id)
+    review_ids = select(col(Review.id)).where(col(Review.card_pk).in_(card_ids))
+    session.execute(delete(ReviewAttempt).where(col(ReviewAttempt.review_id).in_(review_ids)))
     for model in (Review, Progress, LocalEdit):
         session.execute(delete(model).where(col(model.card_pk).in_(card_ids)))
     session.execute(delete(Card).where(col(Card.deck_id) == deck_id))

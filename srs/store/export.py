@@ -14,7 +14,7 @@ from sqlmodel import Session
 from srs.cardview import source_refs
 from srs.export_records import CardHistory, ExportDeck, ReviewRecord
 from srs.progress import ProgressSnapshot
-from srs.store.cards import view_from_row
+from srs.store.cards import CARD_COLUMNS, EDIT_COLUMNS, view_from_row
 from srs.store.decks import get_deck
 from srs.store.models import Card, Deck, LocalEdit, Progress, Review, table_of
 from srs.store.progress import progress_columns, snapshot_of
@@ -26,9 +26,7 @@ _C, _E = _CARD.c, _EDIT.c
 _DECKS = select(_DECK.c.id, _DECK.c.name, _DECK.c.description, _DECK.c.sources)
 # A deck's active cards in deck order, each with the learner's edit if any (one edit per learner and card).
 _CARDS = (
-    select(_C.id, _C.deck_id, _C.card_id, _C.situation, _C.response, _C.reasoning, _C.sources, _C.tags,
-           _C.counterpoints, _C.anki_guid, _C.updated_at, _E.id.label("e_id"), _E.situation.label("e_situation"),
-           _E.response.label("e_response"), _E.reasoning.label("e_reasoning"), _E.updated_at.label("e_updated_at"))
+    select(*CARD_COLUMNS, *EDIT_COLUMNS)
     .select_from(_CARD.outerjoin(_EDIT, and_(_E.card_pk == _C.id, _E.learner_id == bindparam("learner"))))
     .where(_C.deck_id == bindparam("deck"), _C.retired.is_(False))
     .order_by(_C.position, _C.id)

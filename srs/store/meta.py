@@ -6,6 +6,8 @@ that start-up chose not to install.
   install (the user removed that deck, or keeps a newer copy of it), so the next start-up knows without parsing
   it. Any change to the set of decks clears these rows (:func:`forget_refused_bundled`), and the next start-up
   decides again.
+* ``bundled-recheck`` = ``bundled-recheck`` — read every bundled file again on the next start, even one installed
+  as it is (a migration that adds columns the deck files fill sets it; :mod:`srs.store.bundled` clears it).
 
 Nothing here commits.
 """
@@ -19,16 +21,25 @@ from srs.store.models import Deck, Meta, table_of
 
 REFUSED_PREFIX = "bundled-refused:"
 REMOVED_PREFIX = "removed-bundled:"
+RECHECK = "bundled-recheck"
 
 _META = table_of(Meta)
 _REFUSED = _META.c.key.startswith(REFUSED_PREFIX, autoescape=True)
 
 
 def known_bundled_hashes(session: Session) -> set[str]:
-    """Hashes of the bundled files installed as they are, and of those refused on purpose: one statement."""
+    """Hashes of the bundled files installed as they are, and of those refused on purpose: one statement.
+
+    The set also holds :data:`RECHECK` when the bundled files are to be read again whatever their hashes.
+    """
     installed = select(table_of(Deck).c.bundled_hash)
-    refused = select(_META.c.value).where(_REFUSED)
+    refused = select(_META.c.value).where(_REFUSED | (_META.c.key == RECHECK))
     return set(session.execute(installed.union_all(refused)).scalars())
+
+
+def forget_recheck(session: Session) -> None:
+    """The bundled files have been read again: drop the :data:`RECHECK` request."""
+    session.execute(delete(_META).where(_META.c.key == RECHECK))
 
 
 def refused_bundled(session: Session) -> set[str]:

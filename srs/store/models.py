@@ -9,7 +9,9 @@ share one database:
   append-only :class:`Review` log. A card with no progress row is a new card.
 * **Settings, per learner** — :class:`Setting`, one row per key, value as JSON text.
 * **Local edits, per learner** — :class:`LocalEdit` overrides a card's text for one learner and survives deck
-  updates.
+  updates; a personal card's own line is one (the response only).
+* **Typed attempts, per learner** — :class:`ReviewAttempt`, what the learner typed for a review and the key
+  points it hit; deleted with its review (undo) and with the learner.
 
 Every datetime is stored as UTC and comes back timezone-aware (:class:`UTCDateTime`), on SQLite and on
 PostgreSQL alike. Only portable column types are used.
@@ -23,13 +25,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Index, Table, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from srs.store.types import BigId, UTCDateTime
 
-__all__ = ["BigId", "Card", "Deck", "Learner", "LocalEdit", "Meta", "Progress", "Review", "Setting", "UTCDateTime",
-           "table_of"]
+__all__ = ["BigId", "Card", "Deck", "Learner", "LocalEdit", "Meta", "Progress", "Review", "ReviewAttempt", "Setting",
+           "UTCDateTime", "table_of"]
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -88,6 +90,11 @@ class Card(SQLModel, table=True):
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # [{"source": id, "view": text}]
     counterpoints: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The author's key point strings ("alt | alt", "avoid: alt"), in order (migration 0005).
+    key_points: list[str] = Field(default_factory=list,
+                                  sa_column=Column(JSON, nullable=False, server_default=text("'[]'")))
+    # The card asks for the learner's own response (migration 0005).
+    personal: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     content_hash: str = Field(max_length=64)
     anki_guid: str = Field(max_length=64, index=True)
     retired: bool = False
@@ -166,7 +173,12 @@ class Setting(SQLModel, table=True):
 
 
 class LocalEdit(SQLModel, table=True):
-    """A learner's own wording of a card. Shown instead of the deck's text; kept when the deck is updated."""
+    """A learner's own wording of a card. Shown instead of the deck's text; kept when the deck is updated.
+
+    A field left NULL follows the deck's text (since migration 0005: a personal line stores the response only).
+    ``deck_hash`` is the hash of the deck's text of the edited fields when the edit was saved
+    (:func:`srs.edits.deck_text_hash`), so a later deck change to that text can be pointed out.
+    """
 
     __tablename__ = "local_edit"
     __table_args__ = (UniqueConstraint("learner_id", "card_pk", name="uq_local_edit_learner_card"),)
@@ -174,10 +186,32 @@ class LocalEdit(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
     card_pk: int = Field(sa_column=Column(BigId, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
-    situation: str = Field(sa_column=Column(Text, nullable=False))
-    response: str = Field(sa_column=Column(Text, nullable=False))
-    reasoning: str = Field(sa_column=Column(Text, nullable=False))
+    situation: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    response: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    reasoning: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    deck_hash: Optional[str] = Field(default=None, max_length=64)
+
+
+class ReviewAttempt(SQLModel, table=True):
+    """What the learner typed for one review: the answer, the time taken and the key points it hit.
+
+    The rating given is the review's. ``key_points`` holds the points' labels as they were when the answer was
+    checked, so ``hits`` keeps its meaning after a deck update changes the card's points.
+    """
+
+    __tablename__ = "review_attempt"
+    __table_args__ = (Index("ix_review_attempt_learner", "learner_id"),)
+
+    id: Optional[int] = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
+    review_id: int = Field(sa_column=Column(BigId, ForeignKey("review.id", ondelete="CASCADE"), nullable=False,
+                                            unique=True))
+    learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    typed_ms: int = Field(sa_column=Column(BigInteger, nullable=False))  # uncapped, unlike the review's duration
+    key_points: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    hits: list[bool] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    suggested_rating: int
 
 
 class Meta(SQLModel, table=True):

@@ -22,18 +22,20 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from srs.attempts import Attempt
 from srs.errors import ConflictError, NotFoundError
 from srs.progress import MAX_DURATION_MS, ROW_FIELDS, STATE_FIELDS, ProgressSnapshot
 from srs.scheduling import Answer, CardState, Rating, SchedulerSettings, State, day_bounds, require_utc
 from srs.scheduling import answer as schedule_answer
 from srs.scheduling import preview as schedule_preview
 from srs.scheduling import replay as schedule_replay
+from srs.store.attempts import delete_attempt, insert_attempt
 from srs.store.models import Card, Progress, Review, table_of
 from srs.store.settings import load_settings
 
 __all__ = [
-    "MAX_DURATION_MS", "STATE_FIELDS", "Answered", "ProgressWrite", "answer", "answer_card", "bury_until_tomorrow",
-    "card_state", "compare_and_set", "get_progress", "preview", "preview_card", "progress_columns",
+    "MAX_DURATION_MS", "STATE_FIELDS", "Answered", "ProgressWrite", "TypedAttempt", "answer", "answer_card",
+    "bury_until_tomorrow", "card_state", "compare_and_set", "get_progress", "preview", "preview_card", "progress_columns",
     "progress_join", "read_progress", "rebuild_state", "snapshot_of", "suspend", "undo_last",
 ]
 
@@ -43,6 +45,13 @@ CHANGED_ELSEWHERE = "this card was changed in another session in the meantime; t
 _PROGRESS = table_of(Progress)
 _CARD = table_of(Card)
 _REVIEW = table_of(Review)
+
+
+class TypedAttempt(NamedTuple):
+    """A typed attempt to store with an answer, and the labels of the key points its hits refer to."""
+
+    attempt: Attempt
+    key_points: Sequence[str]
 
 
 class Answered(NamedTuple):
@@ -179,9 +188,9 @@ def preview_card(
 
 
 def answer(session: Session, learner_id: int, seen: ProgressSnapshot, rating: Rating | int, now: datetime,
-           duration_ms: int, settings: SchedulerSettings) -> Answered:
-    """Grade a card from the progress the caller read (``seen``): write its new state and one review row, and
-    commit (one transaction).
+           duration_ms: int, settings: SchedulerSettings, attempt: TypedAttempt | None = None) -> Answered:
+    """Grade a card from the progress the caller read (``seen``): write its new state and one review row (and
+    the typed attempt, if any), and commit (one transaction).
 
     The write is a compare-and-set on ``seen.version``: if the card was answered (or changed) since ``seen`` was
     read, nothing is written and :class:`~srs.errors.ConflictError` is raised. Reaching the leech threshold tags
@@ -195,6 +204,7 @@ def answer(session: Session, learner_id: int, seen: ProgressSnapshot, rating: Ra
         now: When the grade was given (aware UTC).
         duration_ms: Time spent on the card; capped at 60 s as Anki does.
         settings: The learner's settings (:func:`srs.store.settings.load_settings`).
+        attempt: What the learner typed, with the key points' labels its hits refer to.
 
     Raises:
         ConflictError: the card's progress changed since ``seen`` was read.
@@ -214,6 +224,8 @@ def answer(session: Session, learner_id: int, seen: ProgressSnapshot, rating: Ra
             "interval_days": result.interval_days, "prev_interval_days": result.prev_interval_days,
             "origin": "terminal", "prev_state": seen.to_json(),
         }).inserted_primary_key[0]  # type: ignore[attr-defined]
+        if attempt is not None:
+            insert_attempt(session, learner_id, int(review_id), attempt.attempt, attempt.key_points)
         session.commit()
     except (IntegrityError, ConflictError):
         session.rollback()
@@ -289,6 +301,7 @@ def undo_last(session: Session, learner_id: int, review_id: int | None = None) -
     restored = ProgressSnapshot.from_json(card_pk, latest["prev_state"])
     try:
         compare_and_set(session, learner_id, [ProgressWrite(seen, restored.values())])
+        delete_attempt(session, int(latest["id"]))
         deleted = session.execute(_REVIEW.delete().where(r.id == latest["id"]))
         if deleted.rowcount != 1:  # type: ignore[attr-defined]
             raise ConflictError("that answer was already undone in another session")
