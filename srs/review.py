@@ -10,6 +10,12 @@ Suspend and bury act only once the response shows, so a key pressed by mistake o
 nothing. Undo takes back the last action of any kind taken in this session (a grade, suspend, bury or edit),
 one at a time, newest first, also after the next card has been revealed: the card comes back question side up,
 and the totals and counts go back with it.
+
+In typing mode (``srs review --type``) the learner types the response on the question side (:meth:`submit`): it
+is checked against the card's key points (:mod:`srs.rehearse`), the answer side shows the result, Space or Enter
+gives the suggested rating, and the attempt is stored with the grade. A personal card with no line of the
+learner's yet first asks for one (:attr:`Phase.COMPOSE`, when ``ask_personal``): the line is checked against the
+key points, kept or rewritten, and saved as the card's response (undo takes it back).
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from srs.progress import MAX_DURATION_MS, ProgressSnapshot
 if TYPE_CHECKING:
     from srs.attempts import Attempt
     from srs.cardview import CardView
+    from srs.matcher import MatchResult
+    from srs.rehearse import TypedAnswer
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -169,6 +177,7 @@ class ReviewService(Protocol):
 class Phase(Enum):
     QUESTION = "question"
     ANSWER = "answer"
+    COMPOSE = "compose"  # a personal card asks for the learner's own line
     DONE = "done"
 
 
@@ -189,11 +198,11 @@ class Summary:
 class _Action:
     """One thing the learner did in this session that undo can take back."""
 
-    kind: str  # "grade", "suspend", "bury" or "edit"
+    kind: str  # "grade", "suspend", "bury", "edit" or "line" (a personal card's line)
     card: QueuedCard
     rating: int = 0
     duration_ms: int = 0
-    before: str = ""  # an edit: the text the editor opened with
+    before: str = ""  # an edit or a line: the card's text before, as the editor template writes it
 
 
 Editor = Callable[[str], "str | None"]
@@ -210,8 +219,14 @@ class ReviewSession:
         clock: A monotonic clock in seconds (injected so tests need no sleeping).
         new_limit: At most this many new cards in this session (None: only the daily limit).
         limit: Stop after this many grades (None: when the queue is empty).
-        enter_rating: The grade Space or Enter gives once the response shows: Good when the learner flips the
-            card (as in Anki); the typed mode sets the rating it suggests.
+        flip_rating: The grade Space or Enter gives once the response shows without a typed answer: Good, as in
+            Anki (with a typed answer: the rating it suggests, see :attr:`enter_rating`).
+        typing: The question side takes a typed answer (:meth:`submit`).
+        ask_personal: A personal card with no line of the learner's asks for one first (:attr:`Phase.COMPOSE`).
+        typed: The current card's typed answer and its check (None: not typed, or revealed with an empty line).
+        draft: A personal card's line, written and checked, waiting to be kept or rewritten.
+        draft_check: That line's key points hit or missed.
+        rewrite: The text to start writing from (the line being rewritten).
     """
 
     service: ReviewService
@@ -220,15 +235,22 @@ class ReviewSession:
     clock: Callable[[], float] = time.monotonic
     new_limit: int | None = None
     limit: int | None = None
-    enter_rating: int = 3
+    flip_rating: int = 3
+    typing: bool = False
+    ask_personal: bool = False
     phase: Phase = Phase.QUESTION
     current: QueuedCard | None = None
     message: str = ""
     show_help: bool = False
     totals: Summary = field(default_factory=Summary)
+    typed: TypedAnswer | None = None
+    draft: str | None = None
+    draft_check: MatchResult | None = None
+    rewrite: str = ""
     _shown_at: float = 0.0
     _done: list[_Action] = field(default_factory=list)
     _new_seen: int = 0
+    _skipped: set[int] = field(default_factory=set)  # personal cards shown with the deck's line this session
 
     def start(self) -> None:
         """Show the first card (or finish at once when nothing is due)."""
@@ -238,9 +260,38 @@ class ReviewSession:
     def done(self) -> bool:
         return self.phase is Phase.DONE
 
+    @property
+    def wants_text(self) -> bool:
+        """Whether the screen takes typed text now: a typed answer on the question side, or a personal line."""
+        if self.phase is Phase.COMPOSE:
+            return self.draft is None
+        return self.typing and self.phase is Phase.QUESTION
+
+    @property
+    def enter_rating(self) -> int:
+        """The grade Space or Enter gives on the answer side: the typed answer's suggestion, else Good."""
+        return self.typed.suggested_rating if self.typed is not None else self.flip_rating
+
     def counts(self) -> Counts:
         """Today's remaining counts, for the header."""
         return self.service.counts()
+
+    def submit(self, text: str) -> None:
+        """The learner pressed Enter on a typed line: on the question side, their answer (an empty one just shows
+        the response, as in flip mode); while writing a personal card's line, that line (checked, not yet kept)."""
+        self.message = ""
+        self.show_help = False
+        if self.current is None or self.done:
+            return
+        if self.phase is Phase.COMPOSE:
+            self._check_line(text)
+        elif self.phase is Phase.QUESTION:
+            if text.strip():
+                from srs.rehearse import check_typed
+
+                typed_ms = max(0, round((self.clock() - self._shown_at) * 1000))
+                self.typed = check_typed(self.current.view, text.strip(), typed_ms)
+            self.phase = Phase.ANSWER
 
     def handle(self, token: str) -> None:
         """Act on one command token (see :mod:`srs.cli.keys`). An empty token means end of input: quit."""
@@ -256,6 +307,8 @@ class ReviewSession:
             self._undo()
         elif self.current is None:
             self.message = "Nothing to review."
+        elif self.phase is Phase.COMPOSE:
+            self._compose_key(token)
         elif token in (" ", "\n"):
             if self.phase is Phase.QUESTION:
                 self.phase = Phase.ANSWER
@@ -263,7 +316,8 @@ class ReviewSession:
                 self._grade(self.enter_rating)
         elif token in ("1", "2", "3", "4"):
             if self.phase is Phase.QUESTION:
-                self.message = "Say or think your response, then press Space or Enter to compare."
+                self.message = ("Type your response, then press Enter to compare." if self.typing else
+                                "Say or think your response, then press Space or Enter to compare.")
             else:
                 self._grade(int(token))
         elif token in ("s", "b") and self.phase is Phase.QUESTION:
@@ -294,11 +348,10 @@ class ReviewSession:
         card = self.current
         duration = self._elapsed_ms()
         try:
-            note = self.service.grade(card, rating, duration)
+            note = self.service.grade(card, rating, duration, attempt=self._attempt())
         except SRSError as exc:
             self.message = str(exc)
-            self.current = self.service.load(card.view.pk)
-            self.phase = Phase.QUESTION
+            self._show(self.service.load(card.view.pk))
             return
         self._done.append(_Action("grade", card, rating, duration))
         self.totals.reviewed += 1
@@ -337,20 +390,22 @@ class ReviewSession:
                 done = "the bury"
             else:
                 self.service.save_edit(last.card, last.before)
-                done = "your edit"
+                done = "your edit" if last.kind == "edit" else "your line"
         except SRSError as exc:
-            what = {"grade": "the grade", "edit": "your edit"}.get(last.kind, f"the {last.kind}")
+            what = {"grade": "the grade", "edit": "your edit", "line": "your line"}.get(last.kind,
+                                                                                     f"the {last.kind}")
             self.message = f"Could not undo {what}: {exc}"
             return
         if last.kind == "edit" and self.current is not None and self.current.view.pk == pk:
             self.current = self.service.load(pk)  # the same card, on the same side
             self.message = "Undid your edit: the earlier wording is back."
             return
-        self.current = self.service.load(pk)
-        self.phase = Phase.QUESTION
-        self._shown_at = self.clock()
+        self._show(self.service.load(pk))
         # Not the card's id: the card is back question side up, and its id can give the answer away.
         self.message = f"Undid {done}: the card is back."
+        if last.kind == "line":
+            self.message = "Undid your line: the card asks for yours again." if self.phase is Phase.COMPOSE \
+                else "Undid your line: the card shows the deck's line again."
 
     def _edit(self) -> None:
         assert self.current is not None
@@ -380,9 +435,80 @@ class ReviewSession:
         if card is None:
             self._finish(stopped_early=False)
             return
+        self._show(card)
+
+    def _show(self, card: QueuedCard) -> None:
+        """Put ``card`` up question side first (or asking for the learner's line) and start its clock."""
         self.current = card
-        self.phase = Phase.QUESTION
+        self.typed = None
+        self.draft, self.draft_check, self.rewrite = None, None, ""
+        asks = self.ask_personal and card.view.needs_personal and card.view.pk not in self._skipped
+        self.phase = Phase.COMPOSE if asks else Phase.QUESTION
         self._shown_at = self.clock()
+
+    def _attempt(self) -> Attempt | None:
+        if self.typed is None:
+            return None
+        from srs.attempts import attempt_from
+
+        return attempt_from(self.typed.answer, self.typed.typed_ms, self.typed.result)
+
+    # -- a personal card's line ---------------------------------------------------------------------------
+
+    def _compose_key(self, token: str) -> None:
+        assert self.current is not None
+        if token == "e":
+            self._edit_line()
+        elif token == "s":
+            self._skipped.add(self.current.view.pk)
+            self._show(self.current)
+            self.message = "Using the deck's line this time; the card asks for yours the next time it comes up."
+        elif self.draft is None:
+            self.message = "Type your line, then press Enter to check it (Esc s: use the deck's line this time)."
+        elif token in (" ", "\n"):
+            self._save_line()
+        elif token == "r":
+            self.rewrite, self.draft, self.draft_check = self.draft, None, None
+        else:
+            self.message = "Enter keeps your line, r rewrites it, e opens it in your editor."
+
+    def _check_line(self, text: str) -> None:
+        assert self.current is not None
+        line = " ".join(text.split())
+        if not line:
+            self.message = "Your line is empty: type it, then press Enter (Esc s: use the deck's line this time)."
+            return
+        from srs.rehearse import check_line
+
+        self.draft, self.draft_check = line, check_line(self.current.view, line)
+
+    def _edit_line(self) -> None:
+        if self.editor is None:
+            self.message = "Editing is not available here."
+            return
+        try:
+            text = self.editor(self.draft if self.draft is not None else self.rewrite)
+        except SRSError as exc:
+            self.message = str(exc)
+            return
+        if text is None:
+            self.message = "Edit cancelled; nothing changed."
+            return
+        self._check_line(text)
+
+    def _save_line(self) -> None:
+        assert self.current is not None and self.draft is not None
+        card = self.current
+        try:
+            self.service.save_personal_response(card, self.draft)
+        except SRSError as exc:
+            self.message = f"Your line was not saved: {exc}"
+            return
+        if self.edit_template is not None:  # undo puts the card's text back as it was
+            self._done.append(_Action("line", card, before=self.edit_template(card.view)))
+        self._show(self.service.load(card.view.pk))
+        self.message = ("Saved your line: it is this card's response from now on, with the deck's beneath it. "
+                        "Now rehearse it.")
 
     def _finish(self, stopped_early: bool) -> None:
         self.phase = Phase.DONE
