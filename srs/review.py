@@ -388,9 +388,14 @@ class ReviewSession:
             elif last.kind == "bury":
                 self.service.unbury(last.card)
                 done = "the bury"
-            else:
+            elif last.kind == "edit":
                 self.service.save_edit(last.card, last.before)
-                done = "your edit" if last.kind == "edit" else "your line"
+                done = "your edit"
+            else:  # a personal line: back to no line (and to any other edit the card had)
+                self.service.reset_edit(last.card)
+                if last.before:
+                    self.service.save_edit(last.card, last.before)
+                done = "your line"
         except SRSError as exc:
             what = {"grade": "the grade", "edit": "your edit", "line": "your line"}.get(last.kind,
                                                                                      f"the {last.kind}")
@@ -504,8 +509,9 @@ class ReviewSession:
         except SRSError as exc:
             self.message = f"Your line was not saved: {exc}"
             return
-        if self.edit_template is not None:  # undo puts the card's text back as it was
-            self._done.append(_Action("line", card, before=self.edit_template(card.view)))
+        # Undo drops the line, and puts back any other edit the card had.
+        before = self.edit_template(card.view) if card.view.edited and self.edit_template is not None else ""
+        self._done.append(_Action("line", card, before=before))
         self._show(self.service.load(card.view.pk))
         self.message = ("Saved your line: it is this card's response from now on, with the deck's beneath it. "
                         "Now rehearse it.")

@@ -88,8 +88,6 @@ class FakeService:
         if "bad" in text:
             raise SRSError("situation must not be empty")
         self.edits[card.view.pk] = text
-        if text == f"template of {card.view.pk} without a line":
-            self.lines.pop(card.view.pk, None)
         return True
 
     def save_personal_response(self, card: QueuedCard, text: str) -> None:
@@ -359,8 +357,7 @@ def _personal(**kwargs: object) -> tuple[ReviewSession, FakeService, Clock]:
     service = FakeService([1, 2], personal={1})
     clock = Clock()
     session = ReviewSession(service, clock=clock, ask_personal=True,  # type: ignore[arg-type]
-                            edit_template=lambda v: f"template of {v.pk}" + ("" if v.edited else " without a line"),
-                            **kwargs)
+                            edit_template=lambda v: f"template of {v.pk}", **kwargs)
     session.start()
     return session, service, clock
 
@@ -414,7 +411,7 @@ def test_a_refused_line_is_not_saved_and_undo_takes_a_saved_one_back() -> None:
     session.handle("\n")
     assert service.lines == {1: "my concerns about me"}
     session.handle("u")
-    assert service.edits == {1: "template of 1 without a line"} and service.lines == {}
+    assert service.lines == {} and service.edits == {}  # no other edit to put back
     assert session.phase is Phase.COMPOSE and session.message == "Undid your line: the card asks for yours again."
 
 

@@ -74,7 +74,7 @@ class Display:
         being written."""
         style = self.style
         if session.show_help:
-            lines = help_lines(width, style, self.editor, typing_help(self.editor) if session.typing else ())
+            lines = help_lines(width, style, self.editor, typing_help() if session.typing else ())
             return [Section("keys", tuple(lines), Keep.CUT, least=1)]
         body = question_sections(card, width, style)
         if session.phase is Phase.COMPOSE:
@@ -83,7 +83,8 @@ class Display:
             sections = answer_sections(card, width, style)
             if session.typed is not None:
                 mine, points = typed_sections(session.typed, width, style)
-                sections = [mine, sections[0], points, *sections[1:]]
+                response = Section("response", sections[0].lines[1:], sections[0].keep)  # one rule is enough
+                sections = [mine, response, points, *sections[1:]]
             else:
                 sections[1:1] = self_check_section(card, width, style)
             body += sections
@@ -161,7 +162,7 @@ class Display:
             else:
                 lines += grade_bar(card, width, style, session.enter_rating) + hints(answer_keys(None), width, style)
         if session.show_help:
-            lines += [""] + help_lines(width, style, self.editor, typing_help(self.editor) if session.typing else ())
+            lines += [""] + help_lines(width, style, self.editor, typing_help() if session.typing else ())
         if lines:
             click.echo()
         for line in lines:

@@ -55,8 +55,9 @@ def typing_keys(more: str | None, esc_pending: bool, personal: bool = False) -> 
     first = "Enter check" if personal else "Enter compare"
     commands = ([("e", "your editor"), ("s", "skip")] if personal else [("u", "undo"), ("e", "edit")])
     if esc_pending:
-        return ["Esc, then:", *(f"{k} {what}" for k, what in commands),
-                *([more] if more else []), "? keys", "q quit", "Esc back to typing"]
+        items = [f"{k} {what}" for k, what in commands]
+        return [f"Esc, then {items[0]}", *items[1:], *([more] if more else []), "? keys", "q quit",
+                "Esc: back to typing"]
     return [first, *(f"Esc {k} {what}" for k, what in commands), *([f"Esc {more}"] if more else []),
             "Esc ? keys", "Esc q quit"]
 
@@ -77,33 +78,40 @@ def point_lines(result: MatchResult, width: int, style: Style) -> list[str]:
 
 
 def typed_sections(typed: TypedAnswer, width: int, style: Style) -> list[Section]:
-    """The learner's answer (cut to its first lines when room is short) and the key points with the time."""
-    took = seconds(typed.typed_ms / 1000)
-    answer = Section("your answer", (style.rule(width), style.label(f"YOUR ANSWER  ({took})"),
-                                     *wrap(typed.answer, width, INDENT)), Keep.CUT, least=3)
+    """The learner's answer under a heading with their time (cut to its first lines when room is short), and the
+    key points hit or missed."""
+    answer = Section("your answer", (style.rule(width), *heading_lines(time_heading(typed), width, style),
+                                     *wrap(typed.answer, width, INDENT), ""), Keep.CUT, least=3)
     result = typed.result
     heading = f"KEY POINTS  {result.hits} of {result.total}" if result.total else "KEY POINTS  none on this card"
     lines = [style.label(heading), *point_lines(result, width, style)]
-    lines += [style.dim(line) for line in wrap(time_text(typed), width, INDENT)]
     return [answer, Section("key points", (*lines, ""), Keep.WHOLE)]
 
 
-def time_text(typed: TypedAnswer) -> str:
-    """Your time next to the line's speaking time, and what counts as quick."""
-    return (f"You took {seconds(typed.typed_ms / 1000)}; said aloud, the line takes about "
-            f"{seconds(typed.speaking_seconds)}. Quick, typed: within {seconds(typed.quick_seconds)} "
-            f"({'yes' if typed.quick else 'no'}).")
+def time_heading(typed: TypedAnswer) -> tuple[str, str]:
+    """``YOUR ANSWER`` and the learner's time next to the line's speaking time and what counts as quick."""
+    return ("YOUR ANSWER", f"{seconds(typed.typed_ms / 1000)} (said aloud, the line takes ~"
+            f"{seconds(typed.speaking_seconds)}; typed, quick is within {seconds(typed.quick_seconds)})")
+
+
+def heading_lines(heading: tuple[str, str], width: int, style: Style) -> list[str]:
+    """A heading in capitals and its note on one line when it fits, else the note wrapped beneath it."""
+    label, text = heading
+    if len(label) + 2 + len(text) <= width:
+        return [f"{style.label(label)}  {style.dim(text)}"]
+    return [style.label(label), *(style.dim(line) for line in wrap(text, width, INDENT))]
 
 
 def suggestion(typed: TypedAnswer, width: int, style: Style) -> list[str]:
     """The suggested rating and why, above the grades."""
     rating = typed.suggested_rating
-    return [style.label(clean_line(f"Suggested: {RATING_NAMES[rating]}, {typed.reason()}.", width))]
+    return [style.label(clean_line(f"Suggested: {RATING_NAMES[rating]} ({typed.reason()}).", width))]
 
 
 def typed_answer_keys(rating: int, more: str | None) -> list[str]:
-    """The hint line on the answer side of a typed answer: first, the rating Enter gives."""
-    return [f"Enter {RATING_NAMES[rating]}", "1-4 other", "u undo", "s suspend", "b bury", "e edit",
+    """The hint line on the answer side of a typed answer: first, the rating Enter gives (the grade bar above
+    has 1-4)."""
+    return [f"Enter {RATING_NAMES[rating]}", "u undo", "s suspend", "b bury", "e edit",
             *([more] if more else []), "? keys", "q quit"]
 
 
@@ -153,12 +161,11 @@ def compose_check_keys(more: str | None) -> list[str]:
             "q quit"]
 
 
-def typing_help(editor: str) -> tuple[tuple[str, str], ...]:
-    """The keys of typing mode, for the key list (``?``)."""
+def typing_help() -> tuple[tuple[str, str], ...]:
+    """The keys of typing mode, for the key list (``?``), in place of flip mode's Space/Enter."""
     return (
-        ("typing", "every key is text; arrows, Home/End, Backspace, Delete, Ctrl-U, Ctrl-W edit the line"),
-        ("Enter", "compare your answer with the response (an empty line just shows it)"),
-        ("Esc, key", "a command while typing: Esc q quit, Esc u undo, Esc e edit, Esc ? keys"),
-        ("then Enter", "on the answer side, give the suggested rating; 1-4 give another"),
-        ("e", f"edit in {editor}; on a personal card's first showing, write your line there"),
+        ("typing", "every key is text: arrows, Home/End, Backspace, Delete, Ctrl-U, Ctrl-W edit the line"),
+        ("Enter", "compare your answer with the response (an empty line just shows it); once it shows, give "
+                  "the suggested rating"),
+        ("Esc, key", "a command while you type: Esc q quit, Esc u undo, Esc e edit, Esc ? keys"),
     )
