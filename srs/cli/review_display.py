@@ -19,7 +19,7 @@ from srs.cli.review_layout import MORE_KEY, Frame, Keep, Pager, Section, fit
 from srs.cli.review_screen import (Style, answer_keys, answer_sections, card_title, grade_bar, header, help_lines,
                                    hints, question, question_keys, question_prompt, question_sections)
 from srs.cli.review_typed import (compose_check_keys, compose_sections, input_rows, self_check_section,
-                                  suggestion, typed_answer_keys, typed_sections, typing_help, typing_keys,
+                                  suggestion, typed_answer_keys, typed_answer_side, typing_help, typing_keys,
                                   typing_prompt)
 from srs.review import RATING_NAMES, Phase, QueuedCard, ReviewSession
 
@@ -82,9 +82,7 @@ class Display:
         elif session.phase is Phase.ANSWER:
             sections = answer_sections(card, width, style)
             if session.typed is not None:
-                mine, points = typed_sections(session.typed, width, style)
-                response = Section("response", sections[0].lines[1:], sections[0].keep)  # one rule is enough
-                sections = [mine, response, points, *sections[1:]]
+                sections = typed_answer_side(session.typed, sections[0], sections[1:], width, style)
             else:
                 sections[1:1] = self_check_section(card, width, style)
             body += sections
@@ -98,7 +96,7 @@ class Display:
             message = message[:MESSAGE_LINES - 1] + [message[-1]]
         personal = session.phase is Phase.COMPOSE
         if session.wants_text and self.typing is not None:
-            return message + typing_prompt(personal, style) + input_rows(self.typing.line, width).rows \
+            return message + typing_prompt(personal, width, style) + input_rows(self.typing.line, width).rows \
                 + hints(typing_keys(more, self.typing.pending_esc, personal), width, style)
         if personal:
             return message + hints(compose_check_keys(more), width, style)
@@ -142,14 +140,14 @@ class Display:
             lines += header(session.counts(), card, self.deck_label, width, style) \
                 + card_title(card, False, width, style) + question(card, width, style)
             if session.phase is Phase.QUESTION and session.typing:
-                lines += typing_prompt(False, style) + hints(
+                lines += typing_prompt(False, width, style) + hints(
                     ["one line is your answer (empty: just show the response)", ":u undo", ":q quit"], width, style)
             elif session.phase is Phase.QUESTION:
                 lines += question_prompt(width, style) + hints(question_keys(None), width, style)
         if session.phase is Phase.COMPOSE and state != printed:
             lines += [line for section in compose_sections(card, session.draft, session.draft_check, width, style)
                       for line in section.lines]
-            lines += typing_prompt(True, style) if session.draft is None \
+            lines += typing_prompt(True, width, style) if session.draft is None \
                 else hints(compose_check_keys(None), width, style)
         if session.phase is Phase.ANSWER and (new_card or printed is None or printed[1] is not Phase.ANSWER):
             lines += card_title(card, True, width, style)

@@ -37,11 +37,11 @@ def seconds(value: float) -> str:
 
 # -- typing on the question side ---------------------------------------------------------------------------------
 
-def typing_prompt(personal: bool, style: Style) -> list[str]:
+def typing_prompt(personal: bool, width: int, style: Style) -> list[str]:
     """The line above the input: what to type, and what Enter does."""
-    if personal:
-        return [style.accent("Write your own line; Enter checks it.", "yellow")]
-    return [style.accent("Type your response; Enter compares (an empty line just shows it).", "yellow")]
+    text = ("Write your own line; Enter checks it." if personal else
+            "Type your response; Enter compares (an empty line just shows it).")
+    return [style.accent(line, "yellow") for line in wrap(text, width)]
 
 
 def input_rows(line: LineEditor, width: int) -> Rendered:
@@ -78,34 +78,52 @@ def point_lines(result: MatchResult, width: int, style: Style) -> list[str]:
 
 
 def typed_sections(typed: TypedAnswer, width: int, style: Style) -> list[Section]:
-    """The learner's answer under a heading with their time (cut to its first lines when room is short), and the
-    key points hit or missed."""
-    answer = Section("your answer", (style.rule(width), *heading_lines(time_heading(typed), width, style),
-                                     *wrap(typed.answer, width, INDENT), ""), Keep.CUT, least=3)
+    """The learner's answer (cut to its first lines when room is short) and the key points hit or missed.
+
+    The learner's time goes on the answer's heading where it fits on one line, else under the key points in
+    short. In a window too small for everything, the key points are kept first (``rank``), then the response
+    (:func:`typed_answer_side`) and the first line of the answer, before the situation.
+    """
+    heading = f"YOUR ANSWER  {long_time(typed)}"
+    on_heading = len(heading) <= width
+    answer = Section("your answer", (style.rule(width), style.label(heading) if on_heading else
+                                     style.label("YOUR ANSWER"), *wrap(typed.answer, width, INDENT), ""),
+                     Keep.CUT, least=3, rank=1)
     result = typed.result
-    heading = f"KEY POINTS  {result.hits} of {result.total}" if result.total else "KEY POINTS  none on this card"
-    lines = [style.label(heading), *point_lines(result, width, style)]
-    return [answer, Section("key points", (*lines, ""), Keep.WHOLE)]
+    title = f"KEY POINTS  {result.hits} of {result.total}" if result.total else "KEY POINTS  none on this card"
+    lines = [style.label(title), *point_lines(result, width, style)]
+    if not on_heading:
+        lines += [style.dim(line) for line in wrap(short_time(typed), width, INDENT)]
+    return [answer, Section("key points", (*lines, ""), Keep.WHOLE, rank=2)]
 
 
-def time_heading(typed: TypedAnswer) -> tuple[str, str]:
-    """``YOUR ANSWER`` and the learner's time next to the line's speaking time and what counts as quick."""
-    return ("YOUR ANSWER", f"{seconds(typed.typed_ms / 1000)} (said aloud, the line takes ~"
-            f"{seconds(typed.speaking_seconds)}; typed, quick is within {seconds(typed.quick_seconds)})")
+def long_time(typed: TypedAnswer) -> str:
+    """The learner's time next to the line's speaking time, and what counts as quick."""
+    return (f"{seconds(typed.typed_ms / 1000)} (said aloud, the line takes ~{seconds(typed.speaking_seconds)}; "
+            f"typed, quick is within {seconds(typed.quick_seconds)})")
 
 
-def heading_lines(heading: tuple[str, str], width: int, style: Style) -> list[str]:
-    """A heading in capitals and its note on one line when it fits, else the note wrapped beneath it."""
-    label, text = heading
-    if len(label) + 2 + len(text) <= width:
-        return [f"{style.label(label)}  {style.dim(text)}"]
-    return [style.label(label), *(style.dim(line) for line in wrap(text, width, INDENT))]
+def short_time(typed: TypedAnswer) -> str:
+    """:func:`long_time` for a narrow window."""
+    return (f"Took {seconds(typed.typed_ms / 1000)}; aloud ~{seconds(typed.speaking_seconds)}; quick within "
+            f"{seconds(typed.quick_seconds)}")
+
+
+def typed_answer_side(typed: TypedAnswer, response: Section, later: list[Section], width: int,
+                      style: Style) -> list[Section]:
+    """The answer side's body after the situation: your answer, the response, the key points, then the
+    sections that fold (``response`` and ``later`` from :func:`srs.cli.review_screen.answer_sections`)."""
+    mine, points = typed_sections(typed, width, style)
+    # One rule between question and answer is enough: the response's own goes.
+    response = Section(response.name, response.lines[1:], response.keep, rank=1)
+    return [mine, response, points, *later]
 
 
 def suggestion(typed: TypedAnswer, width: int, style: Style) -> list[str]:
-    """The suggested rating and why, above the grades."""
-    rating = typed.suggested_rating
-    return [style.label(clean_line(f"Suggested: {RATING_NAMES[rating]} ({typed.reason()}).", width))]
+    """The suggested rating and why, above the grades (without the why in a narrow window)."""
+    rating = RATING_NAMES[typed.suggested_rating]
+    text = f"Suggested: {rating} ({typed.reason()})."
+    return [style.label(text if len(text) <= width else clean_line(f"Suggested: {rating}.", width))]
 
 
 def typed_answer_keys(rating: int, more: str | None) -> list[str]:
