@@ -8,6 +8,12 @@ Everything here is fixed forever, because Anki matches on it (see DESIGN.md, "An
 * :data:`MODEL_MTIME` — the note type's own modification time. Bump it (to the time of the change) whenever
   the template or CSS changes, so Anki takes the new look on the next import, and only then.
 
+Never add, remove or rename a field, whatever the ids: Anki's importer then sets the new note type aside as
+"srs Situation+" and skips every note of the old one (its default), or, with "Merge note types" ticked, adds the
+field by rewriting every existing note with the import's time, which makes each incoming note look older and
+skipped (measured with Anki 26.9; ``tests/test_export_anki_key_points.py``). That is why a card's key points
+travel inside the Response field, under the response.
+
 Field text from a deck file is untrusted: every value is HTML-escaped, so markup in it shows as text and never
 runs inside Anki. The template itself holds no script.
 """
@@ -22,7 +28,7 @@ if TYPE_CHECKING:
 
 MODEL_ID = 1663018994  # generated once with random.randrange(1 << 30, 1 << 31); never change it
 MODEL_NAME = "srs Situation"
-MODEL_MTIME = 1795300000  # 2026-11-22: bump when TEMPLATE_* or CSS change
+MODEL_MTIME = 1795904800  # 2026-11-29 (key points' CSS): bump when TEMPLATE_* or CSS change
 
 FIELDS = (
     ("Situation", 4072974585914330),
@@ -32,6 +38,7 @@ FIELDS = (
     ("Counterpoints", 1120983661750751),
 )
 TEMPLATE_ID = 4114701119538588
+KEY_POINTS_LABEL = "Check yourself: did you say each?"
 TEMPLATE_NAME = "Situation → Response"
 
 QUESTION = """\
@@ -83,6 +90,9 @@ CSS = """\
 }
 .situation { font-size: 1.05em; }
 .response { font-weight: 600; }
+.keypoints { font-weight: normal; }
+.keypoints ul { margin: 0.2em 0 0; padding-left: 0; list-style: none; }
+.keypoints li { margin: 0.1em 0; }
 .reasoning { color: #31363c; }
 .sources { font-size: 0.85em; color: #656d76; }
 .counterpoints {
@@ -134,9 +144,23 @@ def counterpoints_html(card: CardView) -> str:
     )
 
 
+def key_points_html(card: CardView) -> str:
+    """The card's key points as a self-check list, for the back under the response: an empty box before each
+    point, its alternatives joined by " / " ("avoid: ..." for a prohibitive one); empty when it has none."""
+    if not card.key_points:
+        return ""
+    items = "".join(f"<li>\u2610 {text_html(point.label)}</li>" for point in card.key_points)
+    return f'<div class="keypoints"><div class="label">{KEY_POINTS_LABEL}</div><ul>{items}</ul></div>'
+
+
+def response_html(card: CardView) -> str:
+    """The Response field: the response, then its key points (:func:`key_points_html`)."""
+    return text_html(card.response) + key_points_html(card)
+
+
 def note_fields(card: CardView) -> list[str]:
     """The note's fields, in :data:`FIELDS` order, as safe HTML."""
-    return [text_html(card.situation), text_html(card.response), text_html(card.reasoning), sources_html(card),
+    return [text_html(card.situation), response_html(card), text_html(card.reasoning), sources_html(card),
             counterpoints_html(card)]
 
 

@@ -44,7 +44,7 @@ class PastAttempt:
     Attributes:
         answer: What the learner typed.
         typed_ms: How long they took, uncapped.
-        points: The key points' labels as they were when the attempt was checked, in order.
+        points: The key points as the deck wrote them (``"alt | alt"``) when the attempt was checked, in order.
         hits: One flag per point in ``points``.
         suggested_rating: What the matcher suggested.
         rating: What the learner gave.

@@ -101,7 +101,7 @@ class DbReviewService:
         self._counts = None
         typed = None
         if attempt is not None:
-            typed = store_progress.TypedAttempt(attempt, [p.label for p in card.view.key_points])
+            typed = store_progress.TypedAttempt(attempt, [p.text for p in card.view.key_points])
         with Session(self.engine) as session:
             seen = card.progress
             if seen is None:  # a card built elsewhere: answer from its progress as it is now

@@ -100,7 +100,7 @@ def test_an_attempt_is_stored_with_its_review_and_undone_with_it(store: Store) -
         [past] = last_attempts(session, store.learner_id, card.view.pk)
     assert past.answer == "I'd ask about their concerns" and past.typed_ms == 95_000  # uncapped
     assert past.hits == (True, False) and past.suggested_rating == 2 and past.rating == 3
-    assert past.points == ("hesitations / concerns / reservations", "about hiring me / about me / about hiring you")
+    assert past.points == ("hesitations | concerns | reservations", "about hiring me | about me | about hiring you")
     assert past.reviewed_at == NOW
     assert service.undo() == card.view.pk
     with Session(store.engine) as session:

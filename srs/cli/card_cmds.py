@@ -9,6 +9,8 @@ import click
 
 from srs.cli.common import AppContext, echo_json, note, pass_app
 
+LAST_ATTEMPTS = 5  # typed attempts shown by `card show`, newest first
+
 if TYPE_CHECKING:
     from srs.progress import ProgressSnapshot
     from srs.scheduling import SchedulerSettings
@@ -65,12 +67,15 @@ def list_(app: AppContext, deck_id: str | None, retired: bool, as_json: bool) ->
 def show(app: AppContext, card_ref: str, as_json: bool) -> None:
     """Show a card's text, your progress and your review history.
 
-    ID is CARD-ID, or DECK-ID/CARD-ID when several decks use the same card id.
+    ID is CARD-ID, or DECK-ID/CARD-ID when several decks use the same card id. Your own wording (an edit, or a
+    personal card's line) is shown with the deck's beside it, and the card is marked when the deck has changed
+    that text since; your last typed attempts (srs review --type) show how your wording is coming along.
 
     \b
     Example:
       srs card show ask-about-hesitations --json
     """
+    from srs.store.attempts import last_attempts
     from srs.store.cards import card_view, find_card, history_of, progress_dict, progress_of
     from srs.store.settings import load_settings
 
@@ -86,13 +91,24 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
              "interval_days": r.interval_days, "origin": r.origin}
             for r in history_of(session, app.learner_id, card_row.id)]
         progress = progress_dict(progress_row) | {"recall_now": _recall_now(progress_row, now, settings)}
+        attempts = [
+            {"time": a.reviewed_at.isoformat(), "answer": a.answer, "typed_ms": a.typed_ms,
+             "key_points": [{"point": point, "hit": hit} for point, hit in zip(a.points, a.hits)],
+             "suggested_rating": a.suggested_rating, "rating": a.rating}
+            for a in last_attempts(session, app.learner_id, card_row.id, LAST_ATTEMPTS)]
+    deck_text = view.deck_text
     data = {
         "id": view.ref, "deck": view.deck_name, "situation": view.situation, "response": view.response,
         "reasoning": view.reasoning,
         "sources": [{"id": s.id, "title": s.title, "author": s.author} for s in view.sources],
         "counterpoints": [{"source": s.id, "title": s.title, "view": v} for s, v in view.counterpoints],
         "tags": list(view.tags), "retired": view.retired, "edited": view.edited,
-        "progress": progress, "history": history,
+        "key_points": [p.text for p in view.key_points], "personal": view.personal,
+        "needs_personal": view.needs_personal,
+        "deck_text": None if deck_text is None else {
+            "situation": deck_text.situation, "response": deck_text.response, "reasoning": deck_text.reasoning},
+        "edit_outdated": view.edit_outdated,
+        "progress": progress, "history": history, "attempts": attempts,
     }
     if as_json:
         echo_json(data)
@@ -114,3 +130,10 @@ def _recall_now(progress: "ProgressSnapshot | None", now: datetime, settings: "S
     from srs.scheduling.recall import recall_probability
 
     return round(recall_probability(progress.stability, progress.last_review, now, settings.fsrs_parameters), 4)
+
+
+# The rehearsal commands live in their own module; attached here so `srs card --help` lists them.
+from srs.cli.card_rehearse_cmds import check_answer, reset_edit  # noqa: E402
+
+card.add_command(check_answer)
+card.add_command(reset_edit)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from srs.cli.render import clean, clean_line, wrap
+from srs.cli.render import clean, clean_line, display_width, wrap
 from srs.cli.times import duration, local_time
 from srs.scheduling.labels import format_interval
 
@@ -77,8 +77,60 @@ def progress_lines(data: dict[str, Any], now: datetime, tz: str, label: bool, wi
     return lines
 
 
+def _differs(data: dict[str, Any], *keys: str) -> bool:
+    """Whether the learner's text of any of ``keys`` differs from the deck's (only with their own wording)."""
+    deck = data.get("deck_text")
+    return deck is not None and any(deck[key].strip() != data[key].strip() for key in keys)
+
+
+def _hanging(mark: str, text: str, width: int, indent: str) -> list[str]:
+    """``indent + mark + text``, wrapped with the text's later lines under its first word."""
+    inner = indent + " " * (display_width(mark) + 1)
+    lines = wrap(text, width, inner)
+    return [indent + mark + " " + lines[0][len(inner):], *lines[1:]] if lines else [indent + mark]
+
+
+def point_label(text: str) -> str:
+    """A key point as the deck wrote it (``"a | b"``), for display: ``a / b`` (``avoid:`` kept)."""
+    from srs.keypoints import KeyPointError, parse_key_point
+
+    try:
+        return parse_key_point(text).label
+    except KeyPointError:  # validated on import; a shared database may still hold anything
+        return text
+
+
+def key_point_lines(points: list[str], width: int, unicode: bool) -> list[str]:
+    """The KEY POINTS section: one point a line, its alternatives joined by " / " (``avoid:`` kept)."""
+    bullet = "•" if unicode else "-"
+    lines = ["", "KEY POINTS"]
+    for text in points:
+        lines += _hanging(bullet, point_label(text), width, INDENT)
+    return lines
+
+
+def attempt_lines(attempts: list[dict[str, Any]], tz: str, label: bool, width: int, unicode: bool) -> list[str]:
+    """Each typed attempt, newest first: when, points hit, suggested and given rating and typing time; then the
+    answer as typed, and the points it missed."""
+    hit_mark, miss_mark = ("✓", "✗") if unicode else ("[x]", "[ ]")
+    lines: list[str] = []
+    for a in attempts:
+        points = a["key_points"]
+        hits = sum(1 for p in points if p["hit"])
+        suggested = RATING_NAMES.get(a["suggested_rating"], str(a["suggested_rating"]))
+        given = RATING_NAMES.get(a["rating"], str(a["rating"]))
+        head = (f"{INDENT}{local_time(a['time'], tz, label)}  {hits} of {plural(len(points), 'point')}  "
+                f"suggested {suggested}, you gave {given}  {duration(a['typed_ms'] / 1000)}")
+        lines += [head] if len(head) <= width else wrap(head, width, INDENT)
+        lines += wrap(f'"{a["answer"].strip()}"', width, INDENT * 2) or [INDENT * 2 + '""']
+        for p in points:
+            lines += _hanging(hit_mark if p["hit"] else miss_mark, point_label(p["point"]), width, INDENT * 2)
+    return lines
+
+
 def show_lines(data: dict[str, Any], now: datetime, tz: str, label: bool, width: int, unicode: bool) -> list[str]:
-    """The whole of ``srs card show``: id and deck, the card's text, sources, counterpoints, progress, history.
+    """The whole of ``srs card show``: id and deck, the card's text (the learner's own wording with the deck's
+    beside it), key points, sources, counterpoints, progress, typed attempts, history.
 
     Args:
         data: What ``srs card show --json`` prints.
@@ -88,7 +140,10 @@ def show_lines(data: dict[str, Any], now: datetime, tz: str, label: bool, width:
         unicode: Use an em dash (else a hyphen), the same one everywhere.
     """
     dash = "—" if unicode else "-"
-    marks = [m for m, on in (("your edit", data["edited"]), ("retired", data["retired"])) if on]
+    personal_line = data.get("personal") and not data.get("needs_personal")
+    edit = "your line" if personal_line and not _differs(data, "situation", "reasoning") else "your edit"
+    marks = [m for m, on in ((edit, data["edited"]), ("personal", data.get("personal")),
+                             ("retired", data["retired"])) if on]
     lines = [clean_line(data["id"], width)]
     about = f"Deck: {clean(data['deck'])}"
     if data["tags"]:
@@ -96,8 +151,21 @@ def show_lines(data: dict[str, Any], now: datetime, tz: str, label: bool, width:
     if marks:
         about += f" ({', '.join(marks)})"
     lines += wrap(about, width)
+    if data.get("edit_outdated"):
+        lines += wrap(f"The deck's text changed after you made this card's wording yours: both are shown below. "
+                      f"Keep yours, or take the deck's with: srs card reset-edit {data['id']}", width)
     for title, key in (("SITUATION", "situation"), ("RESPONSE", "response"), ("REASONING", "reasoning")):
-        lines += _section(title, data[key], width)
+        if key == "response" and data.get("needs_personal"):
+            lines += _section(f"RESPONSE {dash} the deck's (srs review asks for your own line)", data[key], width)
+        elif _differs(data, key):
+            lines += _section(f"{title} {dash} {'your line' if personal_line and key == 'response' else 'yours'}",
+                              data[key], width)
+            lines += _section(f"{title} {dash} the deck's" + (", for reference" if key == "response" else ""),
+                              data["deck_text"][key], width)
+        else:
+            lines += _section(title, data[key], width)
+        if key == "response" and data.get("key_points"):
+            lines += key_point_lines(data["key_points"], width, unicode)
     if data["sources"]:
         lines += ["", "SOURCES"]
         for s in data["sources"]:
@@ -105,6 +173,8 @@ def show_lines(data: dict[str, Any], now: datetime, tz: str, label: bool, width:
     for c in data["counterpoints"]:
         lines += _section(f"COUNTERPOINT {dash} {clean_line(c['title'], max(10, width - 15))}", c["view"], width)
     lines += progress_lines(data, now, tz, label, width)
+    if data.get("attempts"):
+        lines += ["", "YOUR LAST ATTEMPTS"] + attempt_lines(data["attempts"], tz, label, width, unicode)
     if data["history"]:
         lines += ["", "HISTORY"]
         for h in data["history"]:

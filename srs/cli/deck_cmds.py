@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from srs.cli.common import AppContext, SRSClickError, confirm_or_refuse, echo_json, note, pass_app
 from srs.cli.paths import OutputFile
 
+if TYPE_CHECKING:
+    from srs.keypoints import KeyPoint
+
 
 def _cards(count: int) -> str:
     return f"{count} card{'s' if count != 1 else ''}"
+
+
+def _own_response_check(response: str, key_points: Sequence[KeyPoint]) -> list[str]:
+    """The answer matcher on a card's own response: one line per key point it misses (``deck check`` and
+    ``deck add`` refuse such a card: it would fail the learner who says exactly the deck's line)."""
+    from srs.matcher import missing_points
+
+    return [f"misses key point {label!r}" for label in missing_points(response, key_points)]
 
 
 @click.group()
@@ -29,6 +42,7 @@ def deck() -> None:
 def check(files: tuple[str, ...]) -> None:
     """Validate deck files; list every problem with file, line and field.
 
+    Each card's own response must hit all its key points (the same matcher as ``srs card check-answer``).
     Exit status 1 if any file is invalid. Warnings (e.g. a card without key points) go to stderr and do not
     change the exit status. Touches no database.
 
@@ -43,7 +57,7 @@ def check(files: tuple[str, ...]) -> None:
     bad = 0
     for path in files:
         try:
-            report = check_deck_file(path)
+            report = check_deck_file(path, response_check=_own_response_check)
         except DeckFileError as exc:
             bad += 1
             for problem in exc.problems:
@@ -65,20 +79,21 @@ def add(app: AppContext, files: tuple[str, ...]) -> None:
     """Import deck files, or update decks already imported (progress is kept).
 
     Cards are matched by deck id and card id: an edited card keeps its progress; a card no longer in the file
-    is retired (its history stays). All files are validated first; nothing is written if any is invalid.
+    is retired (its history stays). All files are validated first, as ``srs deck check`` does; nothing is
+    written if any is invalid.
 
     \b
     Example:
       srs deck add shared/negotiation.toml
     """
     from srs.store.deck_import import add_deck, forget_removal
-    from srs.deckfile import load_deck_file
+    from srs.deckfile import check_deck_file
     from srs.errors import DeckFileError
 
     specs, problems = [], []
     for path in files:
         try:
-            specs.append(load_deck_file(path))
+            specs.append(check_deck_file(path, response_check=_own_response_check).spec)
         except DeckFileError as exc:
             problems.extend(exc.problems)
     if problems:

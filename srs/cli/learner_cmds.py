@@ -63,13 +63,15 @@ def list_(app: AppContext, as_json: bool) -> None:
 def remove(app: AppContext, name: str, yes: bool) -> None:
     """Remove a learner with all their progress and history.
 
+    Their settings, typed answers (srs review --type) and own wording of cards (edits, personal lines) go too.
+
     \b
     Example:
       srs learner remove maya --yes
     """
     from srs.store.learners import remove_learner
 
-    confirm_or_refuse(f"Remove learner {name!r} and all their progress?", yes)
+    confirm_or_refuse(f"Remove learner {name!r} with all their progress, typed answers and own lines?", yes)
     with app.session() as session:
         remove_learner(session, name)
         session.commit()

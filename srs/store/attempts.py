@@ -24,7 +24,8 @@ _A, _R = _ATTEMPT.c, _REVIEW.c
 
 def insert_attempt(session: Session, learner_id: int, review_id: int, attempt: Attempt,
                    key_points: Sequence[str]) -> None:
-    """Store ``attempt`` with review ``review_id``; ``key_points`` are the labels its ``hits`` refer to.
+    """Store ``attempt`` with review ``review_id``; ``key_points`` are the points (as the deck wrote them) its
+    ``hits`` refer to.
 
     Raises:
         ValueError: ``hits`` does not have one flag per key point.

@@ -30,8 +30,9 @@ deck = table_of(Deck)
 _UPDATED = ("position", "situation", "response", "reasoning", "sources", "tags", "counterpoints", "key_points",
             "personal", "content_hash", "anki_guid", "retired", "updated_at")
 # Written on an unchanged card whose stored key points lag its file: one imported before migration 0005 added
-# them (its content hash already counts them), so the import neither counts it nor moves its time.
-_FILLED = ("key_points", "personal")
+# them (its content hash already counts them). Not counted as changed, but its time moves: its Anki note gains
+# the key points on the next export.
+_FILLED = ("key_points", "personal", "updated_at")
 
 
 @dataclass(frozen=True)

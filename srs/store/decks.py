@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from srs.deckfile import CardSpec, CounterpointSpec, DeckSpec, SourceSpec
 from srs.errors import NotFoundError
+from srs.keypoints import parse_key_point
 from srs.store.meta import forget_refused_bundled, record_refused_bundled, record_removal
 from srs.store.models import Card, Deck, LocalEdit, Progress, Review, ReviewAttempt
 
@@ -69,7 +70,8 @@ def get_deck(session: Session, deck_id: str) -> Deck:
 
 
 def deck_spec(session: Session, deck_id: str) -> DeckSpec:
-    """Read a deck back as a :class:`DeckSpec` (active cards, in deck order), e.g. to write a deck file."""
+    """Read a deck back as a :class:`DeckSpec` (active cards, in deck order, with their key points and personal
+    flag), e.g. to write a deck file. The deck's text, never a learner's edit or personal line."""
     deck = get_deck(session, deck_id)
     cards = session.execute(
         select(Card).where(col(Card.deck_id) == deck_id, col(Card.retired).is_(False)).order_by(col(Card.position))
@@ -80,7 +82,8 @@ def deck_spec(session: Session, deck_id: str) -> DeckSpec:
         cards=tuple(
             CardSpec(id=c.card_id, situation=c.situation, response=c.response, reasoning=c.reasoning,
                      sources=tuple(c.sources), tags=tuple(c.tags),
-                     counterpoints=tuple(CounterpointSpec(**cp) for cp in c.counterpoints))
+                     counterpoints=tuple(CounterpointSpec(**cp) for cp in c.counterpoints),
+                     key_points=tuple(parse_key_point(text) for text in c.key_points), personal=c.personal)
             for c in cards
         ),
     )

@@ -196,7 +196,7 @@ class LocalEdit(SQLModel, table=True):
 class ReviewAttempt(SQLModel, table=True):
     """What the learner typed for one review: the answer, the time taken and the key points it hit.
 
-    The rating given is the review's. ``key_points`` holds the points' labels as they were when the answer was
+    The rating given is the review's. ``key_points`` holds the points as the deck wrote them when the answer was
     checked, so ``hits`` keeps its meaning after a deck update changes the card's points.
     """
 

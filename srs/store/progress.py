@@ -48,7 +48,7 @@ _REVIEW = table_of(Review)
 
 
 class TypedAttempt(NamedTuple):
-    """A typed attempt to store with an answer, and the labels of the key points its hits refer to."""
+    """A typed attempt to store with an answer, and the key points (as the deck wrote them) its hits refer to."""
 
     attempt: Attempt
     key_points: Sequence[str]
@@ -204,7 +204,7 @@ def answer(session: Session, learner_id: int, seen: ProgressSnapshot, rating: Ra
         now: When the grade was given (aware UTC).
         duration_ms: Time spent on the card; capped at 60 s as Anki does.
         settings: The learner's settings (:func:`srs.store.settings.load_settings`).
-        attempt: What the learner typed, with the key points' labels its hits refer to.
+        attempt: What the learner typed, with the key points its hits refer to.
 
     Raises:
         ConflictError: the card's progress changed since ``seen`` was read.

@@ -6,15 +6,15 @@ Create Date: 2026-11-29
 
 - ``card.key_points`` (JSON list of the author's strings, ``[]`` for existing cards) and ``card.personal``
   (false): the deck format 2 fields, so ``srs review --type`` and ``srs card check-answer`` can grade answers.
-- ``review_attempt``: what the learner typed for a review, the key points it hit (and their labels at the
-  time), the suggested rating and the uncapped typing time; the rating given is the review's.
+- ``review_attempt``: what the learner typed for a review, the key points it hit (and the points as they were
+  then), the suggested rating and the uncapped typing time; the rating given is the review's.
 - ``local_edit``: its three text fields become nullable (NULL follows the deck: a personal card's line stores
   the response only), and ``deck_hash`` records the deck text the edit was made against. Existing edits replaced
   all three fields; they are stamped with the hash of the deck's text as it is now, so a later deck update
   (the bundled deck 2.0.0, say) marks them for the learner to compare.
 - A ``bundled-recheck`` row in ``meta`` makes the next start read the bundled decks again, so their cards get
   their key points (cards imported before this revision already count them in their content hash; the import
-  fills them in without counting the card as changed). A deck the user added from their own file gets them
+  fills them in without counting the card as changed, and moves its time so an Anki export carries them). A deck the user added from their own file gets them
   when it is added again.
 
 On SQLite the ``local_edit`` change rebuilds that table (``op.batch_alter_table``); the runner switches
