@@ -100,7 +100,7 @@ def test_a_typed_answer_shows_marks_and_an_empty_line_accepts_the_suggestion(run
     [attempt] = _attempts(db, "hesitations")
     assert (attempt.answer, attempt.hits, attempt.suggested_rating, attempt.rating) == (
         "I'd ask about their concerns", (True, False), 2, 2)
-    assert attempt.points == ("hesitations / concerns / doubts", "hiring me / about me")
+    assert attempt.points == ("hesitations | concerns | doubts", "hiring me | about me")
 
 
 def test_a_grade_line_overrides_the_suggestion_and_the_attempt_keeps_both(runner: CliRunner, db: str) -> None:
