@@ -127,7 +127,8 @@ class Display:
         if not (session.wants_text and self.typing is not None) or frame.lines[-len(bottom):] != bottom:
             return ""
         rendered = input_rows(self.typing.line, width)
-        first_input = len(frame.lines) - len(bottom) + bottom.index(rendered.rows[0])
+        at = max(i for i, line in enumerate(bottom) if line == rendered.rows[0])  # the input's first row
+        first_input = len(frame.lines) - len(bottom) + at
         return f"\x1b[{first_input + rendered.cursor_row + 1};{rendered.cursor_col + 1}H"
 
     def _print_transcript(self, session: ReviewSession, card: QueuedCard) -> None:

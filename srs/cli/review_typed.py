@@ -166,8 +166,8 @@ def compose_sections(card: QueuedCard, draft: str | None, check: MatchResult | N
     if draft is not None and check is not None:
         written = [style.label("YOU WROTE"), *wrap(draft, width, INDENT), *point_lines(check, width, style)]
         missing = [("avoid: " if p.point.avoid else "") + p.point.alternatives[0] for p in check.points if not p.hit]
-        verdict = ("It has every key point." if not missing else
-                   f"Missing: {'; '.join(missing)}. Keep it anyway, or rewrite it.")
+        verdict = ("Enter keeps it as your line." if not check.total else "It has every key point." if not missing
+                   else f"Missing: {'; '.join(missing)}. Keep it anyway, or rewrite it.")
         written += [style.accent(line, "yellow") for line in wrap(verdict, width, INDENT)]
         sections.append(Section("check", (*written, ""), Keep.WHOLE))
     return sections
