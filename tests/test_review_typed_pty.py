@@ -138,3 +138,18 @@ def test_a_personal_card_asks_for_your_line_says_what_is_missing_and_keeps_it(is
                        install_bundled=False)
     with Session(store.engine) as s:
         assert [e.response for e in s.execute(select(LocalEdit)).scalars()] == ["So keen to hear back about the role"]
+
+
+def test_typing_with_the_output_piped_reads_whole_lines_the_terminal_echoes(isolated_data: Path) -> None:
+    child = pexpect.spawn("/bin/sh", ["-c", f"{SRS} review --type | cat"], env=terminal_env(isolated_data),
+                          encoding="utf-8", timeout=30, dimensions=(24, 80))
+    child.expect("one line is your answer")
+    child.send("concerns about me\r")
+    child.expect("concerns about me")  # echoed as typed
+    child.expect("KEY POINTS  2 of 2")
+    child.expect("an empty line gives")
+    child.send("\r")
+    child.expect(r"\[19 new\]")
+    child.send(":q\r")
+    child.expect("Reviewed 1 card")
+    child.expect(pexpect.EOF)

@@ -50,6 +50,7 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     """
     import os
     import shutil
+    from contextlib import nullcontext
 
     from srs.cli.editor import choose_editor
     from srs.cli.keys import LineReader, key_reader
@@ -66,7 +67,10 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     editor = choose_editor(os.environ, shutil.which)
     display = Display(style, full_screen=sys.stdout.isatty(), deck_label=service.deck_label,
                       editor=editor.label if editor else "your $EDITOR (not set; nano and vi not found)")
-    with key_reader() as keys:
+    # Typing with the output going elsewhere (`srs review --type | tee log`): read whole lines, which the
+    # terminal echoes, rather than keys nobody would see.
+    reader = key_reader() if display.full_screen or not typing else nullcontext(LineReader(sys.stdin))
+    with reader as keys:
         scripted = isinstance(keys, LineReader)
         # On a terminal a personal card first asks for the learner's own line; a script reviews it as it is.
         session = ReviewSession(service, editor=_editor(keys, editor), edit_template=edit_template,
