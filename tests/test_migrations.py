@@ -273,6 +273,21 @@ def test_0005_keeps_edits_marks_them_against_the_decks_text_and_shows_them(v1_co
     engine.dispose()
 
 
+def test_an_edit_made_before_0005_is_marked_once_the_bundled_deck_changes_its_text(v1_copy: Path) -> None:
+    """The upgrade to deck 2.0.0: Maya reworded ask-about-hesitations under 1.0.0; 2.0.0 rewrites it."""
+    from sqlmodel import Session, select
+
+    from srs.store.cards import read_card
+    from srs.store.models import LocalEdit
+
+    store = open_store(str(v1_copy), "maya", NOW)
+    with Session(store.engine) as s:
+        edit = s.exec(select(LocalEdit)).one()
+        view, _ = read_card(s, store.learner_id, edit.card_pk)
+    assert view.card_id == "ask-about-hesitations" and view.response == "My response."
+    assert view.edit_outdated and view.deck_text is not None and view.deck_text.response != "My response."
+
+
 def test_after_0005_the_next_start_gives_installed_bundled_cards_their_key_points(tmp_path: Path) -> None:
     """Cards imported before 0005 count their key points in their content hash but have none stored: the
     bundled decks are read again once, which fills them in without counting them as changed (no "updated"
