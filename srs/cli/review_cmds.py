@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 @pass_app
 def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: int | None,
            typed: bool | None) -> None:
-    """Review today's cards: read the situation, answer aloud (or type it with --type), reveal, grade.
+    """Review today's cards: read the situation, answer aloud, reveal, grade.
 
     Keys: Space/Enter reveal, then grade Good · 1 Again, 2 Hard, 3 Good, 4 Easy · u undo the last action ·
     s suspend · b bury until tomorrow (s and b once the response shows) · e edit in $VISUAL or $EDITOR (else
