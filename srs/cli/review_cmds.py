@@ -98,11 +98,12 @@ def _key_loop(session: "ReviewSession", display: "Display", keys: "KeyReader") -
     from srs.review import Phase
 
     typing = display.typing
-    shown: tuple[object, Phase, bool] | None = None
+    shown: tuple[int, Phase, bool] | None = None
     while not session.done:
-        state = (session.current, session.phase, session.draft is None)
-        if typing is not None and (shown is None or state[0] is not shown[0] or state[1:] != shown[1:]):
-            typing.reset(session.rewrite if session.phase is Phase.COMPOSE else "")  # a new card, side or line
+        # A new card, side or line starts an empty line (an edit of the card on screen keeps what was typed).
+        state = (session.current.view.pk if session.current else 0, session.phase, session.draft is None)
+        if typing is not None and state != shown:
+            typing.reset(session.rewrite if session.phase is Phase.COMPOSE else "")
         shown = state
         display.draw(session)
         if typing is None or not session.wants_text:
