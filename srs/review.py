@@ -10,165 +10,44 @@ Suspend and bury act only once the response shows, so a key pressed by mistake o
 nothing. Undo takes back the last action of any kind taken in this session (a grade, suspend, bury or edit),
 one at a time, newest first, also after the next card has been revealed: the card comes back question side up,
 and the totals and counts go back with it.
+
+In typing mode (``srs review --type``) the learner types the response on the question side (:meth:`submit`): it
+is checked against the card's key points (:mod:`srs.rehearse`), the answer side shows the result, Space or Enter
+gives the suggested rating, and the attempt is stored with the grade. A personal card with no line of the
+learner's yet first asks for one (:attr:`Phase.COMPOSE`, when ``ask_personal``): the line is checked against the
+key points, kept or rewritten, and saved as the card's response (undo takes it back).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING
 
 from srs.errors import SRSError
-from srs.progress import MAX_DURATION_MS, ProgressSnapshot
+from srs.progress import MAX_DURATION_MS
+from srs.review_cards import Counts, LazyPreviews, QueuedCard, ReviewService
 
 if TYPE_CHECKING:
     from srs.attempts import Attempt
     from srs.cardview import CardView
+    from srs.matcher import MatchResult
+    from srs.rehearse import TypedAnswer
+
+# The service side lives in srs.review_cards; importing it from here keeps working.
+__all__ = ["RATING_NAMES", "Counts", "LazyPreviews", "Phase", "QueuedCard", "ReviewService", "ReviewSession",
+           "Summary"]
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-
-
-class Counts(NamedTuple):
-    """Cards left today: new, in learning, and due reviews."""
-
-    new: int
-    learning: int
-    due: int
-
-
-@dataclass(frozen=True)
-class QueuedCard:
-    """A card ready to be reviewed: what to show, the interval each grade would give, and the progress it was
-    shown with.
-
-    Attributes:
-        view: The card's text as this learner sees it.
-        queue: Which count the card is taken from: ``"new"``, ``"learning"`` or ``"due"``.
-        previews: Interval label per rating (1-4), e.g. ``{1: "<1m", 3: "10m"}``. Only read once the answer is
-            shown, so a service may compute it then (see :class:`LazyPreviews`).
-        progress: The learner's progress on the card as read when it was shown: a grade is computed from it,
-            and refused if the card changed since (None for a service that does not track it).
-    """
-
-    view: CardView
-    queue: str
-    previews: Mapping[int, str]
-    progress: ProgressSnapshot | None = None
-
-
-class LazyPreviews(Mapping[int, str]):
-    """Interval labels computed the first time they are read: when the answer is shown, not when the question
-    is (the four outcomes cost ~0.1-0.2 ms, a third of a keypress), and for the moment the learner reveals."""
-
-    def __init__(self, compute: Callable[[], dict[int, str]]) -> None:
-        self._compute: Callable[[], dict[int, str]] | None = compute
-        self._labels: dict[int, str] = {}
-
-    def _get(self) -> dict[int, str]:
-        if self._compute is not None:
-            self._labels, self._compute = self._compute(), None
-        return self._labels
-
-    def __getitem__(self, rating: int) -> str:
-        return self._get()[rating]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._get())
-
-    def __len__(self) -> int:
-        return len(self._get())
-
-
-class ReviewService(Protocol):
-    """The durable side of a session. Every method commits its own work before returning."""
-
-    def counts(self) -> Counts:
-        """Cards left today."""
-        ...
-
-    def next_card(self, allow_new: bool) -> QueuedCard | None:
-        """The next card to show, or None when nothing is due now."""
-        ...
-
-    def load(self, card_pk: int) -> QueuedCard:
-        """A specific card, as it is now (used to show a card again after undo or an edit)."""
-        ...
-
-    def grade(self, card: QueuedCard, rating: int, duration_ms: int, attempt: Attempt | None = None) -> str | None:
-        """Record a grade: one review row and the card's new state, committed. May return a note to show.
-
-        ``attempt`` is what the learner typed (``srs review --type``): stored with the review in the same
-        transaction, its ``hits`` one per ``card.view.key_points``.
-
-        Raises:
-            SRSError: the grade was refused (e.g. the card was answered elsewhere meanwhile).
-        """
-        ...
-
-    def undo(self) -> int | None:
-        """Take back the learner's last grade; return the card's pk, or None if there was nothing to undo."""
-        ...
-
-    def suspend(self, card: QueuedCard) -> None:
-        """Stop showing the card until it is unsuspended."""
-        ...
-
-    def bury(self, card: QueuedCard) -> None:
-        """Hide the card until the start of the learner's next day."""
-        ...
-
-    def unsuspend(self, card: QueuedCard) -> None:
-        """Show the card again (undo :meth:`suspend`).
-
-        Raises:
-            SRSError: it cannot be done (the message says why).
-        """
-        ...
-
-    def unbury(self, card: QueuedCard) -> None:
-        """Show the card again today (undo :meth:`bury`).
-
-        Raises:
-            SRSError: it cannot be done (the message says why).
-        """
-        ...
-
-    def save_edit(self, card: QueuedCard, text: str) -> bool:
-        """Validate and store the learner's edited text for the card; False if nothing changed.
-
-        Raises:
-            SRSError: the edit is refused (the message says why).
-        """
-        ...
-
-    def save_personal_response(self, card: QueuedCard, text: str) -> None:
-        """Store the learner's own line as the response of a personal card (the situation and reasoning stay the
-        deck's); the card then shows it, with the deck's wording as ``view.reference``.
-
-        Raises:
-            SRSError: the line is refused (empty, too long, control characters; the message says why).
-        """
-        ...
-
-    def reset_edit(self, card: QueuedCard) -> bool:
-        """Drop the learner's edit of the card, a personal line too (False if there was none)."""
-        ...
-
-    def next_due(self) -> datetime | None:
-        """When the learner's next card falls due (None if nothing is scheduled)."""
-        ...
-
-    def streak(self) -> int:
-        """Consecutive learner-days with at least one review, up to today."""
-        ...
 
 
 class Phase(Enum):
     QUESTION = "question"
     ANSWER = "answer"
+    COMPOSE = "compose"  # a personal card asks for the learner's own line
     DONE = "done"
 
 
@@ -189,11 +68,11 @@ class Summary:
 class _Action:
     """One thing the learner did in this session that undo can take back."""
 
-    kind: str  # "grade", "suspend", "bury" or "edit"
+    kind: str  # "grade", "suspend", "bury", "edit" or "line" (a personal card's line)
     card: QueuedCard
     rating: int = 0
     duration_ms: int = 0
-    before: str = ""  # an edit: the text the editor opened with
+    before: str = ""  # an edit or a line: the card's text before, as the editor template writes it
 
 
 Editor = Callable[[str], "str | None"]
@@ -210,8 +89,14 @@ class ReviewSession:
         clock: A monotonic clock in seconds (injected so tests need no sleeping).
         new_limit: At most this many new cards in this session (None: only the daily limit).
         limit: Stop after this many grades (None: when the queue is empty).
-        enter_rating: The grade Space or Enter gives once the response shows: Good when the learner flips the
-            card (as in Anki); the typed mode sets the rating it suggests.
+        flip_rating: The grade Space or Enter gives once the response shows without a typed answer: Good, as in
+            Anki (with a typed answer: the rating it suggests, see :attr:`enter_rating`).
+        typing: The question side takes a typed answer (:meth:`submit`).
+        ask_personal: A personal card with no line of the learner's asks for one first (:attr:`Phase.COMPOSE`).
+        typed: The current card's typed answer and its check (None: not typed, or revealed with an empty line).
+        draft: A personal card's line, written and checked, waiting to be kept or rewritten.
+        draft_check: That line's key points hit or missed.
+        rewrite: The text to start writing from (the line being rewritten).
     """
 
     service: ReviewService
@@ -220,15 +105,22 @@ class ReviewSession:
     clock: Callable[[], float] = time.monotonic
     new_limit: int | None = None
     limit: int | None = None
-    enter_rating: int = 3
+    flip_rating: int = 3
+    typing: bool = False
+    ask_personal: bool = False
     phase: Phase = Phase.QUESTION
     current: QueuedCard | None = None
     message: str = ""
     show_help: bool = False
     totals: Summary = field(default_factory=Summary)
+    typed: TypedAnswer | None = None
+    draft: str | None = None
+    draft_check: MatchResult | None = None
+    rewrite: str = ""
     _shown_at: float = 0.0
     _done: list[_Action] = field(default_factory=list)
     _new_seen: int = 0
+    _skipped: set[int] = field(default_factory=set)  # personal cards shown with the deck's line this session
 
     def start(self) -> None:
         """Show the first card (or finish at once when nothing is due)."""
@@ -238,9 +130,38 @@ class ReviewSession:
     def done(self) -> bool:
         return self.phase is Phase.DONE
 
+    @property
+    def wants_text(self) -> bool:
+        """Whether the screen takes typed text now: a typed answer on the question side, or a personal line."""
+        if self.phase is Phase.COMPOSE:
+            return self.draft is None
+        return self.typing and self.phase is Phase.QUESTION
+
+    @property
+    def enter_rating(self) -> int:
+        """The grade Space or Enter gives on the answer side: the typed answer's suggestion, else Good."""
+        return self.typed.suggested_rating if self.typed is not None else self.flip_rating
+
     def counts(self) -> Counts:
         """Today's remaining counts, for the header."""
         return self.service.counts()
+
+    def submit(self, text: str) -> None:
+        """The learner pressed Enter on a typed line: on the question side, their answer (an empty one just shows
+        the response, as in flip mode); while writing a personal card's line, that line (checked, not yet kept)."""
+        self.message = ""
+        self.show_help = False
+        if self.current is None or self.done:
+            return
+        if self.phase is Phase.COMPOSE:
+            self._check_line(text)
+        elif self.phase is Phase.QUESTION:
+            if text.strip():
+                from srs.rehearse import check_typed
+
+                typed_ms = max(0, round((self.clock() - self._shown_at) * 1000))
+                self.typed = check_typed(self.current.view, text.strip(), typed_ms)
+            self.phase = Phase.ANSWER
 
     def handle(self, token: str) -> None:
         """Act on one command token (see :mod:`srs.cli.keys`). An empty token means end of input: quit."""
@@ -256,6 +177,8 @@ class ReviewSession:
             self._undo()
         elif self.current is None:
             self.message = "Nothing to review."
+        elif self.phase is Phase.COMPOSE:
+            self._compose_key(token)
         elif token in (" ", "\n"):
             if self.phase is Phase.QUESTION:
                 self.phase = Phase.ANSWER
@@ -263,7 +186,8 @@ class ReviewSession:
                 self._grade(self.enter_rating)
         elif token in ("1", "2", "3", "4"):
             if self.phase is Phase.QUESTION:
-                self.message = "Say or think your response, then press Space or Enter to compare."
+                self.message = ("Type your response, then press Enter to compare." if self.typing else
+                                "Say or think your response, then press Space or Enter to compare.")
             else:
                 self._grade(int(token))
         elif token in ("s", "b") and self.phase is Phase.QUESTION:
@@ -294,11 +218,10 @@ class ReviewSession:
         card = self.current
         duration = self._elapsed_ms()
         try:
-            note = self.service.grade(card, rating, duration)
+            note = self.service.grade(card, rating, duration, attempt=self._attempt())
         except SRSError as exc:
             self.message = str(exc)
-            self.current = self.service.load(card.view.pk)
-            self.phase = Phase.QUESTION
+            self._show(self.service.load(card.view.pk))
             return
         self._done.append(_Action("grade", card, rating, duration))
         self.totals.reviewed += 1
@@ -335,22 +258,29 @@ class ReviewSession:
             elif last.kind == "bury":
                 self.service.unbury(last.card)
                 done = "the bury"
-            else:
+            elif last.kind == "edit":
                 self.service.save_edit(last.card, last.before)
                 done = "your edit"
+            else:  # a personal line: back to no line (and to any other edit the card had)
+                self.service.reset_edit(last.card)
+                if last.before:
+                    self.service.save_edit(last.card, last.before)
+                done = "your line"
         except SRSError as exc:
-            what = {"grade": "the grade", "edit": "your edit"}.get(last.kind, f"the {last.kind}")
+            what = {"grade": "the grade", "edit": "your edit", "line": "your line"}.get(last.kind,
+                                                                                     f"the {last.kind}")
             self.message = f"Could not undo {what}: {exc}"
             return
         if last.kind == "edit" and self.current is not None and self.current.view.pk == pk:
             self.current = self.service.load(pk)  # the same card, on the same side
             self.message = "Undid your edit: the earlier wording is back."
             return
-        self.current = self.service.load(pk)
-        self.phase = Phase.QUESTION
-        self._shown_at = self.clock()
+        self._show(self.service.load(pk))
         # Not the card's id: the card is back question side up, and its id can give the answer away.
         self.message = f"Undid {done}: the card is back."
+        if last.kind == "line":
+            self.message = "Undid your line: the card asks for yours again." if self.phase is Phase.COMPOSE \
+                else "Undid your line: the card shows the deck's line again."
 
     def _edit(self) -> None:
         assert self.current is not None
@@ -380,9 +310,81 @@ class ReviewSession:
         if card is None:
             self._finish(stopped_early=False)
             return
+        self._show(card)
+
+    def _show(self, card: QueuedCard) -> None:
+        """Put ``card`` up question side first (or asking for the learner's line) and start its clock."""
         self.current = card
-        self.phase = Phase.QUESTION
+        self.typed = None
+        self.draft, self.draft_check, self.rewrite = None, None, ""
+        asks = self.ask_personal and card.view.needs_personal and card.view.pk not in self._skipped
+        self.phase = Phase.COMPOSE if asks else Phase.QUESTION
         self._shown_at = self.clock()
+
+    def _attempt(self) -> Attempt | None:
+        if self.typed is None:
+            return None
+        from srs.attempts import attempt_from
+
+        return attempt_from(self.typed.answer, self.typed.typed_ms, self.typed.result)
+
+    # -- a personal card's line ---------------------------------------------------------------------------
+
+    def _compose_key(self, token: str) -> None:
+        assert self.current is not None
+        if token == "e":
+            self._edit_line()
+        elif token == "s":
+            self._skipped.add(self.current.view.pk)
+            self._show(self.current)
+            self.message = "Using the deck's line this time; the card asks for yours the next time it comes up."
+        elif self.draft is None:
+            self.message = "Type your line, then press Enter to check it (Esc s: use the deck's line this time)."
+        elif token in (" ", "\n"):
+            self._save_line()
+        elif token == "r":
+            self.rewrite, self.draft, self.draft_check = self.draft, None, None
+        else:
+            self.message = "Enter keeps your line, r rewrites it, e opens it in your editor."
+
+    def _check_line(self, text: str) -> None:
+        assert self.current is not None
+        line = " ".join(text.split())
+        if not line:
+            self.message = "Your line is empty: type it, then press Enter (Esc s: use the deck's line this time)."
+            return
+        from srs.rehearse import check_line
+
+        self.draft, self.draft_check = line, check_line(self.current.view, line)
+
+    def _edit_line(self) -> None:
+        if self.editor is None:
+            self.message = "Editing is not available here."
+            return
+        try:
+            text = self.editor(self.draft if self.draft is not None else self.rewrite)
+        except SRSError as exc:
+            self.message = str(exc)
+            return
+        if text is None:
+            self.message = "Edit cancelled; nothing changed."
+            return
+        self._check_line(text)
+
+    def _save_line(self) -> None:
+        assert self.current is not None and self.draft is not None
+        card = self.current
+        try:
+            self.service.save_personal_response(card, self.draft)
+        except SRSError as exc:
+            self.message = f"Your line was not saved: {exc}"
+            return
+        # Undo drops the line, and puts back any other edit the card had.
+        before = self.edit_template(card.view) if card.view.edited and self.edit_template is not None else ""
+        self._done.append(_Action("line", card, before=before))
+        self._show(self.service.load(card.view.pk))
+        self.message = ("Saved your line: it is this card's response from now on, with the deck's beneath it. "
+                        "Now rehearse it.")
 
     def _finish(self, stopped_early: bool) -> None:
         self.phase = Phase.DONE

@@ -3,9 +3,7 @@ emulator (pyte), so the tests check what is on the screen after each key, not wh
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,61 +11,18 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")
 
-NOW = "2026-03-02T15:00:00+00:00"
-SRS = str(Path(sys.executable).parent / "srs")
-# Every frame ends with the hint line's last key, so a frame is complete once this has been read.
-FRAME_END = "q quit"
+from helpers.terminal import Terminal, assert_fits, screen_text  # noqa: E402
+
 SITUATION_START = "Final interview for a job you really want."
 RESPONSE_START = "Ask: \"What hesitations do you have"
 
 
-class Terminal:
-    """`srs review` on a pty of ``rows`` x ``cols``; :meth:`frame` waits for the next complete frame."""
-
-    def __init__(self, data: Path, rows: int, cols: int, color: bool = False,
-                 env: dict[str, str] | None = None) -> None:
-        environ = {k: v for k, v in os.environ.items()
-                   if k not in ("NO_COLOR", "SRS_DATABASE_URL", "EDITOR", "VISUAL", "COLUMNS", "LINES")}
-        environ.update({"SRS_DATA_DIR": str(data), "SRS_NOW": NOW, "TERM": "xterm-256color"})
-        if not color:
-            environ["NO_COLOR"] = "1"
-        environ.update(env or {})
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.Stream(self.screen)
-        self.child = pexpect.spawn(SRS, ["review"], env=environ, encoding="utf-8", timeout=30,
-                                   dimensions=(rows, cols))
-
-    def frame(self, marker: str = FRAME_END) -> list[str]:
-        """Read up to and including ``marker``; return the screen's rows as text."""
-        self.child.expect_exact(marker)
-        self.stream.feed(self.child.before + self.child.after)
-        return self.rows()
-
-    def rows(self) -> list[str]:
-        return [row.rstrip() for row in self.screen.display]
-
-    def key(self, data: str, marker: str = FRAME_END) -> list[str]:
-        self.child.send(data)
-        return self.frame(marker)
-
-    def resize(self, rows: int, cols: int) -> list[str]:
-        self.screen.resize(rows, cols)
-        self.child.setwinsize(rows, cols)  # the kernel sends SIGWINCH to the review
-        return self.frame()
-
-    def close(self) -> None:
-        self.child.sendline("q")
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-
-
 def _text(rows: list[str]) -> str:
-    """The screen as one string with rows joined by spaces, so wrapped text can be searched for."""
-    return " ".join(" ".join(row.split()) for row in rows)
+    return screen_text(rows)
 
 
 def _assert_fits(rows: list[str], cols: int) -> None:
-    assert all(len(row) <= cols for row in rows)
+    assert_fits(rows, cols)
 
 
 @pytest.mark.parametrize("rows, cols", [(24, 80), (20, 40)])
@@ -84,7 +39,8 @@ def test_answer_side_of_a_card_with_a_counterpoint_fits_the_window(isolated_data
     assert "1 Again" in text and "4 Easy" in text
     # What did not fit is folded, and the fold line says which key opens it (and, where it fits, what it is).
     assert "m more: " in text
-    assert cols < 80 or re.search(r"m more: sources, counterpoint \(\d+ lines\)", text)
+    assert cols < 80 or re.search(r"m more: reasoning, counterpoint \(\d+ lines\)", text)
+    assert cols < 80 or "DID YOU SAY - hesitations - hiring me" in text  # the key points, to check yourself
     _assert_fits(screen, cols)
     term.close()
 

@@ -17,6 +17,12 @@ def test_defaults_are_ankis() -> None:
     assert (s.learning_steps, s.relearning_steps) == ((1.0, 10.0), (10.0,))
     assert (s.rollover_hour, s.maximum_interval, s.leech_threshold, s.learn_ahead_minutes) == (4, 36500, 8, 20)
     assert s.fsrs_parameters is None
+    assert s.answer_mode == "flip"
+
+
+def test_a_stored_answer_mode_this_release_does_not_know_reads_as_flip() -> None:
+    assert SchedulerSettings.from_values({"answer_mode": "type", "timezone": "UTC"}).answer_mode == "type"
+    assert SchedulerSettings.from_values({"answer_mode": "speak", "timezone": "UTC"}).answer_mode == "flip"
 
 
 def test_system_timezone_comes_from_tz(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,6 +79,8 @@ def test_system_timezone_falls_back_to_localtime_then_utc(monkeypatch: pytest.Mo
         ("timezone", "Europe/Berlin", "Europe/Berlin"),
         ("rollover-hour", "23", 23),
         ("fsrs_parameters", "default", None),
+        ("answer_mode", "type", "type"),
+        ("answer-mode", " Flip ", "flip"),
     ],
 )
 def test_parse(key: str, raw: str, value: object) -> None:
@@ -88,6 +96,7 @@ def test_parse(key: str, raw: str, value: object) -> None:
         ("learning_steps", "ten", "unit s, m, h or d"),
         ("timezone", "Nowhere", "IANA time zone"),
         ("fsrs_parameters", "1 2 3", "17, 19 or 21 numbers"),
+        ("answer_mode", "typing", "answer_mode must be flip or type \\(got 'typing'\\)"),
         ("nope", "1", "known settings: desired_retention"),
     ],
 )

@@ -6,9 +6,13 @@ an exception, Ctrl-C, or the end of the session. When stdin is not a terminal (a
 line is one command, so a session can be scripted: an empty line is Enter.
 
 Either way a reader returns a *token*: ``" "`` for Space, ``"\\n"`` for Enter, a single lower-case character for
-other keys, ``"up"``/``"down"``/``"pgup"``/``"pgdn"``/``"home"``/``"end"`` for those keys, ``"esc"`` for Esc and
-any other escape sequence, or ``""`` at end of input. A terminal reader also returns ``"resize"`` when the
-window changed size (SIGWINCH), so the screen can be drawn again to fit.
+other keys, ``"up"``/``"down"``/``"left"``/``"right"``/``"pgup"``/``"pgdn"``/``"home"``/``"end"``/``"delete"`` for
+those keys, ``"backspace"``, ``"ctrl-a"``/``"ctrl-e"``/``"ctrl-k"``/``"ctrl-u"``/``"ctrl-w"`` for the control keys
+a line editor uses, ``"esc"`` for a bare Esc and any other escape sequence, or ``""`` at end of input. A terminal
+reader also returns ``"resize"`` when the window changed size (SIGWINCH), so the screen can be drawn again to fit.
+
+``read(text=True)`` is for typing (:mod:`srs.cli.line_editor`): a character keeps its case, and an Enter that
+arrives together with more keys (a paste of several lines) is a space, so a paste never submits half an answer.
 """
 
 from __future__ import annotations
@@ -28,13 +32,20 @@ _NAMED_KEYS = {
     b"\x1b[A": "up", b"\x1bOA": "up", b"\x1b[B": "down", b"\x1bOB": "down",
     b"\x1b[5~": "pgup", b"\x1b[6~": "pgdn",
     b"\x1b[H": "home", b"\x1bOH": "home", b"\x1b[1~": "home", b"\x1b[F": "end", b"\x1bOF": "end", b"\x1b[4~": "end",
+    b"\x1b[C": "right", b"\x1bOC": "right", b"\x1b[D": "left", b"\x1bOD": "left", b"\x1b[3~": "delete",
+    b"\x1b[7~": "home", b"\x1b[8~": "end",
 }
+# Control keys a line editor uses (Backspace sends DEL or, on some terminals, Ctrl-H).
+_CONTROL_KEYS = {b"\x7f": "backspace", b"\x08": "backspace", b"\x01": "ctrl-a", b"\x05": "ctrl-e",
+                 b"\x0b": "ctrl-k", b"\x15": "ctrl-u", b"\x17": "ctrl-w"}
 
 
 class KeyReader(Protocol):
     """Something that returns the learner's next command token."""
 
-    def read(self) -> str: ...
+    def read(self, text: bool = False) -> str:
+        """The next token; with ``text``, a character keeps its case (see the module docstring)."""
+        ...
 
     def paused(self) -> AbstractContextManager[None]:
         """A block during which the terminal is back in its normal mode (to run ``$EDITOR``)."""
@@ -53,8 +64,8 @@ def token_from_line(line: str) -> str:
     return text[0] if len(text) == 1 else text
 
 
-def token_from_bytes(data: bytes) -> str:
-    """The command token for the bytes one keypress produced on a terminal."""
+def token_from_bytes(data: bytes, text: bool = False) -> str:
+    """The token for the bytes one keypress produced on a terminal; with ``text``, a letter keeps its case."""
     if not data:
         return EOF
     if data[:1] == b"\x1b":
@@ -63,8 +74,10 @@ def token_from_bytes(data: bytes) -> str:
         return ENTER
     if data == b"\x04":  # Ctrl-D
         return EOF
-    text = data.decode("utf-8", errors="replace")
-    return text[:1].lower()
+    if data in _CONTROL_KEYS:
+        return _CONTROL_KEYS[data]
+    char = data.decode("utf-8", errors="replace")[:1]
+    return char if text else char.lower()
 
 
 class LineReader:
@@ -76,11 +89,18 @@ class LineReader:
     def paused(self) -> AbstractContextManager[None]:
         return nullcontext()
 
-    def read(self) -> str:
+    def read(self, text: bool = False) -> str:
         line = self.stream.readline()
         if line == "":
             return EOF
         return token_from_line(line)
+
+    def read_line(self) -> str | None:
+        """The next line as typed (without its line break; a typed answer keeps its case), None at the end."""
+        line = self.stream.readline()
+        if line == "":
+            return None
+        return line.rstrip("\r\n")
 
 
 def split_key(data: bytes) -> tuple[bytes, bytes]:
@@ -127,7 +147,7 @@ class TerminalReader:
             tty.setcbreak(self.fd, termios.TCSANOW)
             self.pending = b""
 
-    def read(self) -> str:
+    def read(self, text: bool = False) -> str:
         import select
 
         if not self.pending:
@@ -144,7 +164,10 @@ class TerminalReader:
         if not self.pending:
             return EOF
         key, self.pending = split_key(self.pending)
-        return token_from_bytes(key)
+        token = token_from_bytes(key, text)
+        if text and token == ENTER and self.pending:  # a pasted line break: the paste goes on
+            return " "
+        return token
 
 
 def _drain(fd: int) -> None:

@@ -12,7 +12,9 @@ from srs.cli.common import AppContext, echo_json, note, pass_app, use_color
 
 if TYPE_CHECKING:
     from srs.cli.editor import EditorChoice
-    from srs.cli.keys import KeyReader
+    from srs.cli.keys import KeyReader, LineReader
+    from srs.cli.review_display import Display
+    from srs.review import ReviewSession
 
 
 @click.command()
@@ -20,25 +22,39 @@ if TYPE_CHECKING:
 @click.option("--new", "new_limit", type=click.IntRange(min=0), metavar="N",
               help="At most N new cards in this session (within the daily limit).")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Stop after N answers.")
+@click.option("--type/--flip", "typed", default=None,
+              help="Type your response and see the key points you hit, or flip the card after saying it "
+                   "(default: the answer_mode setting, flip unless set).")
 @pass_app
-def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: int | None) -> None:
+def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: int | None,
+           typed: bool | None) -> None:
     """Review today's cards: read the situation, answer aloud, reveal, grade.
 
     Keys: Space/Enter reveal, then grade Good · 1 Again, 2 Hard, 3 Good, 4 Easy · u undo the last action ·
     s suspend · b bury until tomorrow (s and b once the response shows) · e edit in $VISUAL or $EDITOR (else
-    nano, else vi) · m more (a card taller than the window) · ? keys · q quit. Every grade is saved the moment it is given. When stdin is not a
-    terminal, each line is one key (an empty line is Enter), so a session can be scripted.
+    nano, else vi) · m more (a card taller than the window) · ? keys · q quit. Every grade is saved the moment
+    it is given. When stdin is not a terminal, each line is one key (an empty line is Enter), so a session can
+    be scripted.
+
+    With --type (or `srs config set answer_mode type`) you type your response: every key is text (arrows,
+    Home/End, Backspace, Delete, Ctrl-U, Ctrl-W edit it), Enter compares it with the card's key points, and Esc
+    then a key is a command (Esc q quit, Esc u undo, Esc e edit, Esc ? keys). Enter then gives the suggested
+    rating, 1-4 another. Scripted: one line is the answer, the next the grade (empty: the suggested one); a line
+    starting with ':' is a command (:q, :u).
 
     \b
     Example:
       srs review --new 5
       printf '\\n3\\n\\n1\\nq\\n' | srs review     # scripted: reveal, Good, reveal, Again, quit
+      printf 'ask what concerns they have\\n\\n:q\\n' | srs review --type
     """
     import os
     import shutil
+    from contextlib import nullcontext
 
     from srs.cli.editor import choose_editor
-    from srs.cli.keys import RESIZE, key_reader
+    from srs.cli.keys import LineReader, key_reader
+    from srs.cli.line_editor import TypingInput
     from srs.cli.review_display import Display
     from srs.cli.review_screen import Style, summary
     from srs.edits import edit_template
@@ -46,20 +62,26 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     from srs.review_service import DbReviewService
 
     service = DbReviewService.open(app.store.engine, app.learner_id, app.now, deck_id)
+    typing = typed if typed is not None else service.settings.answer_mode == "type"
     style = Style(color=use_color(), unicode=use_color())
     editor = choose_editor(os.environ, shutil.which)
     display = Display(style, full_screen=sys.stdout.isatty(), deck_label=service.deck_label,
                       editor=editor.label if editor else "your $EDITOR (not set; nano and vi not found)")
-    with key_reader() as keys:
+    # Typing with the output going elsewhere (`srs review --type | tee log`): read whole lines, which the
+    # terminal echoes, rather than keys nobody would see.
+    reader = key_reader() if display.full_screen or not typing else nullcontext(LineReader(sys.stdin))
+    with reader as keys:
+        scripted = isinstance(keys, LineReader)
+        # On a terminal a personal card first asks for the learner's own line; a script reviews it as it is.
         session = ReviewSession(service, editor=_editor(keys, editor), edit_template=edit_template,
-                                new_limit=new_limit, limit=limit)
+                                new_limit=new_limit, limit=limit, typing=typing, ask_personal=not scripted)
         session.start()
         try:
-            while not session.done:
-                display.draw(session)
-                token = keys.read()
-                if token != RESIZE and not display.handle(token):
-                    session.handle(token)
+            if isinstance(keys, LineReader) and typing:
+                _scripted_typing(session, display, keys)
+            else:
+                display.typing = None if scripted else TypingInput()
+                _key_loop(session, display, keys)
         except KeyboardInterrupt:
             session.handle("q")
     if display.full_screen:
@@ -68,6 +90,58 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
         note(session.message)
     for line in summary(session.totals, app.now(), service.settings.timezone, style):
         click.echo(line)
+
+
+def _key_loop(session: "ReviewSession", display: "Display", keys: "KeyReader") -> None:
+    """One key at a time until the session ends: commands, or text while the session takes a typed line."""
+    from srs.cli.keys import EOF, RESIZE
+    from srs.review import Phase
+
+    typing = display.typing
+    shown: tuple[int, Phase, bool] | None = None
+    while not session.done:
+        # A new card, side or line starts an empty line (an edit of the card on screen keeps what was typed).
+        state = (session.current.view.pk if session.current else 0, session.phase, session.draft is None)
+        if typing is not None and state != shown:
+            typing.reset(session.rewrite if session.phase is Phase.COMPOSE else "")
+        shown = state
+        display.draw(session)
+        if typing is None or not session.wants_text:
+            token = keys.read()
+            if token != RESIZE and not display.handle(token):
+                session.handle(token)
+            continue
+        token = keys.read(text=True)
+        if token == RESIZE:
+            continue
+        if token == EOF:
+            session.handle(EOF)
+            continue
+        typed = typing.feed(token)
+        if typed.kind == "submit":
+            session.submit(typed.text)
+        elif typed.kind == "command" and not display.handle(typed.text):
+            session.handle(typed.text)
+        elif typed.kind == "other":
+            display.handle(typed.text)  # the arrows up and down, Page Up/Down scroll a card taller than the window
+
+
+def _scripted_typing(session: "ReviewSession", display: "Display", keys: "LineReader") -> None:
+    """Typing mode from a pipe: a line is the answer, the next the grade (empty: the suggested one); a line
+    starting with ``:`` is a command (``:q``, ``:u``)."""
+    from srs.cli.keys import EOF, token_from_line
+
+    while not session.done:
+        display.draw(session)
+        line = keys.read_line()
+        if line is None:
+            session.handle(EOF)
+        elif line.startswith(":"):
+            session.handle(token_from_line(line[1:]))
+        elif session.wants_text:
+            session.submit(line)
+        else:
+            session.handle(token_from_line(line))
 
 
 def _editor(keys: "KeyReader", choice: "EditorChoice | None") -> "Callable[[str], str | None]":

@@ -43,12 +43,15 @@ class Section:
         lines: The lines, already wrapped to the width and cleaned.
         keep: How it shrinks when the window is too short.
         least: For ``CUT``: the lines always kept.
+        rank: In a window too small even for every section's least, sections of higher rank get their least
+            first (then the others, in reading order); a trailing blank line is then given up too.
     """
 
     name: str
     lines: tuple[str, ...]
     keep: Keep = Keep.FOLD
     least: int = SITUATION_LINES
+    rank: int = 0
 
     def minimum(self) -> int:
         if self.keep is Keep.WHOLE:
@@ -181,9 +184,12 @@ def _overview(body: Sequence[Section], room: int) -> list[int]:
     """How many lines of each section the folded overview shows in ``room`` rows."""
     counts = [section.minimum() for section in body]
     spare = room - sum(counts)
-    if spare < 0:  # a tiny window: even the least does not fit; keep the first lines, in reading order
+    if spare < 0:  # a tiny window: even the least does not fit; the first lines, by rank then reading order
         left = max(0, room)
-        for i, section in enumerate(body):
+        for i in sorted(range(len(body)), key=lambda i: -body[i].rank):
+            lines = body[i].lines
+            if counts[i] == len(lines) and lines and not click.unstyle(lines[-1]).strip():
+                counts[i] -= 1
             counts[i] = min(counts[i], left)
             left -= counts[i]
         return counts

@@ -93,8 +93,13 @@ def answer_sections(card: QueuedCard, width: int, style: Style) -> list[Section]
     """The answer side's body after the situation: the response (never folded), then reasoning, sources and each
     counterpoint, which fold away when the window is short."""
     view = card.view
-    sections = [Section("response", (style.rule(width), *_section("RESPONSE", view.response, width, style)),
-                        Keep.WHOLE),
+    if view.personal and not view.needs_personal and view.reference != view.response:
+        # The learner's own line, with the deck's wording beneath as the reference.
+        lines = [style.rule(width), *_section("YOUR LINE", view.response, width, style)[:-1],
+                 *(style.dim(line) for line in wrap(f"The deck's: {view.reference}", width, INDENT)), ""]
+    else:
+        lines = [style.rule(width), *_section("RESPONSE", view.response, width, style)]
+    sections = [Section("response", tuple(lines), Keep.WHOLE),
                 Section("reasoning", tuple(_section("REASONING", view.reasoning, width, style)))]
     if view.sources:
         lines = [style.label("SOURCES")]
@@ -176,9 +181,11 @@ def keys_help(editor: str) -> tuple[tuple[str, str], ...]:
     )
 
 
-def help_lines(width: int, style: Style, editor: str = "$EDITOR") -> list[str]:
-    """Every key and what it does, wrapped under its key."""
-    entries = keys_help(editor)
+def help_lines(width: int, style: Style, editor: str = "$EDITOR",
+               typing: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """Every key and what it does, wrapped under its key; ``typing`` replaces the first entry (Space/Enter) with
+    the keys of typing mode."""
+    entries = (*typing, *keys_help(editor)[1:]) if typing else keys_help(editor)
     key_width = max(len(k) for k, _ in entries)
     lines = [style.label("KEYS")]
     for key, text in entries:

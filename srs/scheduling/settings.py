@@ -91,6 +91,7 @@ class SchedulerSettings:
     """Everything the scheduler and the study queue need to know about a learner's preferences.
 
     Steps are in minutes, as Anki stores them. ``fsrs_parameters`` None means FSRS's default parameters.
+    ``answer_mode`` is how ``srs review`` asks for the response: ``flip`` (say it, then reveal) or ``type``.
     """
 
     desired_retention: float = 0.9
@@ -104,6 +105,7 @@ class SchedulerSettings:
     leech_threshold: int = 8
     learn_ahead_minutes: int = 20
     fsrs_parameters: tuple[float, ...] | None = None
+    answer_mode: str = "flip"
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> SchedulerSettings:
@@ -227,6 +229,21 @@ def _parse_parameters(raw: str) -> list[float] | None:
     return values
 
 
+ANSWER_MODES = ("flip", "type")
+
+
+def _parse_answer_mode(raw: str) -> str:
+    mode = raw.strip().lower()
+    if mode not in ANSWER_MODES:
+        raise ConfigError(f"answer_mode must be flip or type (got {shown_value(raw)})")
+    return mode
+
+
+def _stored_answer_mode(value: Any) -> str:
+    """A stored mode; anything else (a newer release's mode) reads as flip, which every release has."""
+    return str(value) if value in ANSWER_MODES else "flip"
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     """How one setting is parsed, stored and shown."""
@@ -288,6 +305,15 @@ SETTINGS: dict[str, SettingSpec] = {
             _parse_parameters,
             lambda value: None if value is None else tuple(float(v) for v in value),
             lambda value: "default" if value is None else " ".join(f"{v:.4f}" for v in value),
+        ),
+        SettingSpec(
+            "answer_mode",
+            "How `srs review` asks for the response: flip (say it, then reveal) or type (type it, see the key "
+            "points you hit)",
+            "flip or type",
+            _parse_answer_mode,
+            _stored_answer_mode,
+            str,
         ),
     )
 }
