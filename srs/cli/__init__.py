@@ -20,7 +20,7 @@ from srs.cli.common import AppContext, translate
 # first sentence of their docstrings); a test keeps the two equal, so `srs --help` lists the commands without
 # importing them.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "card": ("card_cmds", "card", "List cards and show one card with your progress on it."),
+    "card": ("card_cmds", "card", "List cards, show one with your progress on it, suspend or bury cards."),
     "config": ("config_cmds", "config",
                "Show or change your settings: retention, daily limits, steps, day rollover, time zone."),
     "db": ("db_cmds", "db", "Show, upgrade and check the database schema."),

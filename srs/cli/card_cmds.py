@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from srs.cli.card_state_cmds import STATE_COMMANDS
 from srs.cli.common import AppContext, echo_json, note, pass_app
 
 if TYPE_CHECKING:
@@ -16,12 +17,17 @@ if TYPE_CHECKING:
 
 @click.group()
 def card() -> None:
-    """List cards and show one card with your progress on it.
+    """List cards, show one with your progress on it, suspend or bury cards.
 
     \b
     Example:
       srs card show interview-closing/ask-about-hesitations
+      srs card suspend --deck interview-closing --tag contested
     """
+
+
+for _command in STATE_COMMANDS:  # suspend, unsuspend, bury, unbury: srs.cli.card_state_cmds
+    card.add_command(_command)
 
 
 @card.command("list")
