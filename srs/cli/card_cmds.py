@@ -9,6 +9,7 @@ import click
 
 from srs.cli.card_state_cmds import STATE_COMMANDS
 from srs.cli.common import AppContext, echo_json, note, pass_app
+from srs.cli.completion import complete_card_refs, complete_deck_ids
 
 if TYPE_CHECKING:
     from srs.progress import ProgressSnapshot
@@ -31,7 +32,7 @@ for _command in STATE_COMMANDS:  # suspend, unsuspend, bury, unbury: srs.cli.car
 
 
 @card.command("list")
-@click.option("--deck", "deck_id", metavar="ID", help="Only this deck.")
+@click.option("--deck", "deck_id", metavar="ID", help="Only this deck.", shell_complete=complete_deck_ids)
 @click.option("--retired", is_flag=True, help="Include retired cards.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
@@ -65,7 +66,7 @@ def list_(app: AppContext, deck_id: str | None, retired: bool, as_json: bool) ->
 
 
 @card.command("show")
-@click.argument("card_ref", metavar="ID")
+@click.argument("card_ref", metavar="ID", shell_complete=complete_card_refs)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def show(app: AppContext, card_ref: str, as_json: bool) -> None:

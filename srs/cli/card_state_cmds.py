@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from srs.cli.common import AppContext, SRSClickError, note, pass_app
+from srs.cli.completion import complete_card_refs, complete_deck_ids
 
 # Up to this many cards, each gets its own line; more are summed up in one.
 PER_CARD_LINES = 10
@@ -99,9 +100,9 @@ def _command(action: _Action) -> click.Command:
                    f"\b\nExample:\n  {action.example}\n")
     decorators: list[Callable[[Any], Any]] = [
         click.command(action.name),
-        click.argument("refs", nargs=-1, metavar="REF..."),
+        click.argument("refs", nargs=-1, metavar="REF...", shell_complete=complete_card_refs),
         click.option("--deck", "deck_ids", multiple=True, metavar="ID",
-                     help="Every active card of this deck (repeatable)."),
+                     help="Every active card of this deck (repeatable).", shell_complete=complete_deck_ids),
         click.option("--tag", "tags", multiple=True, metavar="TAG",
                      help="Only cards with this tag (repeatable: any of them); with --deck, in those decks."),
         pass_app,

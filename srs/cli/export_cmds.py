@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from srs.cli.common import AppContext, SRSClickError, note, pass_app
+from srs.cli.completion import complete_deck_ids
 from srs.cli.paths import OutputFile, cannot_write
 
 PROGRESS_BAR_MIN_CARDS = 1000
@@ -70,7 +71,8 @@ def export() -> None:
 
 
 @export.command("anki")
-@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
+@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.",
+              shell_complete=complete_deck_ids)
 @click.option("-o", "--output", type=OutputFile(), metavar="FILE",
               help="Where to write. Default: DECK-ID.apkg (one deck) or srs-decks.apkg.")
 @click.option("--with-progress", is_flag=True,
@@ -115,7 +117,8 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
 
 
 @export.command("csv")
-@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
+@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.",
+              shell_complete=complete_deck_ids)
 @click.option("-o", "--output", type=OutputFile(allow_dash=True), metavar="FILE",
               help="Where to write ('-' for stdout). Default: DECK-ID.txt (one deck) or srs-decks.txt.")
 @pass_app
