@@ -144,3 +144,14 @@ def test_only_completing_a_value_from_the_database_loads_sqlalchemy(env: dict[st
     assert _loaded(env, "srs card s") == []
     assert _loaded(env, "srs config get desired") == []
     assert "sqlalchemy" in _loaded(env, "srs deck show ")
+
+
+def test_values_complete_from_a_postgresql_database(pg_head_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "SRS_DATABASE_URL": pg_head_url, "SRS_NOW": NOW, "SRS_DATA_DIR": str(tmp_path / "unused")}
+    deck = tmp_path / "demo.toml"
+    deck.write_text(GOOD_DECK, encoding="utf-8")
+    for args in (["deck", "add", str(deck)], ["learner", "add", "sam"]):
+        subprocess.run([sys.executable, "-m", "srs", *args], env=env, check=True, capture_output=True)
+    assert complete(env, "srs deck show ") == ["demo", "interview-closing"]
+    assert complete(env, "srs card show demo/t") == ["demo/third"]
+    assert complete(env, "srs --learner s") == ["sam"]
