@@ -111,7 +111,7 @@ def test_progress_goes_only_with_active_cards(runner: CliRunner, deck_file: Path
     assert [c.queue for c in note_of(col, "first").cards()] == [QUEUE_REVIEW]
 
 
-def test_csv_and_deck_export_leave_retired_cards_out(runner: CliRunner, deck_file: Path, tmp_path: Path) -> None:
+def test_the_csv_export_leaves_retired_cards_out(runner: CliRunner, deck_file: Path, tmp_path: Path) -> None:
     add_deck_file(runner, deck_file)
     retire_third(runner, deck_file)
     csv_text = run_cli(runner, "export", "csv", "--deck", "demo", "-o", "-", now=T2).stdout

@@ -83,11 +83,9 @@ def complete_card_refs(ctx: click.Context, param: click.Parameter, incomplete: s
     for card in cards:
         full = f"{card.deck_id}/{card.card_id}"
         if "/" not in incomplete and card.card_id.startswith(incomplete):
-            value = full if decks_of[card.card_id] > 1 else card.card_id
-        else:
-            value = full if incomplete and full.startswith(incomplete) else None
-        if value is not None:
-            found.append(_item(value, card.situation))
+            found.append(_item(full if decks_of[card.card_id] > 1 else card.card_id, card.situation))
+        elif incomplete and full.startswith(incomplete):
+            found.append(_item(full, card.situation))
     return found
 
 

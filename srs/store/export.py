@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import and_, bindparam, func, select
 from sqlmodel import Session
 
-from srs.cardview import source_refs
+from srs.cardview import CardView, source_refs
 from srs.export_records import CardHistory, ExportDeck, ReviewRecord
 from srs.progress import ProgressSnapshot
 from srs.store.cards import view_from_row
@@ -70,8 +70,8 @@ def decks_for_export(session: Session, learner_id: int, deck_ids: Sequence[str] 
     result = []
     for deck in decks:
         sources = source_refs(deck.sources)
-        cards = []
-        retired = []
+        cards: list[CardView] = []
+        retired: list[CardView] = []
         params = {"learner": learner_id, "deck": deck.id, "retired": include_retired}
         for row in session.execute(_CARDS, params).mappings():
             (retired if row["retired"] else cards).append(view_from_row(row, deck.name, sources))
