@@ -78,6 +78,11 @@ def test_a_card_ref_shows_its_situation_on_one_line(env: dict[str, str]) -> None
     assert complete(env, "srs card show demo/sec", shell="zsh") == ["demo/second\tYou shake hands. Then what?"]
 
 
+def test_tags_complete_for_the_commands_that_select_by_tag(env: dict[str, str]) -> None:
+    assert complete(env, "srs card suspend --tag clo") == ["closing-question"]
+    assert complete(env, "srs card bury --deck demo --tag en") == ["ending"]
+
+
 @pytest.mark.parametrize(("line", "expected"), [
     ("srs config get desired", ["desired_retention"]),
     ("srs config set learning-", ["learning_steps"]),

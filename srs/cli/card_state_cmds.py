@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from srs.cli.common import AppContext, SRSClickError, note, pass_app
-from srs.cli.completion import complete_card_refs, complete_deck_ids
+from srs.cli.completion import complete_card_refs, complete_deck_ids, complete_tags
 
 # Up to this many cards, each gets its own line; more are summed up in one.
 PER_CARD_LINES = 10
@@ -104,7 +104,8 @@ def _command(action: _Action) -> click.Command:
         click.option("--deck", "deck_ids", multiple=True, metavar="ID",
                      help="Every active card of this deck (repeatable).", shell_complete=complete_deck_ids),
         click.option("--tag", "tags", multiple=True, metavar="TAG",
-                     help="Only cards with this tag (repeatable: any of them); with --deck, in those decks."),
+                     help="Only cards with this tag (repeatable: any of them); with --deck, in those decks.",
+                     shell_complete=complete_tags),
         pass_app,
     ]
     command: Any = run

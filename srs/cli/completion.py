@@ -1,9 +1,9 @@
-"""Shell completion of values: deck ids, card refs, setting names and learner names.
+"""Shell completion of values: deck ids, card refs, tags, setting names and learner names.
 
 Each function here is a click ``shell_complete`` callback, attached to the options and arguments that take such
 a value. Command names are completed by the root group from its table alone (:mod:`srs.cli`); only completing a
 value loads more, and only what that value needs: a setting name reads the settings table in the code, a deck,
-card or learner name opens the database, if there is one (:mod:`srs.store.names`), and never creates, upgrades or
+card, tag or learner name opens the database, if there is one (:mod:`srs.store.names`), and never creates, upgrades or
 writes it. Completion must never print an error into the shell's command line, so a database that cannot be
 read completes nothing.
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
     from sqlmodel import Session
 
-__all__ = ["complete_card_refs", "complete_deck_ids", "complete_learners", "complete_setting_names"]
+__all__ = ["complete_card_refs", "complete_deck_ids", "complete_learners", "complete_setting_names", "complete_tags"]
 
 T = TypeVar("T")
 HELP_WIDTH = 60  # characters of a deck's name or a card's situation shown beside it (zsh, fish)
@@ -87,6 +87,13 @@ def complete_card_refs(ctx: click.Context, param: click.Parameter, incomplete: s
         elif incomplete and full.startswith(incomplete):
             found.append(_item(full, card.situation))
     return found
+
+
+def complete_tags(ctx: click.Context, param: click.Parameter, incomplete: str) -> list["CompletionItem"]:
+    """Tags of active cards starting with ``incomplete``."""
+    from srs.store.names import tag_names
+
+    return [_item(tag) for tag in _read(ctx, tag_names) if tag.startswith(incomplete)]
 
 
 def complete_setting_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list["CompletionItem"]:

@@ -1,4 +1,4 @@
-"""The names a person types, read for shell completion: deck ids, card refs, learner names.
+"""The names a person types, read for shell completion: deck ids, card refs, tags, learner names.
 
 Completion runs on every Tab, so it reads a database only if one is already there: it never creates a file or a
 schema, never upgrades one, never writes, and gives up on a PostgreSQL server that does not answer within a
@@ -19,7 +19,7 @@ from srs.store.decks import deck_names
 from srs.store.engine import database_url, make_engine
 from srs.store.models import Card, Learner, table_of
 
-__all__ = ["CardName", "card_names", "deck_names", "learner_names", "open_existing"]
+__all__ = ["CardName", "card_names", "deck_names", "learner_names", "open_existing", "tag_names"]
 
 # Seconds to wait for a PostgreSQL server while completing: a shell waiting on Tab must not hang.
 CONNECT_TIMEOUT = 2
@@ -58,6 +58,14 @@ def card_names(session: Session) -> list[CardName]:
     rows = session.execute(select(_C.deck_id, _C.card_id, _C.situation).where(_C.retired.is_(False))
                            .order_by(_C.deck_id, _C.position))
     return [CardName(deck_id=row.deck_id, card_id=row.card_id, situation=row.situation) for row in rows]
+
+
+def tag_names(session: Session) -> list[str]:
+    """Every tag on an active card, sorted."""
+    tags: set[str] = set()
+    for card_tags in session.execute(select(_C.tags).where(_C.retired.is_(False))).scalars():
+        tags.update(card_tags)
+    return sorted(tags)
 
 
 def learner_names(session: Session) -> list[str]:
