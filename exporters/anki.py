@@ -9,6 +9,9 @@ genanki builds the collection (our code inserts the notes and cards in bulk, wit
   re-export changes nothing and an edit made in Anki survives an export of unrelated changes;
 * the zip is written with fixed entry times, so the same database and timestamp give the same bytes.
 
+Retired cards (ones a deck update dropped) go in as well, suspended and tagged ``retired``: Anki never deletes a
+note on import, so this is how a card retired here stops coming up on the phone (see :func:`write_collection`).
+
 With progress, the collection is post-processed to carry scheduling and the review log
 (:mod:`exporters.anki_progress`).
 """
@@ -45,9 +48,14 @@ from exporters.anki_note import (
     note_tags,
 )
 
+from srs.anki_data import QUEUE_SUSPENDED
+
 if TYPE_CHECKING:
     from srs.export_records import CardHistory, ExportDeck
     from srs.scheduling.settings import SchedulerSettings
+
+# The tag on the notes of retired cards, so that a phone which already has them can find and delete them.
+RETIRED_TAG = "retired"
 
 
 class _Model(genanki.Model):  # type: ignore[misc]
@@ -85,6 +93,7 @@ class AnkiExportResult:
     cards_with_progress: int
     reviews: int
     size: int
+    retired: int = 0  # of the notes, those of retired cards (suspended, tagged ``retired``)
 
 
 def _zip_time(timestamp: float) -> tuple[int, int, int, int, int, int]:
@@ -123,6 +132,11 @@ def write_collection(conn: sqlite3.Connection, decks: Sequence[ExportDeck], time
     fixed markup, so it holds no invalid HTML tag. Which cards a note gets depends only on which fields are
     empty, so genanki decides that once per pattern of empty fields.
 
+    Each deck's retired cards (:attr:`ExportDeck.retired`) follow its active ones, as notes tagged
+    :data:`RETIRED_TAG` whose cards are suspended (``queue`` -1). Anki adds such a card suspended; for a card it
+    already has, it keeps its own scheduling (suspension included) and takes only the note's new tags, since the
+    note's mtime is the card's retirement time: so the tag is what reaches a phone that has the card.
+
     ``on_note`` is called as each note's row is prepared.
     """
     model = note_model()
@@ -140,9 +154,9 @@ def write_collection(conn: sqlite3.Connection, decks: Sequence[ExportDeck], time
     for deck, anki_deck in zip(decks, anki_decks):
         notes: list[tuple[Any, ...]] = []
         cards: list[tuple[Any, ...]] = []
-        for card in deck.cards:
+        for card in (*deck.cards, *deck.retired):
             fields = note_fields(card)
-            tags = note_tags(card)
+            tags = note_tags(card) + ([RETIRED_TAG] if card.retired else [])
             if " " in "".join(tags):
                 raise ValueError(f"tag with a space in {card.deck_id}/{card.card_id}: {tags}")
             pattern = tuple(map(bool, fields))
@@ -154,9 +168,10 @@ def write_collection(conn: sqlite3.Connection, decks: Sequence[ExportDeck], time
             notes.append((note_id, card.anki_guid, MODEL_ID, mtime, -1, f" {' '.join(tags)} ", "\x1f".join(fields),
                           fields[model.sort_field_index], 0, 0, ""))
             due = next(position)
+            queue = QUEUE_SUSPENDED if card.retired else 0
             for ord_ in ords:
-                cards.append((next(ids), note_id, anki_deck.deck_id, ord_, mtime, -1, 0, 0, due, 0, 0, 0, 0, 0, 0,
-                              0, 0, ""))
+                cards.append((next(ids), note_id, anki_deck.deck_id, ord_, mtime, -1, 0, queue, due, 0, 0, 0, 0, 0,
+                              0, 0, 0, ""))
             if on_note is not None:
                 on_note()
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
@@ -204,6 +219,7 @@ def write_apkg(decks: Sequence[ExportDeck], path: Path | str, timestamp: float,
         _write_zip(path, db_path, timestamp)
     finally:
         db_path.unlink(missing_ok=True)
-    return AnkiExportResult(path=path, decks=len(decks), notes=sum(len(d.cards) for d in decks),
-                            cards_with_progress=with_progress, reviews=reviews, size=path.stat().st_size)
+    return AnkiExportResult(path=path, decks=len(decks), notes=sum(len(d.cards) + len(d.retired) for d in decks),
+                            cards_with_progress=with_progress, reviews=reviews, size=path.stat().st_size,
+                            retired=sum(len(d.retired) for d in decks))
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from srs.errors import NotFoundError
-from srs.store.bundled import bundled_unchanged, ensure_bundled
+from srs.store.bundled import BundledUpdate, bundled_unchanged, ensure_bundled
 from srs.store.engine import database_url, make_engine
 from srs.store.learners import get_or_create_learner
 from srs.store.migrations import Upgrade, init_schema
@@ -26,10 +26,12 @@ class Store:
     learner: str
     upgraded: Upgrade | None = None  # set when opening upgraded an existing database's schema
     created: bool = False  # this process created the database (its schema, on an empty file or server)
+    bundled_updates: tuple[BundledUpdate, ...] = ()  # bundled decks a newer package changed on this start-up
 
 
 def open_store(db: str | None, learner: str, now: datetime, install_bundled: bool = True) -> Store:
-    """Resolve the database, create or upgrade its schema, and install or update the bundled decks.
+    """Resolve the database, create or upgrade its schema, and install or update the bundled decks (what an update
+    changed is in :attr:`Store.bundled_updates`, for the command to say once).
 
     A current schema costs one query (no Alembic import); an older one is upgraded first, after a backup copy
     beside a SQLite file (see :mod:`srs.store.migrations`). The usual start-up, with the learner there and the
@@ -38,14 +40,16 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
     url = database_url(db)
     engine = make_engine(url)
     done = init_schema(engine)
+    updates: list[BundledUpdate] = []
     with Session(engine) as session:
         learner_id = get_or_create_learner(session, learner, now)
         if install_bundled and not bundled_unchanged(session):
-            ensure_bundled(session, now)
+            updates = ensure_bundled(session, now)
         session.commit()
     upgraded = done if done is not None and done.before is not None and done.changed else None
     created = done is not None and done.before is None
-    return Store(engine=engine, url=url, learner_id=learner_id, learner=learner, upgraded=upgraded, created=created)
+    return Store(engine=engine, url=url, learner_id=learner_id, learner=learner, upgraded=upgraded, created=created,
+                 bundled_updates=tuple(updates))
 
 
 def open_database(db: str | None, must_exist: bool = False) -> Engine:

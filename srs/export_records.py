@@ -17,12 +17,18 @@ from srs.progress import ProgressSnapshot
 
 @dataclass(frozen=True)
 class ExportDeck:
-    """A deck and its active cards, in deck order, as the learner sees them (local edits applied)."""
+    """A deck and its active cards, in deck order, as the learner sees them (local edits applied).
+
+    ``retired`` holds the cards a deck update dropped (:attr:`CardView.retired`), when the export asked for them:
+    an Anki package carries them suspended and tagged ``retired``, so they stop coming up on a phone that has
+    them (Anki never deletes a note on import).
+    """
 
     id: str
     name: str
     description: str
     cards: tuple[CardView, ...]
+    retired: tuple[CardView, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,13 @@ import click
 
 from srs import __version__
 from srs.cli.common import AppContext, translate
+from srs.cli.completion import complete_learners
 
 # name -> (module in srs.cli, attribute, one-line help). The help lines are the commands' own summaries (the
 # first sentence of their docstrings); a test keeps the two equal, so `srs --help` lists the commands without
 # importing them.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "card": ("card_cmds", "card", "List cards and show one card with your progress on it."),
+    "card": ("card_cmds", "card", "List cards, show one with your progress on it, suspend or bury cards."),
     "config": ("config_cmds", "config",
                "Show or change your settings: retention, daily limits, steps, day rollover, time zone."),
     "db": ("db_cmds", "db", "Show, upgrade and check the database schema."),
@@ -129,7 +130,7 @@ class SRSGroup(click.Group):
               help="Database file or URL (sqlite:///..., postgresql+psycopg://...). "
                    "Default: srs.db in the user data dir. Env: SRS_DATABASE_URL.")
 @click.option("--learner", envvar="SRS_LEARNER", default="default", show_default=True, metavar="NAME",
-              help="Whose progress to use. Env: SRS_LEARNER.")
+              help="Whose progress to use. Env: SRS_LEARNER.", shell_complete=complete_learners)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, learner: str) -> None:
     """Rehearse how to close a job interview, with spaced repetition.

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from srs.cli.card_rehearse_cmds import check_answer, reset_edit
+from srs.cli.card_state_cmds import STATE_COMMANDS
 from srs.cli.common import AppContext, echo_json, note, pass_app
+from srs.cli.completion import complete_card_refs, complete_deck_ids
 
 LAST_ATTEMPTS = 5  # typed attempts shown by `card show`, newest first
 
@@ -18,16 +21,23 @@ if TYPE_CHECKING:
 
 @click.group()
 def card() -> None:
-    """List cards and show one card with your progress on it.
+    """List cards, show one with your progress on it, suspend or bury cards.
 
     \b
     Example:
       srs card show interview-closing/ask-about-hesitations
+      srs card suspend --deck interview-closing --tag contested
     """
 
 
+# Commands that live in their own modules: suspend, unsuspend, bury, unbury (srs.cli.card_state_cmds);
+# check-answer and reset-edit (srs.cli.card_rehearse_cmds).
+for _command in (*STATE_COMMANDS, check_answer, reset_edit):
+    card.add_command(_command)
+
+
 @card.command("list")
-@click.option("--deck", "deck_id", metavar="ID", help="Only this deck.")
+@click.option("--deck", "deck_id", metavar="ID", help="Only this deck.", shell_complete=complete_deck_ids)
 @click.option("--retired", is_flag=True, help="Include retired cards.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
@@ -61,7 +71,7 @@ def list_(app: AppContext, deck_id: str | None, retired: bool, as_json: bool) ->
 
 
 @card.command("show")
-@click.argument("card_ref", metavar="ID")
+@click.argument("card_ref", metavar="ID", shell_complete=complete_card_refs)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def show(app: AppContext, card_ref: str, as_json: bool) -> None:
@@ -130,10 +140,3 @@ def _recall_now(progress: "ProgressSnapshot | None", now: datetime, settings: "S
     from srs.scheduling.recall import recall_probability
 
     return round(recall_probability(progress.stability, progress.last_review, now, settings.fsrs_parameters), 4)
-
-
-# The rehearsal commands live in their own module; attached here so `srs card --help` lists them.
-from srs.cli.card_rehearse_cmds import check_answer, reset_edit  # noqa: E402
-
-card.add_command(check_answer)
-card.add_command(reset_edit)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from srs.app import Store
+    from srs.store.deck_import import AddResult
 
 
 class AppContext:
@@ -43,6 +44,8 @@ class AppContext:
             if done is not None:  # say why the first run after an update took longer, and where the copy is
                 kept = f"; a copy from before is kept at {done.backup}" if done.backup is not None else ""
                 note(f"Upgraded the database from schema {done.before} to {done.after}{kept}.")
+            for update in self._store.bundled_updates:  # the first command after a package upgrade says what changed
+                note(bundled_update_line(update.name, update.version, update.result))
             if self._store.created and sys.stderr.isatty():  # once, to a person: scripts need not hear it
                 note(f"Created a new database {database_place(self._store.url)}.")
                 from srs.scheduling.settings import detect_timezone
@@ -67,6 +70,13 @@ class AppContext:
 
     # The same session under its former name, for commands written when some took a plain connection.
     connection = session
+
+
+def bundled_update_line(name: str, version: str, result: "AddResult") -> str:
+    """``Interview Closing updated to 2.0.0: 9 new, 13 changed, 11 retired.`` (and ``, 1 restored`` if any)."""
+    restored = f", {result.restored} restored" if result.restored else ""
+    return (f"{name} updated to {version}: {result.added} new, {result.updated} changed, {result.retired} retired"
+            f"{restored}.")
 
 
 def database_place(url: str) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from srs.cli.common import AppContext, echo_json, note, pass_app
+from srs.cli.completion import complete_setting_names
 
 if TYPE_CHECKING:
     from srs.store.settings import SettingInfo
@@ -49,7 +50,7 @@ def list_(app: AppContext, as_json: bool) -> None:
 
 
 @config.command("get")
-@click.argument("key")
+@click.argument("key", shell_complete=complete_setting_names)
 @pass_app
 def get(app: AppContext, key: str) -> None:
     """Print one setting's value.
@@ -77,7 +78,7 @@ def _note_detected_zone(rows: "list[SettingInfo]") -> None:
 
 
 @config.command("set")
-@click.argument("key")
+@click.argument("key", shell_complete=complete_setting_names)
 @click.argument("value")
 @pass_app
 def set_(app: AppContext, key: str, value: str) -> None:

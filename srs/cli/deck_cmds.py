@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from srs.cli.common import AppContext, SRSClickError, confirm_or_refuse, echo_json, note, pass_app
+from srs.cli.completion import complete_deck_ids
 from srs.cli.paths import OutputFile
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def list_(app: AppContext, as_json: bool) -> None:
 
 
 @deck.command("show")
-@click.argument("deck_id")
+@click.argument("deck_id", shell_complete=complete_deck_ids)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def show(app: AppContext, deck_id: str, as_json: bool) -> None:
@@ -186,7 +187,7 @@ def show(app: AppContext, deck_id: str, as_json: bool) -> None:
 
 
 @deck.command("export")
-@click.argument("deck_id")
+@click.argument("deck_id", shell_complete=complete_deck_ids)
 @click.option("-o", "--output", required=True, type=OutputFile(allow_dash=True),
               help="File to write ('-' for stdout).")
 @pass_app
@@ -212,7 +213,7 @@ def export(app: AppContext, deck_id: str, output: str) -> None:
 
 
 @deck.command("remove")
-@click.argument("deck_id")
+@click.argument("deck_id", shell_complete=complete_deck_ids)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
 def remove(app: AppContext, deck_id: str, yes: bool) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from srs.cli.common import AppContext, SRSClickError, note, pass_app
+from srs.cli.completion import complete_deck_ids
 from srs.cli.paths import OutputFile, cannot_write
 
 PROGRESS_BAR_MIN_CARDS = 1000
@@ -70,7 +71,8 @@ def export() -> None:
 
 
 @export.command("anki")
-@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
+@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.",
+              shell_complete=complete_deck_ids)
 @click.option("-o", "--output", type=OutputFile(), metavar="FILE",
               help="Where to write. Default: DECK-ID.apkg (one deck) or srs-decks.apkg.")
 @click.option("--with-progress", is_flag=True,
@@ -84,7 +86,8 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
     """Write an Anki package (.apkg) for Anki, AnkiDroid or AnkiMobile.
 
     Re-importing a newer export updates the notes you have instead of duplicating them; notes you edited in
-    Anki are kept unless the card changed here since.
+    Anki are kept unless the card changed here since. Cards a deck update retired come along suspended and
+    tagged 'retired': in Anki, search tag:retired to delete them.
 
     \b
     Example:
@@ -97,9 +100,10 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
     path = output or _default_path(deck_ids, ".apkg")
     when = app.now().timestamp() if timestamp is None else timestamp
     with app.session() as session:
-        total = count_cards(session, deck_ids)
+        total = count_cards(session, deck_ids, include_retired=True)
         with _progress(total, "Exporting") as on_card:
-            exported = decks_for_export(session, app.learner_id, deck_ids or None, on_card=on_card)
+            exported = decks_for_export(session, app.learner_id, deck_ids or None, on_card=on_card,
+                                        include_retired=True)
             pks = [card.pk for deck in exported for card in deck.cards]
             histories = histories_for_export(session, app.learner_id, pks) if with_progress else None
             settings = load_settings(session, app.learner_id) if with_progress else None
@@ -108,14 +112,16 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
             except OSError as exc:  # it names the temporary file the package is written to first
                 raise SRSClickError(cannot_write(path, exc)) from None
     decks = f"{result.decks} deck" + ("" if result.decks == 1 else "s")
-    note(f"wrote {result.path}: {result.notes} notes in {decks} ({result.size:,} bytes)")
+    retired = f", {result.retired} of them retired (suspended, tagged 'retired')" if result.retired else ""
+    note(f"wrote {result.path}: {result.notes} notes{retired} in {decks} ({result.size:,} bytes)")
     if with_progress:
         note(f"with progress: {result.cards_with_progress} cards scheduled, {result.reviews} reviews; in Anki, "
              "tick \"Import any learning progress\" (kept only for cards Anki does not have yet)")
 
 
 @export.command("csv")
-@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.")
+@click.option("--deck", "deck_ids", multiple=True, metavar="ID", help="Deck to export (repeatable). Default: all.",
+              shell_complete=complete_deck_ids)
 @click.option("-o", "--output", type=OutputFile(allow_dash=True), metavar="FILE",
               help="Where to write ('-' for stdout). Default: DECK-ID.txt (one deck) or srs-decks.txt.")
 @pass_app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from srs.cli.common import AppContext, confirm_or_refuse, echo_json, note, pass_app
+from srs.cli.completion import complete_learners
 
 
 @click.group()
@@ -57,7 +58,7 @@ def list_(app: AppContext, as_json: bool) -> None:
 
 
 @learner.command("remove")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_learners)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
 def remove(app: AppContext, name: str, yes: bool) -> None:

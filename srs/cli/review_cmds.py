@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from srs.cli.common import AppContext, echo_json, note, pass_app, use_color
+from srs.cli.completion import complete_deck_ids
 
 if TYPE_CHECKING:
     from srs.cli.editor import EditorChoice
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option("--deck", "deck_id", metavar="ID", help="Only cards from this deck.")
+@click.option("--deck", "deck_id", metavar="ID", help="Only cards from this deck.", shell_complete=complete_deck_ids)
 @click.option("--new", "new_limit", type=click.IntRange(min=0), metavar="N",
               help="At most N new cards in this session (within the daily limit).")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Stop after N answers.")
@@ -198,7 +199,7 @@ def status(app: AppContext, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--deck", "deck_id", metavar="ID", help="Only this deck.")
+@click.option("--deck", "deck_id", metavar="ID", help="Only this deck.", shell_complete=complete_deck_ids)
 @click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True, metavar="N",
               help="Forecast the next N days; retention and time over the last N days.")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")

@@ -7,13 +7,14 @@ progress (the import is the same upsert as ``srs deck add``). A bundled deck the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
 from srs.bundled import bundled_files, file_digest, version_key
 from srs.deckfile import parse_deck_text
-from srs.store.deck_import import add_deck
+from srs.store.deck_import import AddResult, add_deck
 from srs.store.meta import (RECHECK, forget_recheck, known_bundled_hashes, record_refused_bundled, refused_bundled,
                             was_removed)
 from srs.store.models import Deck
@@ -27,14 +28,25 @@ def bundled_unchanged(session: Session) -> bool:
     return RECHECK not in known and all(file_digest(path.read_bytes()) in known for path in bundled_files())
 
 
-def ensure_bundled(session: Session, now: datetime) -> list[str]:
-    """Install or update bundled decks. Returns the ids of decks that changed. Flushes; the caller commits."""
+@dataclass(frozen=True)
+class BundledUpdate:
+    """A bundled deck that a newer package changed: its name and new version, and what the update did to it
+    (cards new, changed, retired, restored)."""
+
+    name: str
+    version: str
+    result: AddResult
+
+
+def ensure_bundled(session: Session, now: datetime) -> list[BundledUpdate]:
+    """Install or update bundled decks. Returns the decks that were there and changed, so the command can say
+    what a package upgrade changed (a first install is not an update). Flushes; the caller commits."""
     known = known_bundled_hashes(session)
     if RECHECK in known:  # a migration asked for every file to be read again
         known = set()
         forget_recheck(session)
     refused_before = refused_bundled(session)
-    changed = []
+    changed: list[BundledUpdate] = []
     refused = []
     for path in bundled_files():
         data = path.read_bytes()
@@ -53,8 +65,8 @@ def ensure_bundled(session: Session, now: datetime) -> list[str]:
             refused.append(digest)
             continue  # the user has a newer copy of this deck than the one we ship
         result = add_deck(session, spec, now, bundled_hash=digest)
-        if result.changed:
-            changed.append(spec.id)
+        if result.changed and not result.created:
+            changed.append(BundledUpdate(name=spec.name, version=spec.version, result=result))
     # add_deck above forgot earlier refusals; record this run's (after it, so they stay).
     for digest in refused:
         record_refused_bundled(session, digest)

@@ -9,6 +9,7 @@ the learner's edit and progress, each column read by name into a :class:`~srs.ca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +24,8 @@ from srs.progress import ProgressSnapshot
 from srs.store.models import Card, Deck, LocalEdit, Review, table_of
 from srs.store.progress import progress_columns, progress_join, read_progress, snapshot_of
 
-__all__ = ["CARD_COLUMNS", "EDIT_COLUMNS", "CardRow", "card_view", "find_card", "history_of", "list_cards",
-           "progress_dict", "progress_of", "read_card", "view_from_row"]
+__all__ = ["CARD_COLUMNS", "EDIT_COLUMNS", "CardRow", "SelectedCard", "card_view", "find_card", "history_of",
+           "list_cards", "progress_dict", "progress_of", "read_card", "select_cards", "view_from_row"]
 
 _CARD, _DECK, _EDIT = table_of(Card), table_of(Deck), table_of(LocalEdit)
 _C, _D, _E = _CARD.c, _DECK.c, _EDIT.c
@@ -97,6 +98,55 @@ def find_card(session: Session, ref: str) -> Card:
         choices = ", ".join(f"{c.deck_id}/{c.card_id}" for c in found)
         raise NotFoundError(f"card id {ref!r} is in several decks; name one of: {choices}")
     return found[0]
+
+
+@dataclass(frozen=True)
+class SelectedCard:
+    """A card picked by :func:`select_cards`: its key and the ``deck-id/card-id`` a person reads."""
+
+    pk: int
+    ref: str
+
+
+def select_cards(session: Session, refs: Sequence[str], deck_ids: Sequence[str] = (),
+                 tags: Sequence[str] = ()) -> list[SelectedCard]:
+    """The cards named by ``refs`` (as :func:`find_card` reads them), then the active cards of any of
+    ``deck_ids`` that carry any of ``tags`` (no decks: every deck; no tags: every card), each once, in order.
+
+    Raises:
+        NotFoundError: naming, one per line, every ref, deck or tag that matches no card.
+    """
+    problems: list[str] = []
+    chosen: dict[int, str] = {}
+    for ref in refs:
+        try:
+            found = find_card(session, ref)
+        except NotFoundError as exc:
+            problems.append(str(exc))
+            continue
+        assert found.id is not None
+        chosen.setdefault(found.id, f"{found.deck_id}/{found.card_id}")
+    if deck_ids or tags:
+        query = select(_C.id, _C.deck_id, _C.card_id, _C.tags).where(_C.retired.is_(False))
+        known_decks = set(session.execute(select(_D.id).where(_D.id.in_(list(deck_ids)))).scalars())
+        unknown = [f"no deck with id {d!r} (see: srs deck list)" for d in dict.fromkeys(deck_ids)
+                   if d not in known_decks]
+        if deck_ids:
+            query = query.where(_C.deck_id.in_(list(deck_ids)))
+        tagged = set(tags)
+        used: set[str] = set()
+        for row in session.execute(query.order_by(_C.deck_id, _C.position)):
+            hits = tagged.intersection(row.tags)
+            used |= hits
+            if hits or not tagged:
+                chosen.setdefault(row.id, f"{row.deck_id}/{row.card_id}")
+        decks = ", ".join(map(repr, dict.fromkeys(deck_ids)))
+        where = f" in deck{'s' if len(set(deck_ids)) > 1 else ''} {decks}" if deck_ids else ""
+        # An unknown deck is the one cause: its tags are not reported missing as well.
+        problems += unknown or [f"no card{where} has the tag {t!r}" for t in dict.fromkeys(tags) if t not in used]
+    if problems:
+        raise NotFoundError("\n".join(problems))
+    return [SelectedCard(pk, ref) for pk, ref in chosen.items()]
 
 
 def progress_of(session: Session, learner_id: int, card_pk: int) -> ProgressSnapshot | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import and_, bindparam, func, select
 from sqlmodel import Session
 
-from srs.cardview import source_refs
+from srs.cardview import CardView, source_refs
 from srs.export_records import CardHistory, ExportDeck, ReviewRecord
 from srs.progress import ProgressSnapshot
 from srs.store.cards import CARD_COLUMNS, EDIT_COLUMNS, view_from_row
@@ -25,28 +25,34 @@ _CARD, _DECK, _EDIT = table_of(Card), table_of(Deck), table_of(LocalEdit)
 _C, _E = _CARD.c, _EDIT.c
 _DECKS = select(_DECK.c.id, _DECK.c.name, _DECK.c.description, _DECK.c.sources)
 # A deck's active cards in deck order, each with the learner's edit if any (one edit per learner and card).
+# A deck's active cards in deck order (then, with "retired" true, its retired ones), each with the learner's edit
+# if any (one edit per learner and card).
 _CARDS = (
     select(*CARD_COLUMNS, *EDIT_COLUMNS)
     .select_from(_CARD.outerjoin(_EDIT, and_(_E.card_pk == _C.id, _E.learner_id == bindparam("learner"))))
-    .where(_C.deck_id == bindparam("deck"), _C.retired.is_(False))
+    .where(_C.deck_id == bindparam("deck"), _C.retired.in_([False, bindparam("retired")]))
     .order_by(_C.position, _C.id)
 )
 
 
-def count_cards(session: Session, deck_ids: Sequence[str] | None = None) -> int:
-    """How many active cards :func:`decks_for_export` will return (to size a progress bar)."""
-    query = select(func.count()).select_from(_CARD).where(_C.retired.is_(False))
+def count_cards(session: Session, deck_ids: Sequence[str] | None = None, include_retired: bool = False) -> int:
+    """How many cards :func:`decks_for_export` will return (to size a progress bar)."""
+    query = select(func.count()).select_from(_CARD)
+    if not include_retired:
+        query = query.where(_C.retired.is_(False))
     if deck_ids:
         query = query.where(_C.deck_id.in_(list(deck_ids)))
     return int(session.execute(query).scalar_one())
 
 
 def decks_for_export(session: Session, learner_id: int, deck_ids: Sequence[str] | None = None,
-                     on_card: Callable[[], None] | None = None) -> list[ExportDeck]:
+                     on_card: Callable[[], None] | None = None, include_retired: bool = False) -> list[ExportDeck]:
     """The named decks (all decks when none are named; by name), with their active cards.
 
-    Retired cards are left out: the file describes the deck as it is now. ``on_card`` is called once per card
-    read, so a caller can show progress. One query for the decks and one per deck, whatever its size.
+    Retired cards are left out, as the file describes the deck as it is now, unless ``include_retired``: then
+    they come in :attr:`ExportDeck.retired` (an Anki export suspends them on the phone). ``on_card`` is called
+    once per card read, so a caller can show progress. One query for the decks and one per deck, whatever its
+    size.
 
     Raises:
         NotFoundError: a named deck does not exist.
@@ -61,12 +67,15 @@ def decks_for_export(session: Session, learner_id: int, deck_ids: Sequence[str] 
     result = []
     for deck in decks:
         sources = source_refs(deck.sources)
-        cards = []
-        for row in session.execute(_CARDS, {"learner": learner_id, "deck": deck.id}).mappings():
-            cards.append(view_from_row(row, deck.name, sources))
+        cards: list[CardView] = []
+        retired: list[CardView] = []
+        params = {"learner": learner_id, "deck": deck.id, "retired": include_retired}
+        for row in session.execute(_CARDS, params).mappings():
+            (retired if row["retired"] else cards).append(view_from_row(row, deck.name, sources))
             if on_card is not None:
                 on_card()
-        result.append(ExportDeck(id=deck.id, name=deck.name, description=deck.description, cards=tuple(cards)))
+        result.append(ExportDeck(id=deck.id, name=deck.name, description=deck.description, cards=tuple(cards),
+                                 retired=tuple(retired)))
     return result
 
 
