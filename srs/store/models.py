@@ -10,6 +10,8 @@ share one database:
 * **Settings, per learner** — :class:`Setting`, one row per key, value as JSON text.
 * **Local edits, per learner** — :class:`LocalEdit` overrides a card's text for one learner and survives deck
   updates.
+* **Interviews, per learner** — :class:`Interview` (a date and a deck, or every deck), and the day's saved plan
+  toward them: :class:`InterviewPlan` (one row per learner) and :class:`PlannedCard` (the cards it moves).
 
 Every datetime is stored as UTC and comes back timezone-aware (:class:`UTCDateTime`), on SQLite and on
 PostgreSQL alike. Only portable column types are used.
@@ -23,13 +25,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from srs.store.types import BigId, UTCDateTime
 
-__all__ = ["BigId", "Card", "Deck", "Learner", "LocalEdit", "Meta", "Progress", "Review", "Setting", "UTCDateTime",
-           "table_of"]
+__all__ = ["BigId", "Card", "Deck", "Interview", "InterviewPlan", "Learner", "LocalEdit", "Meta", "PlannedCard",
+           "Progress", "Review", "Setting", "UTCDateTime", "table_of"]
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -187,3 +189,54 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=50)
     value: str = Field(max_length=200)
+
+
+class Interview(SQLModel, table=True):
+    """A learner's interview: when it starts, and the deck it is for (None: every deck)."""
+
+    __tablename__ = "interview"
+    __table_args__ = (Index("ix_interview_learner_starts", "learner_id", "starts_at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    deck_id: Optional[str] = Field(
+        default=None, sa_column=Column(String(100), ForeignKey("deck.id", ondelete="CASCADE"), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class InterviewPlan(SQLModel, table=True):
+    """The learner's saved plan for today toward their interviews (:mod:`srs.store.day_plan`): made once per
+    learner-day, read by every queue lookup until ``valid_until``."""
+
+    __tablename__ = "interview_plan"
+
+    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    made_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The next learner-day's start, or the first interview if sooner: the plan is made again from then.
+    valid_until: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    interview_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))  # the first interview
+    # The decks the plan covers (None: every deck); new cards of other decks come within new_per_day.
+    decks: Optional[list[str]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    extra_new: int = 0
+    too_little_time: bool = False
+    # A digest of what the plan was made from (interviews, settings, decks, imported reviews): when it
+    # changes, the plan is made again.
+    basis: str = Field(max_length=64)
+
+
+class PlannedCard(SQLModel, table=True):
+    """One card the day's plan moves, ranks or introduces. ``due`` applies while the card has not been answered
+    since ``made_at``; after that its own due time governs."""
+
+    __tablename__ = "planned_card"
+    __table_args__ = (Index("ix_planned_card_learner_due", "learner_id", "due"),)
+
+    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    card_pk: int = Field(sa_column=Column(BigId, ForeignKey("card.id", ondelete="CASCADE"), primary_key=True))
+    made_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    due: Optional[datetime] = utc_column()  # the planned due time (None: a new card to introduce)
+    review_rank: Optional[int] = None  # order among today's reviews, most at risk first
+    introduce_rank: Optional[int] = None  # order among today's new cards
