@@ -156,5 +156,5 @@ def stats(app: AppContext, deck_id: str | None, days: int, as_json: bool) -> Non
         return
     from srs.cli.status_view import stats_lines
 
-    for line in stats_lines(data, use_color()):
+    for line in stats_lines(data, use_color(), settings.timezone):
         click.echo(line)

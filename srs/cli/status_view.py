@@ -135,8 +135,9 @@ def _forecast_labels(days: int, group: int) -> list[str]:
     return labels
 
 
-def stats_lines(data: dict[str, Any], color: bool) -> list[str]:
-    """The stats page: forecast chart, review calendar, retention, cards by state, time per answer."""
+def stats_lines(data: dict[str, Any], color: bool, tz: str | None = None) -> list[str]:
+    """The stats page: forecast chart, review calendar, retention, cards by state, time per answer, and the
+    predicted recall at each interview ahead (its time in zone ``tz``)."""
     unicode = color
     bold = (lambda s: click.style(s, bold=True)) if color else (lambda s: s)
     days = data["days"]
@@ -176,4 +177,25 @@ def stats_lines(data: dict[str, Any], color: bool) -> list[str]:
                      f"answer{'s' if t['reviews'] != 1 else ''}, {duration(t['total_seconds'])} in total")
     else:
         lines.append("  No answers yet.")
+    for interview in data.get("interviews", []):
+        lines += ["", *interview_recall_lines(interview, bold, tz)]
+    return lines
+
+
+def interview_recall_lines(interview: dict[str, Any], bold: Any, tz: str | None = None) -> list[str]:
+    """One interview's predicted recall per card state, as ``srs stats`` shows it (``interview`` is an item of
+    ``collect_stats(...)["interviews"]``)."""
+    from srs.cli.times import local_time
+
+    at = local_time(interview["at"], tz) if tz else interview["at"]
+    deck = "" if interview["deck"] is None else f" ({clean_line(interview['deck'], 40)})"
+    lines = [bold(f"Predicted recall at the interview{deck}, {at} (ready: >= {percent(interview['target'])})")]
+    for state in ("new", "learning", "relearning", "young", "mature"):
+        group = interview["by_state"][state]
+        if not group["cards"]:
+            continue
+        lines.append(f"  {state.capitalize():<11} {group['cards']:>7,}  mean {percent(group['predicted_recall_mean']):>6}"
+                     f"  lowest {percent(group['predicted_recall_min']):>6}  ready {group['ready']:,}")
+    if len(lines) == 1:
+        lines.append("  No cards.")
     return lines

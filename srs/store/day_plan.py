@@ -152,9 +152,12 @@ def _save(session: Session, learner_id: int, head: PlanHead, plan: DayPlan, card
     introduce_rank = {key: rank for rank, key in enumerate(plan.introduce)}
     rows = []
     for key in dict.fromkeys([*plan.due_overrides, *plan.review_today, *plan.introduce]):
-        # A card ranked among today's reviews keeps its own due time as its planned one, so that the queue
-        # finds every planned card due today by the planned due time alone.
-        due = plan.due_overrides.get(key, own_due.get(key))
+        # A card ranked among today's reviews keeps its own due time as its planned one (an overdue one: the
+        # time the plan was made), so that the queue finds every planned card due today by the planned due time
+        # alone, and no planned time is in the past.
+        due = plan.due_overrides.get(key)
+        if due is None and key in review_rank:
+            due = max(own_due[key] or head.made_at, head.made_at)
         rows.append({"learner_id": learner_id, "card_pk": int(key), "made_at": head.made_at, "due": due,
                      "review_rank": review_rank.get(key), "introduce_rank": introduce_rank.get(key)})
     if rows:

@@ -200,13 +200,14 @@ def recall_by_state(session: Session, learner_id: int, now: datetime, settings: 
     result = []
     for interview in interviews:
         mine = [c for c in cards if covers(interview, c) and (deck_id is None or c.deck_id == deck_id)]
-        groups = {}
+        groups: dict[str, dict[str, Any]] = {}
         for group in STATE_GROUPS:
             found = readiness([c.plan for c in mine if c.group == group], interview.at, target,
                               settings.fsrs_parameters)
+            empty = not found.cards  # no mean or lowest of no cards
             groups[group] = {"cards": found.cards, "ready": found.ready,
-                             "predicted_recall_mean": round(found.predicted_recall_mean, 4),
-                             "predicted_recall_min": round(found.predicted_recall_min, 4)}
+                             "predicted_recall_mean": None if empty else round(found.predicted_recall_mean, 4),
+                             "predicted_recall_min": None if empty else round(found.predicted_recall_min, 4)}
         result.append({"id": interview.id, "at": interview.at.isoformat(), "deck": interview.deck_id,
                        "target": target, "by_state": groups})
     return result
