@@ -8,7 +8,8 @@ Create Date: 2026-11-29
 the queue plans toward the interviews ahead (:mod:`srs.store.day_plan`) and saves the plan: one
 ``interview_plan`` row per learner (when it was made, until when it holds, what it was made from), and a
 ``planned_card`` row for each card it moves, ranks or introduces today, so that each keypress reads the plan
-instead of making it again. New tables only: no existing row changes.
+instead of making it again. New tables only: no existing row changes. A table that is there already is left
+as it is (a database made by ``create_all`` from today's models, as srs 0.1.0 did on PostgreSQL, has them).
 
 (Written on a branch whose head was 0004; it follows 0005 once both are merged.)
 """
@@ -28,6 +29,16 @@ BIG_ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:
+    there = set(sa.inspect(op.get_bind()).get_table_names())
+    if 'interview' not in there:
+        _interview()
+    if 'interview_plan' not in there:
+        _interview_plan()
+    if 'planned_card' not in there:
+        _planned_card()
+
+
+def _interview() -> None:
     op.create_table(
         'interview',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -40,6 +51,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_interview_learner_starts', 'interview', ['learner_id', 'starts_at'], unique=False)
+
+
+def _interview_plan() -> None:
     op.create_table(
         'interview_plan',
         sa.Column('learner_id', sa.Integer(), nullable=False),
@@ -53,6 +67,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['learner_id'], ['learner.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('learner_id'),
     )
+
+
+def _planned_card() -> None:
     op.create_table(
         'planned_card',
         sa.Column('learner_id', sa.Integer(), nullable=False),
