@@ -111,7 +111,8 @@ def interview_line(interview: InterviewStatus, now: datetime, tz: str, deck_name
 def plan_notes(status: Status, new_per_day: int | None) -> list[str]:
     """What today's interview plan does beyond plain scheduling, in words: more new cards than the daily limit,
     or too little time to get every card ready."""
-    plan, notes = status.plan, []
+    plan = status.plan
+    notes: list[str] = []
     if plan is None:
         return notes
     if plan.extra_new:

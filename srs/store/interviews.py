@@ -116,7 +116,7 @@ def clear_interviews(session: Session, learner_id: int, interview_id: int | None
     where = [_I.learner_id == learner_id]
     if interview_id is not None:
         where.append(_I.id == interview_id)
-    removed = session.execute(delete(_INTERVIEW).where(*where)).rowcount
+    removed = session.execute(delete(_INTERVIEW).where(*where)).rowcount  # type: ignore[attr-defined]
     if interview_id is not None and not removed:
         known = ", ".join(str(record.id) for record in list_interviews(session, learner_id)) or "none"
         raise NotFoundError(f"no interview {interview_id} (yours: {known})")

@@ -151,7 +151,8 @@ def queue_counts_by_deck(
     new_done, reviews_done = _done_today(session, learner_id, start, end)
     reviews_left = max(0, settings.reviews_per_day - reviews_done)
     params: dict[str, Any] = {"learner": learner_id, "now": now}
-    due_parts, learning_parts = (DUE_BY_DECK,), (LEARNING_BY_DECK,)
+    due_parts: tuple[Select[Any], ...] = (DUE_BY_DECK,)
+    learning_parts: tuple[Select[Any], ...] = (LEARNING_BY_DECK,)
     introduce: dict[str, int] = {}
     if plan is not None:
         due_parts, learning_parts = PLANNED_BY_DECK.due, PLANNED_BY_DECK.learning

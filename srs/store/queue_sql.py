@@ -200,7 +200,7 @@ def queue_statements(deck: bool, exclude: bool, planned: bool = False, uncovered
 
     def due_count(excluding: bool) -> Any:
         """Reviews due today, up to :cap (under a plan, up to :cap in each part)."""
-        total = select(func.count()).select_from(
+        total: Any = select(func.count()).select_from(
             progress(_P.card_pk).where(*plain(review, _P.due < _at("end"), excluding=excluding)).limit(cap)
             .subquery()).scalar_subquery()
         if planned:
@@ -211,8 +211,8 @@ def queue_statements(deck: bool, exclude: bool, planned: bool = False, uncovered
 
     def learning_count(until: str, excluding: bool) -> Any:
         """Learning and relearning cards due by ``:until``."""
-        total = progress(func.count()).where(*plain(_LEARNING_STATES, _P.due <= _at(until), excluding=excluding)) \
-            .scalar_subquery()
+        total: Any = progress(func.count()).where(
+            *plain(_LEARNING_STATES, _P.due <= _at(until), excluding=excluding)).scalar_subquery()
         if planned:
             total = total + planned_rows(func.count()).where(
                 *steered(_LEARNING_STATES, _O.due <= _at(until), excluding=excluding)).scalar_subquery()
