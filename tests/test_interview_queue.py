@@ -155,7 +155,7 @@ def test_the_plans_new_cards_come_in_its_order_beyond_new_per_day(session: Sessi
     s = load_settings(session, learner)
     plan = ensure_plan(session, learner, NOW, s)
     session.commit()
-    assert plan is not None and plan.decks is None
+    assert plan is not None and plan.other_decks is None
     introduce = [row.card_pk for row in sorted(plan_rows(session, learner), key=lambda r: r.introduce_rank or 0)
                  if row.introduce_rank is not None]
     assert len(introduce) > 5 and plan.extra_new == len(introduce) - 5
@@ -179,7 +179,7 @@ def test_new_cards_of_decks_without_an_interview_keep_within_new_per_day(session
     s = load_settings(session, learner)
     plan = ensure_plan(session, learner, NOW, s)
     session.commit()
-    assert plan is not None and plan.decks == ("a",)
+    assert plan is not None and plan.other_decks == ("b",)
     introduce = [r.card_pk for r in plan_rows(session, learner) if r.introduce_rank is not None]
     assert introduce == interview_deck[:len(introduce)] and 0 < len(introduce) < 5
     assert queue_counts(session, learner, NOW, s, plan=plan).new == 5
@@ -237,7 +237,7 @@ def test_todays_reviews_come_most_at_risk_first(session: Session) -> None:
     assert sorted(ranked) == sorted(cards) and ranked[0] == cards[-1]
     assert walk(session, learner, NOW, s, plan) == ranked
     assert walk(session, learner, NOW, s) == cards[::-1]  # plain: oldest due first
-    assert all(r.due is not None and r.due >= NOW for r in plan_rows(session, learner))
+    assert all(r.due is None for r in plan_rows(session, learner))  # ranked, each at its own due time
 
 
 def test_the_outlook_says_what_the_next_day_holds(session: Session) -> None:
@@ -264,6 +264,23 @@ def test_interviews_are_the_learners_own_and_go_with_the_learner(session: Sessio
     session.commit()
     for model in (Interview, InterviewPlan, PlannedCard):
         assert session.execute(select(func.count()).select_from(model)).scalar() == 0, model
+
+
+def test_removing_a_deck_removes_its_interviews_and_planned_cards(session: Session) -> None:
+    from srs.store.decks import remove_deck
+
+    learner = new_learner(session)
+    add_deck(session, "d", 3)
+    add_deck(session, "e", 3)
+    add_interview(session, learner, NOW + timedelta(days=3), "d", NOW)
+    add_interview(session, learner, NOW + timedelta(days=4), None, NOW)
+    ensure_plan(session, learner, NOW, load_settings(session, learner))
+    session.commit()
+    remove_deck(session, "d")
+    session.commit()
+    assert [i.deck_id for i in list_interviews(session, learner)] == [None]
+    cards_left = set(session.execute(select(Card.id)).scalars())
+    assert {r.card_pk for r in plan_rows(session, learner)} <= cards_left
 
 
 def test_setting_and_clearing_interviews(session: Session) -> None:

@@ -195,8 +195,9 @@ def interview_recall_lines(interview: dict[str, Any], bold: Any, tz: str | None 
         group = interview["by_state"][state]
         if not group["cards"]:
             continue
-        lines.append(f"  {state.capitalize():<11} {group['cards']:>7,}  mean {percent(group['predicted_recall_mean']):>6}"
-                     f"  lowest {percent(group['predicted_recall_min']):>6}  ready {group['ready']:,}")
+        mean, lowest = percent(group["predicted_recall_mean"]), percent(group["predicted_recall_min"])
+        lines.append(f"  {state.capitalize():<11} {group['cards']:>7,}  mean {mean:>6}  lowest {lowest:>6}  "
+                     f"ready {group['ready']:,}")
     if len(lines) == 1:
         lines.append("  No cards.")
     return lines

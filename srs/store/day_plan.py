@@ -7,8 +7,8 @@ the learner's settings, the decks' content, the newest review brought in from An
 one with the pure planner (:func:`srs.scheduling.interview.plan_day` per interview, merged with
 :func:`~srs.scheduling.interview.combine`) and saves it: an ``interview_plan`` row, and a ``planned_card`` row
 for each card it moves (its planned due time), ranks among today's reviews, or introduces today. The queue
-(:mod:`srs.store.queue`) reads those rows: a planned due time holds while the card has not been answered since
-the plan was made.
+(:mod:`srs.store.queue`) reads those rows: a planned row holds while the card has not been answered since the
+plan was made.
 
 With no interview ahead there is no plan: the saved rows are deleted, and the queue is plain FSRS again from
 each card's real memory state. Nothing here commits; a plan made at the same moment by another process
@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from srs.scheduling import SchedulerSettings, next_day_start
 from srs.scheduling.interview import DayPlan, combine, plan_day
+from srs.store.decks import deck_names
 from srs.store.interviews import (
     InterviewRecord,
     StudiedCard,
@@ -55,8 +56,8 @@ class PlanHead:
         made_at: When it was made (aware UTC).
         valid_until: When it must be made again: the next learner-day, or the first interview if sooner.
         interview_at: The first interview ahead.
-        decks: The decks its interviews cover; None for every deck. New cards of other decks come within
-            ``new_per_day`` as usual.
+        other_decks: The decks no interview is about, whose new cards come within ``new_per_day`` as usual
+            (None: every deck has an interview).
         extra_new: How many of today's new cards are beyond ``new_per_day``.
         too_little_time: The date leaves too little time to get every card ready.
     """
@@ -64,7 +65,7 @@ class PlanHead:
     made_at: datetime
     valid_until: datetime
     interview_at: datetime
-    decks: tuple[str, ...] | None
+    other_decks: tuple[str, ...] | None
     extra_new: int
     too_little_time: bool
 
@@ -85,9 +86,9 @@ def _basis(session: Session, learner_id: int, settings: SchedulerSettings,
 
 
 def _head(row: object) -> PlanHead:
-    decks = getattr(row, "decks")
+    others = getattr(row, "other_decks")
     return PlanHead(made_at=getattr(row, "made_at"), valid_until=getattr(row, "valid_until"),
-                    interview_at=getattr(row, "interview_at"), decks=None if decks is None else tuple(decks),
+                    interview_at=getattr(row, "interview_at"), other_decks=None if not others else tuple(others),
                     extra_new=int(getattr(row, "extra_new")), too_little_time=bool(getattr(row, "too_little_time")))
 
 
@@ -122,8 +123,7 @@ def ensure_plan(session: Session, learner_id: int, now: datetime, settings: Sche
     head = PlanHead(made_at=now, valid_until=min(next_day_start(now, settings.timezone, settings.rollover_hour),
                                                  interviews[0].at),
                     interview_at=interviews[0].at,
-                    decks=None if any(i.deck_id is None for i in interviews)
-                    else tuple(sorted({str(i.deck_id) for i in interviews})),
+                    other_decks=_other_decks(session, interviews),
                     extra_new=plan.extra_new, too_little_time=plan.too_little_time)
     try:
         _save(session, learner_id, head, plan, cards, basis)
@@ -131,6 +131,16 @@ def ensure_plan(session: Session, learner_id: int, now: datetime, settings: Sche
         session.rollback()
         return saved_plan(session, learner_id)
     return head
+
+
+def _other_decks(session: Session, interviews: Sequence[InterviewRecord]) -> tuple[str, ...] | None:
+    """The decks none of the interviews is about; None when there are none. (A new deck changes the plan's
+    basis, so the list stays right for as long as the plan holds.)"""
+    if any(i.deck_id is None for i in interviews):
+        return None
+    about = {i.deck_id for i in interviews}
+    others = tuple(deck for deck, _ in deck_names(session) if deck not in about)
+    return others or None
 
 
 def make_plan(interviews: Sequence[InterviewRecord], cards: Sequence[StudiedCard], now: datetime,
@@ -145,21 +155,15 @@ def _save(session: Session, learner_id: int, head: PlanHead, plan: DayPlan, card
           basis: str) -> None:
     session.execute(insert(_PLAN).values(
         learner_id=learner_id, made_at=head.made_at, valid_until=head.valid_until, interview_at=head.interview_at,
-        decks=None if head.decks is None else list(head.decks), extra_new=head.extra_new,
+        other_decks=None if head.other_decks is None else list(head.other_decks), extra_new=head.extra_new,
         too_little_time=head.too_little_time, basis=basis))
-    own_due = {c.plan.key: c.plan.due for c in cards}
+    state = {c.plan.key: int(c.plan.state) for c in cards}
     review_rank = {key: rank for rank, key in enumerate(plan.review_today)}
     introduce_rank = {key: rank for rank, key in enumerate(plan.introduce)}
-    rows = []
-    for key in dict.fromkeys([*plan.due_overrides, *plan.review_today, *plan.introduce]):
-        # A card ranked among today's reviews keeps its own due time as its planned one (an overdue one: the
-        # time the plan was made), so that the queue finds every planned card due today by the planned due time
-        # alone, and no planned time is in the past.
-        due = plan.due_overrides.get(key)
-        if due is None and key in review_rank:
-            due = max(own_due[key] or head.made_at, head.made_at)
-        rows.append({"learner_id": learner_id, "card_pk": int(key), "made_at": head.made_at, "due": due,
-                     "review_rank": review_rank.get(key), "introduce_rank": introduce_rank.get(key)})
+    rows = [{"learner_id": learner_id, "card_pk": int(key), "made_at": head.made_at, "state": state.get(key, 0),
+             "due": plan.due_overrides.get(key), "review_rank": review_rank.get(key),
+             "introduce_rank": introduce_rank.get(key)}
+            for key in dict.fromkeys([*plan.due_overrides, *plan.review_today, *plan.introduce])]
     if rows:
         session.execute(insert(_PLANNED), rows)
 

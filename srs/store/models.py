@@ -217,8 +217,8 @@ class InterviewPlan(SQLModel, table=True):
     # The next learner-day's start, or the first interview if sooner: the plan is made again from then.
     valid_until: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     interview_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))  # the first interview
-    # The decks the plan covers (None: every deck); new cards of other decks come within new_per_day.
-    decks: Optional[list[str]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The decks no interview is about (None: there are none), whose new cards come within new_per_day.
+    other_decks: Optional[list[str]] = Field(default=None, sa_column=Column(JSON, nullable=True))
     extra_new: int = 0
     too_little_time: bool = False
     # A digest of what the plan was made from (interviews, settings, decks, imported reviews): when it
@@ -227,16 +227,23 @@ class InterviewPlan(SQLModel, table=True):
 
 
 class PlannedCard(SQLModel, table=True):
-    """One card the day's plan moves, ranks or introduces. ``due`` applies while the card has not been answered
-    since ``made_at``; after that its own due time governs."""
+    """One card the day's plan moves, ranks or introduces. It is *in force* while the card has not been answered
+    since ``made_at`` (and is still in ``state``); after that the card's own due time governs."""
 
     __tablename__ = "planned_card"
-    __table_args__ = (Index("ix_planned_card_learner_due", "learner_id", "due"),)
+    __table_args__ = (
+        # The queue's lookups: planned due times by state (like ix_progress_learner_state_due), today's reviews
+        # in the plan's order, and its new cards in order.
+        Index("ix_planned_card_learner_state_due", "learner_id", "state", "due"),
+        Index("ix_planned_card_learner_review_rank", "learner_id", "review_rank"),
+        Index("ix_planned_card_learner_introduce_rank", "learner_id", "introduce_rank"),
+    )
 
     learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"),
                                              primary_key=True))
     card_pk: int = Field(sa_column=Column(BigId, ForeignKey("card.id", ondelete="CASCADE"), primary_key=True))
     made_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    due: Optional[datetime] = utc_column()  # the planned due time (None: a new card to introduce)
+    state: int = 0  # the card's state when the plan was made (0: a new card to introduce)
+    due: Optional[datetime] = utc_column()  # the planned due time, where it differs from the card's own
     review_rank: Optional[int] = None  # order among today's reviews, most at risk first
     introduce_rank: Optional[int] = None  # order among today's new cards

@@ -69,9 +69,9 @@ def _variant(learner_id: int, now: datetime, deck_id: str | None, exclude: Colle
         params["exclude"] = list(exclude)
     if plan is None:
         return queue_statements(deck_id is not None, bool(exclude)), params
-    if plan.decks is not None:
-        params["covered"] = list(plan.decks)
-    return queue_statements(deck_id is not None, bool(exclude), True, plan.decks is not None), params
+    if plan.other_decks is not None:
+        params["others"] = list(plan.other_decks)
+    return queue_statements(deck_id is not None, bool(exclude), True, plan.other_decks is not None), params
 
 
 def _scalar(session: Session, statement: Select[Any], params: dict[str, Any], **more: Any) -> Any:

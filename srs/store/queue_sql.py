@@ -43,12 +43,18 @@ _NOW = _at("now")
 _LEARNING_STATES = _P.state.in_([literal_column(str(int(s))) for s in (State.LEARNING, State.RELEARNING)])
 _PROGRESS_JOIN_CARD = _PROGRESS.join(_CARD, _C.id == _P.card_pk)
 # The plan: a planned row is in force while its card has not been answered since the plan was made.
-_IN_FORCE = or_(_P.last_review.is_(None), _P.last_review < _O.made_at)
+# (and the card is still in the state it was planned in: an undo or an import that changes it ends the row too).
+_IN_FORCE = and_(or_(_P.last_review.is_(None), _P.last_review < _O.made_at), _P.state == _O.state)
 _PLANNED_JOIN = _PLANNED.join(_PROGRESS, and_(_P.learner_id == _O.learner_id, _P.card_pk == _O.card_pk)) \
     .join(_CARD, _C.id == _O.card_pk)
 # A progress row the plan steers (the plain part leaves it to the planned part): one primary-key seek per row.
-_STEERED = exists(select(_O.card_pk).where(_O.learner_id == _LEARNER, _O.card_pk == _P.card_pk, _IN_FORCE))
-_LAST_RANK = 1 << 30
+# Only a planned due time steers a card: a card ranked among today's reviews keeps its own due time.
+_STEERED = exists(select(_O.card_pk).where(_O.learner_id == _LEARNER, _O.card_pk == _P.card_pk,
+                                           _O.due.is_not(None), _IN_FORCE))
+# The planned part filters on the state the card was planned in (equal to its own while the row is in force),
+# which leads ix_planned_card_learner_state_due.
+_PLANNED_REVIEW = _O.state == int(State.REVIEW)
+_PLANNED_LEARNING = _O.state.in_([literal_column(str(int(s))) for s in (State.LEARNING, State.RELEARNING)])
 
 # Reviews answered today, and new cards introduced today (answered today, never before): one statement. A card
 # counts as new today when its first review ever is today; that is asked per card through
@@ -110,9 +116,9 @@ def _touched() -> Any:
 
 PLANNED_BY_DECK = ByDeck(
     due=(_grouped_by_deck(_P.state == int(State.REVIEW), _P.due < _at("end"), ~_STEERED),
-         _grouped_by_deck(_P.state == int(State.REVIEW), _O.due < _at("end"), planned=True)),
+         _grouped_by_deck(_PLANNED_REVIEW, _O.due < _at("end"), planned=True)),
     learning=(_grouped_by_deck(_LEARNING_STATES, _P.due <= _at("until"), ~_STEERED),
-              _grouped_by_deck(_LEARNING_STATES, _O.due <= _at("until"), planned=True)),
+              _grouped_by_deck(_PLANNED_LEARNING, _O.due <= _at("until"), planned=True)),
     introduce=(select(_C.deck_id, func.count().label("cards")).select_from(_PLANNED.join(_CARD, _C.id == _O.card_pk))
                .where(_O.learner_id == _LEARNER, _O.introduce_rank.is_not(None), _C.retired == false(), ~_touched())
                .group_by(_C.deck_id)),
@@ -175,6 +181,7 @@ def queue_statements(deck: bool, exclude: bool, planned: bool = False, uncovered
 
     cap = bindparam("cap", type_=Integer())
     state_is = _P.state == bindparam("state", type_=Integer())
+    planned_state_is = _O.state == bindparam("state", type_=Integer())
     review = _P.state == int(State.REVIEW)
 
     def head(state: State, column: Any, label: str) -> Any:
@@ -184,7 +191,7 @@ def queue_statements(deck: bool, exclude: bool, planned: bool = False, uncovered
 
     def planned_head(state: State, column: Any, label: str) -> Any:
         """The planned part's first card of ``state`` due by :until (by its planned due time)."""
-        where = steered(_P.state == int(state), _O.due <= _at("until"))
+        where = steered(_O.state == int(state), _O.due <= _at("until"))
         return planned_rows(column).where(*where).order_by(_O.due, _O.card_pk).limit(1).scalar_subquery() \
             .label(label)
 
@@ -205,7 +212,7 @@ def queue_statements(deck: bool, exclude: bool, planned: bool = False, uncovered
             .subquery()).scalar_subquery()
         if planned:
             total = total + select(func.count()).select_from(
-                planned_rows(_O.card_pk).where(*steered(review, _O.due < _at("end"), excluding=excluding))
+                planned_rows(_O.card_pk).where(*steered(_PLANNED_REVIEW, _O.due < _at("end"), excluding=excluding))
                 .limit(cap).subquery()).scalar_subquery()
         return total
 
@@ -215,7 +222,7 @@ def queue_statements(deck: bool, exclude: bool, planned: bool = False, uncovered
             *plain(_LEARNING_STATES, _P.due <= _at(until), excluding=excluding)).scalar_subquery()
         if planned:
             total = total + planned_rows(func.count()).where(
-                *steered(_LEARNING_STATES, _O.due <= _at(until), excluding=excluding)).scalar_subquery()
+                *steered(_PLANNED_LEARNING, _O.due <= _at(until), excluding=excluding)).scalar_subquery()
         return total
 
     new = [_C.retired == false(), ~_touched()]
@@ -225,21 +232,29 @@ def queue_statements(deck: bool, exclude: bool, planned: bool = False, uncovered
         new.append(_C.id.not_in(bindparam("exclude", expanding=True)))
     introduce = [_O.learner_id == _LEARNER, _O.introduce_rank.is_not(None), *new]
     if planned:
-        new.append(_C.deck_id.not_in(bindparam("covered", expanding=True)))
+        new.append(_C.deck_id.in_(bindparam("others", expanding=True)))
 
     due_first = progress(_P.card_pk).where(*plain(review, _P.due < _at("end"))).order_by(_P.due, _P.card_pk).limit(1)
     due_columns = [due_first.scalar_subquery().label("due_first")]
     if planned:
-        in_order = planned_rows(_O.card_pk).where(*steered(review, _O.due < _at("end"))) \
-            .order_by(func.coalesce(_O.review_rank, _LAST_RANK), _O.due, _O.card_pk).limit(1)
-        due_columns.insert(0, in_order.scalar_subquery().label("plan_due_first"))
+        # Today's reviews in the plan's order: a walk of ix_planned_card_learner_review_rank that passes over the
+        # cards answered since the plan was made.
+        in_order = planned_rows(_O.card_pk).where(*available(
+            _O.learner_id == _LEARNER, _O.review_rank.is_not(None), _IN_FORCE, _PLANNED_REVIEW,
+            func.coalesce(_O.due, _P.due) < _at("end"))).order_by(_O.review_rank).limit(1)
+        # Then any other card the plan brought to today (none when the plan ranked them all, as it does).
+        planned_first = planned_rows(_O.card_pk).where(*steered(_PLANNED_REVIEW, _O.due < _at("end"))) \
+            .order_by(_O.due, _O.card_pk).limit(1)
+        due_columns[:0] = [in_order.scalar_subquery().label("rank_first"),
+                           planned_first.scalar_subquery().label("plan_due_first")]
     new_today, reviews_today = DONE_TODAY.selected_columns
     next_columns = (*head_columns, new_today, reviews_today, *due_columns)
     learning_heads = [progress(_P.card_pk, _P.due).where(*plain(state_is, _P.due <= _at("until")))
                       .order_by(_P.due, _P.card_pk).limit(1)]
     if planned:
         learning_heads.append(planned_rows(_O.card_pk.label("card_pk"), _O.due.label("due"))
-                              .where(*steered(state_is, _O.due <= _at("until"))).order_by(_O.due, _O.card_pk).limit(1))
+                              .where(*steered(planned_state_is, _O.due <= _at("until")))
+                              .order_by(_O.due, _O.card_pk).limit(1))
     with_new = not planned or uncovered
     planned_new = select(_C.id).select_from(_PLANNED.join(_CARD, _C.id == _O.card_pk)).where(*introduce)
     introducing = [select(func.count()).select_from(planned_new.subquery()).scalar_subquery()
@@ -249,7 +264,7 @@ def queue_statements(deck: bool, exclude: bool, planned: bool = False, uncovered
         new_count=select(func.count()).select_from(select(_C.id).where(*new).limit(cap).subquery())
         if with_new else None,
         new_first=select(_C.id).where(*new).order_by(_C.deck_id, _C.position, _C.id).limit(1) if with_new else None,
-        introduce_first=planned_new.order_by(_O.introduce_rank, _C.id).limit(1) if planned else None,
+        introduce_first=planned_new.order_by(_O.introduce_rank).limit(1) if planned else None,
         next_step=select(*next_columns),
         counts_step=select(new_today, reviews_today, due_count(exclude).label("due_count"),
                            learning_count("until", exclude).label("learning_count"), *introducing),

@@ -60,7 +60,7 @@ def _interview_plan() -> None:
         sa.Column('made_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('valid_until', sa.DateTime(timezone=True), nullable=False),
         sa.Column('interview_at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('decks', sa.JSON(), nullable=True),
+        sa.Column('other_decks', sa.JSON(), nullable=True),
         sa.Column('extra_new', sa.Integer(), nullable=False),
         sa.Column('too_little_time', sa.Boolean(), nullable=False),
         sa.Column('basis', sa.String(length=64), nullable=False),
@@ -75,6 +75,7 @@ def _planned_card() -> None:
         sa.Column('learner_id', sa.Integer(), nullable=False),
         sa.Column('card_pk', BIG_ID, nullable=False),
         sa.Column('made_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('state', sa.Integer(), nullable=False),
         sa.Column('due', sa.DateTime(timezone=True), nullable=True),
         sa.Column('review_rank', sa.Integer(), nullable=True),
         sa.Column('introduce_rank', sa.Integer(), nullable=True),
@@ -82,11 +83,18 @@ def _planned_card() -> None:
         sa.ForeignKeyConstraint(['learner_id'], ['learner.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('learner_id', 'card_pk'),
     )
-    op.create_index('ix_planned_card_learner_due', 'planned_card', ['learner_id', 'due'], unique=False)
+    op.create_index('ix_planned_card_learner_state_due', 'planned_card', ['learner_id', 'state', 'due'],
+                    unique=False)
+    op.create_index('ix_planned_card_learner_review_rank', 'planned_card', ['learner_id', 'review_rank'],
+                    unique=False)
+    op.create_index('ix_planned_card_learner_introduce_rank', 'planned_card', ['learner_id', 'introduce_rank'],
+                    unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_planned_card_learner_due', table_name='planned_card')
+    for index in ('ix_planned_card_learner_introduce_rank', 'ix_planned_card_learner_review_rank',
+                  'ix_planned_card_learner_state_due'):
+        op.drop_index(index, table_name='planned_card')
     op.drop_table('planned_card')
     op.drop_table('interview_plan')
     op.drop_index('ix_interview_learner_starts', table_name='interview')
