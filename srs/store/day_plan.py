@@ -26,8 +26,8 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from srs.scheduling import SchedulerSettings, next_day_start
-from srs.scheduling.interview import DayPlan, combine, plan_day
+from srs.scheduling import SchedulerSettings, learner_day, next_day_start
+from srs.scheduling.interview import FINAL_PASS_LEAD, DayPlan, combine, plan_day, readiness
 from srs.store.decks import deck_names
 from srs.store.interviews import (
     InterviewRecord,
@@ -198,9 +198,6 @@ def tomorrow_outlook(session: Session, learner_id: int, now: datetime,
                      settings: SchedulerSettings) -> Outlook | None:
     """The plan for the learner's next day as it stands now (the next day's own plan is made from the memory
     the cards have then); None with no interview ahead."""
-    from srs.scheduling import learner_day
-    from srs.scheduling.interview import FINAL_PASS_LEAD, readiness
-
     interviews = upcoming_interviews(session, learner_id, now)
     if not interviews:
         return None

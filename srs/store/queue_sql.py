@@ -131,7 +131,9 @@ class QueueStatements(NamedTuple):
     # card_pk, due: the first learning card of one state due by :until (learn-ahead); under a plan, one statement
     # per part (plain, planned).
     learning_heads: tuple[Select[Any], ...]
-    new_count: Select[Any] | None  # new cards, counted up to :cap (None: under a plan covering every deck)
+    # new cards, counted up to :cap (under a plan, only those of the decks no interview is about; None when there
+    # are none)
+    new_count: Select[Any] | None
     new_first: Select[Any] | None
     # Under a plan: the first of the plan's introductions still to make, in the plan's order.
     introduce_first: Select[Any] | None
@@ -139,7 +141,8 @@ class QueueStatements(NamedTuple):
     # range each): per learning state, the first card due by :until and its due time (learning_pk, learning_due,
     # relearning_pk, relearning_due, and under a plan plan_learning_pk ... for the planned part); new cards
     # introduced and reviews answered in [:start, :end) (new_today, reviews_today); the first due review
-    # (due_first; under a plan plan_due_first first, in the plan's order). SQLAlchemy costs ~40 us per
+    # (due_first; under a plan rank_first, the next of today's reviews in the plan's order, then plan_due_first,
+    # the first other planned one, before it). SQLAlchemy costs ~40 us per
     # statement, the SQL of each part a few, so one statement instead of four. (No count of due reviews:
     # next_card never needs it, and counting up to the review limit was 87 of the statement's 120 us at 100k
     # cards.)
