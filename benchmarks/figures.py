@@ -189,6 +189,21 @@ def queue_build(env: dict[str, str], db: Path, work: Path, repeat: int, **_: Any
                   note=f"in-process; baseline: the same {r['statements']} SQL statements through sqlite3")
 
 
+def interview_queue(env: dict[str, str], db: Path, work: Path, repeat: int, **_: Any) -> Figure:
+    """The review screen's queue with an interview ahead (issue 16: the keypress stays as fast), against the same
+    queue without one."""
+    r = _inprocess("interview_queue", db, work, max(30, repeat * 10), env)
+    return Figure("queue under an interview plan (`queue_state`)", r["ours"], r["baseline"], 1.5,
+                  note=f"in-process; baseline: the plain queue, same data; plan for 10,000 cards made once a day in "
+                       f"{r['plan_seconds'] * 1000:.0f} ms ({r['planned_rows']:,} planned rows)")
+
+
+def interview_grade(env: dict[str, str], db: Path, work: Path, repeat: int, **_: Any) -> Figure:
+    r = _inprocess("interview_grade", db, work, max(100, repeat * 20), env)
+    return Figure("keypress under an interview plan", r["ours_p99"], None, None, limit=0.005,
+                  note=f"in-process, p99; median {r['ours'] * 1000:.1f} ms")
+
+
 REVIEW_LOG = Path(__file__).resolve().parent.parent / "tests" / "data" / \
     "review_logs_josh_1711744352250_to_1728234780857.csv"
 
@@ -235,4 +250,4 @@ def optimize(env: dict[str, str], db: Path, work: Path, repeat: int, **_: Any) -
 
 
 ALL = [help_, completion, status, deck_add, stats, export_anki, optimize, review_memory, stats_inprocess,
-       queue_build, grade_step]
+       queue_build, grade_step, interview_queue, interview_grade]

@@ -258,7 +258,84 @@ def baseline_stats_sql(now: datetime, days: int = 30, heatmap_days: int = 183) -
     ]
 
 
-FIGURES = {"grade": grade, "queue": queue, "stats": stats}
+# -- under an interview plan ------------------------------------------------------------------------------------
+
+INTERVIEW_DECK = "bench0"  # 10,000 cards, most of them studied
+
+
+def _with_interview(db: str) -> tuple[Any, Any, Any, float, int]:
+    """An interview for one deck two weeks ahead, and today's plan made for it (the once-a-day cost, timed)."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from srs.store.day_plan import ensure_plan
+    from srs.store.engine import make_engine
+    from srs.store.interviews import add_interview
+    from srs.store.models import PlannedCard
+    from srs.store.settings import load_settings
+
+    engine = make_engine(f"sqlite:///{db}")
+    with Session(engine) as session:
+        settings = load_settings(session, 1)
+        add_interview(session, 1, synth.NOW + timedelta(days=14), INTERVIEW_DECK, synth.NOW)
+        session.commit()
+        start = time.perf_counter()
+        plan = ensure_plan(session, 1, synth.NOW, settings)
+        session.commit()
+        made = time.perf_counter() - start
+        rows = int(session.execute(select(func.count()).select_from(PlannedCard)).scalar_one())
+    assert plan is not None
+    return engine, settings, plan, made, rows
+
+
+def interview_queue(db: str, repeat: int) -> dict[str, Any]:
+    """``queue_state`` as the review screen runs it for each card, under an interview plan and without one, on
+    the same collection, alternating call by call."""
+    from sqlmodel import Session
+
+    from srs.store.queue import queue_state
+
+    engine, settings, plan, made, rows = _with_interview(db)
+
+    def build(with_plan: Any) -> None:
+        with Session(engine) as session:
+            queue_state(session, 1, synth.NOW, settings, plan=with_plan)
+
+    ours, base = [], []
+    for i in range(repeat + 3):
+        for with_plan, times in ((plan, ours), (None, base)):
+            start = time.perf_counter()
+            build(with_plan)
+            if i >= 3:
+                times.append(time.perf_counter() - start)
+    return {"ours": statistics.median(ours), "baseline": statistics.median(base), "plan_seconds": made,
+            "planned_rows": rows}
+
+
+def interview_grade(db: str, repeat: int) -> dict[str, Any]:
+    """The keypress of ``grade`` under an interview plan: answer + commit + next card and its counts."""
+    from srs.review_service import DbReviewService
+
+    engine, _, _, made, rows = _with_interview(db)
+    clock = [synth.NOW]
+    service = DbReviewService.open(engine, 1, lambda: clock[0])
+    card = service.next_card(True)
+    assert service.plan is not None
+    ours: list[float] = []
+    for i in range(repeat + 3):
+        assert card is not None, "ran out of cards to grade"
+        clock[0] = synth.NOW + timedelta(seconds=10 * i)
+        start = time.perf_counter()
+        service.grade(card, 3, 5000)
+        card = service.next_card(True)
+        if i >= 3:
+            ours.append(time.perf_counter() - start)
+    return {"ours": statistics.median(ours), "ours_p99": statistics.quantiles(ours, n=100, method="inclusive")[98],
+            "plan_seconds": made, "planned_rows": rows}
+
+
+FIGURES = {"grade": grade, "queue": queue, "stats": stats, "interview_queue": interview_queue,
+           "interview_grade": interview_grade}
 
 
 def main() -> None:

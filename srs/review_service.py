@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -24,11 +24,12 @@ from srs.attempts import Attempt
 from srs.edits import parse_edit
 from srs.errors import ConflictError
 from srs.review import Counts, LazyPreviews, QueuedCard
-from srs.scheduling import SchedulerSettings, State, format_interval
+from srs.scheduling import SchedulerSettings, State, format_interval, next_day_start
 from srs.store import progress as store_progress
 from srs.store.cards import read_card
 from srs.store.decks import get_deck
 from srs.store.edits import reset_edit, save_edit, save_personal_response
+from srs.store.day_plan import PlanHead, ensure_plan
 from srs.store.queue import queue_counts, queue_state
 from srs.store.settings import load_settings
 from srs.store.stats import day_streak, next_due
@@ -60,6 +61,10 @@ class DbReviewService:
     # The counts read with the card on screen (next_card), for the header until something changes them: a
     # screen redrawn on reveal or help shows the same counts without asking the database again.
     _counts: Counts | None = field(default=None, init=False, repr=False)
+    # Today's interview plan (made or read once per learner-day, not per keypress) and until when it holds.
+    plan: PlanHead | None = field(default=None, init=False, repr=False)
+    _plan_until: datetime | None = field(default=None, init=False, repr=False)
+    _plan_made: datetime = field(default=datetime.min.replace(tzinfo=timezone.utc), init=False, repr=False)
 
     @classmethod
     def open(cls, engine: Engine, learner_id: int, now: Callable[[], datetime],
@@ -80,16 +85,30 @@ class DbReviewService:
 
         return QueuedCard(view=view, queue=_QUEUE[seen.state], previews=LazyPreviews(previews), progress=seen)
 
+    def _plan(self, session: Session, now: datetime) -> PlanHead | None:
+        """Today's interview plan: read or made at the first lookup of each learner-day (and committed), then
+        kept until it runs out, so a keypress costs no more than a time comparison."""
+        if self._plan_until is None or now >= self._plan_until or now < self._plan_made:
+            self.plan = ensure_plan(session, self.learner_id, now, self.settings)
+            session.commit()
+            self._plan_made = now if self.plan is None else self.plan.made_at
+            self._plan_until = self.plan.valid_until if self.plan is not None \
+                else next_day_start(now, self.settings.timezone, self.settings.rollover_hour)
+        return self.plan
+
     def counts(self) -> Counts:
         if self._counts is None:
             with Session(self.engine) as session:
-                self._counts = queue_counts(session, self.learner_id, self.now(), self.settings, self.deck_id)
+                now = self.now()
+                self._counts = queue_counts(session, self.learner_id, now, self.settings, self.deck_id,
+                                            plan=self._plan(session, now))
         return self._counts
 
     def next_card(self, allow_new: bool) -> QueuedCard | None:
         with Session(self.engine) as session:
-            state = queue_state(session, self.learner_id, self.now(), self.settings, self.deck_id,
-                                new_limit=None if allow_new else 0)
+            now = self.now()
+            state = queue_state(session, self.learner_id, now, self.settings, self.deck_id,
+                                new_limit=None if allow_new else 0, plan=self._plan(session, now))
             self._counts = state.counts
             return None if state.next_card is None else self._queued(session, state.next_card)
 

@@ -3,6 +3,7 @@ backup), start-up on a current database never imports Alembic, and ``srs db`` re
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -314,6 +315,30 @@ def test_after_0005_the_next_start_gives_installed_bundled_cards_their_key_point
     assert cards["handshake-smile-leave"].updated_at == NOW
 
 
+def test_0004_database_upgrades_to_0006_with_empty_interview_tables(v1_copy: Path) -> None:
+    engine = make_engine(f"sqlite:///{v1_copy}")
+    upgrade(engine, to="0004")
+    before = rows(v1_copy)
+    done = upgrade(engine)
+    assert (done.before, done.after) == ("0004", SCHEMA_HEAD)
+    with engine.connect() as conn:
+        assert schema_differences(conn) == []
+        for table in ("interview", "interview_plan", "planned_card"):
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
+    engine.dispose()
+    after = rows(v1_copy)
+    after["meta"].remove(RECHECK_ROW)  # 0005 asks the next start to read the bundled decks again
+    assert after == before
+    # The upgraded database takes an interview and plans toward it, for the learner it already had.
+    runner = CliRunner()
+    db = ["--db", str(v1_copy), "--learner", "maya"]
+    result = runner.invoke(cli, [*db, "interview", "set", "2026-02-10 10:00"], env={"SRS_NOW": NOW.isoformat()})
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, [*db, "status", "--json"], env={"SRS_NOW": NOW.isoformat()})
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["interviews"]) == 1
+
+
 BATCH_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
@@ -471,6 +496,24 @@ def test_postgres_0004_database_upgrades_to_0005_keeping_rows_and_edits(pg_url: 
     with Session(engine) as s:
         view, _ = read_card(s, 1, 7)
     assert view.response == "Mine" and not view.edit_outdated
+
+
+def test_postgres_0004_database_upgrades_to_head_keeping_its_rows(pg_url: str) -> None:
+    from sqlmodel import Session
+
+    from srs.store.learners import get_or_create_learner
+
+    engine = make_engine(pg_url)
+    upgrade(engine, to="0004")
+    with Session(engine) as s:
+        get_or_create_learner(s, "default", NOW)
+        s.commit()
+    done = upgrade(engine)
+    assert (done.before, done.after) == ("0004", SCHEMA_HEAD)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM learner").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM interview").scalar() == 0
+        assert schema_differences(conn) == []
     engine.dispose()
 
 

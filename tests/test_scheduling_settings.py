@@ -16,7 +16,7 @@ def test_defaults_are_ankis() -> None:
     assert (s.desired_retention, s.new_per_day, s.reviews_per_day) == (0.9, 20, 200)
     assert (s.learning_steps, s.relearning_steps) == ((1.0, 10.0), (10.0,))
     assert (s.rollover_hour, s.maximum_interval, s.leech_threshold, s.learn_ahead_minutes) == (4, 36500, 8, 20)
-    assert s.fsrs_parameters is None
+    assert s.fsrs_parameters is None and s.interview_retention == 0.95
     assert s.answer_mode == "flip"
 
 
@@ -81,6 +81,8 @@ def test_system_timezone_falls_back_to_localtime_then_utc(monkeypatch: pytest.Mo
         ("fsrs_parameters", "default", None),
         ("answer_mode", "type", "type"),
         ("answer-mode", " Flip ", "flip"),
+        ("interview_retention", "0.97", 0.97),
+        ("interview-retention", "80%", 0.8),
     ],
 )
 def test_parse(key: str, raw: str, value: object) -> None:
@@ -97,6 +99,8 @@ def test_parse(key: str, raw: str, value: object) -> None:
         ("timezone", "Nowhere", "IANA time zone"),
         ("fsrs_parameters", "1 2 3", "17, 19 or 21 numbers"),
         ("answer_mode", "typing", "answer_mode must be flip or type \\(got 'typing'\\)"),
+        ("interview_retention", "0.75", "interview_retention must be between 0.80 and 0.99"),
+        ("interview_retention", "soon", "interview_retention must be a number between 0.80 and 0.99"),
         ("nope", "1", "known settings: desired_retention"),
     ],
 )

@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "deck": ("deck_cmds", "deck", "Check, add, list, show, export and remove decks."),
     "export": ("export_cmds", "export", "Export decks for Anki on your phone, or as text for other tools."),
     "import": ("import_cmds", "import_", "Bring progress made elsewhere back: reviews from Anki or AnkiDroid."),
+    "interview": ("interview_cmds", "interview",
+                  "Plan for an interview date: set it, list interviews with how ready you are, clear them."),
     "learner": ("learner_cmds", "learner", "Add, list and remove learners (each keeps their own progress)."),
     "optimize": ("config_cmds", "optimize",
                  "Fit FSRS to your review history; adopt the result only if it predicts better."),

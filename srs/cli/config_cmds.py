@@ -97,6 +97,7 @@ def set_(app: AppContext, key: str, value: str) -> None:
       leech_threshold      1-9999 (lapses)
       learn_ahead_minutes  0-1440
       fsrs_parameters      set by `srs optimize`, or default
+      interview_retention  0.80-0.99 (recall at an interview that counts as ready)
 
     \b
     Example:

@@ -95,6 +95,7 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
     """
     from exporters.anki import write_apkg
     from srs.store.export import count_cards, decks_for_export, histories_for_export
+    from srs.store.interviews import upcoming_interviews
     from srs.store.settings import load_settings
 
     path = output or _default_path(deck_ids, ".apkg")
@@ -107,6 +108,7 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
             pks = [card.pk for deck in exported for card in deck.cards]
             histories = histories_for_export(session, app.learner_id, pks) if with_progress else None
             settings = load_settings(session, app.learner_id) if with_progress else None
+            interviews = upcoming_interviews(session, app.learner_id, app.now())
             try:
                 result = write_apkg(exported, path, when, histories=histories, settings=settings, on_note=on_card)
             except OSError as exc:  # it names the temporary file the package is written to first
@@ -117,6 +119,8 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
     if with_progress:
         note(f"with progress: {result.cards_with_progress} cards scheduled, {result.reviews} reviews; in Anki, "
              "tick \"Import any learning progress\" (kept only for cards Anki does not have yet)")
+    if interviews:
+        note("your interview date is not in the package: Anki will schedule these cards by its own rules")
 
 
 @export.command("csv")

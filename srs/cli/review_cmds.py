@@ -89,7 +89,11 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
         click.clear()
     if session.message:
         note(session.message)
-    for line in summary(session.totals, app.now(), service.settings.timezone, style):
+    from srs.store.day_plan import tomorrow_outlook
+
+    with app.session() as db:
+        outlook = tomorrow_outlook(db, app.learner_id, app.now(), service.settings)
+    for line in summary(session.totals, app.now(), service.settings.timezone, style, outlook):
         click.echo(line)
 
 
@@ -184,6 +188,7 @@ def status(app: AppContext, as_json: bool) -> None:
     with app.connection() as conn:
         settings = load_settings(conn, app.learner_id)
         data = collect_status(conn, app.learner_id, now, settings)
+        conn.commit()  # today's interview plan, when this made it
     from srs.cli.status_view import next_due, status_lines
 
     if as_json:
@@ -226,5 +231,5 @@ def stats(app: AppContext, deck_id: str | None, days: int, as_json: bool) -> Non
         return
     from srs.cli.status_view import stats_lines
 
-    for line in stats_lines(data, use_color()):
+    for line in stats_lines(data, use_color(), settings.timezone):
         click.echo(line)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
 from srs.cli.render import clean, clean_line, display_width, wrap
 from srs.cli.review_layout import MORE_KEY, Keep, Section
 from srs.review import RATING_NAMES, Counts, QueuedCard, Summary
+
+if TYPE_CHECKING:
+    from srs.store.day_plan import Outlook
 
 INDENT = "  "
 # After the grade that Space or Enter gives on the answer side.
@@ -200,8 +204,9 @@ def _minutes(ms: int) -> str:
     return f"{seconds // 60}m {seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
-def summary(totals: Summary, now: datetime, tz: str, style: Style) -> list[str]:
-    """Cards reviewed, how many Again, time spent, when the next card is due, and the day streak."""
+def summary(totals: Summary, now: datetime, tz: str, style: Style, outlook: "Outlook | None" = None) -> list[str]:
+    """Cards reviewed, how many Again, time spent, when the next card is due, and the day streak; with an
+    interview ahead, what tomorrow holds for it."""
     from srs.scheduling import format_interval
     from srs.scheduling.days import zone
 
@@ -226,5 +231,24 @@ def summary(totals: Summary, now: datetime, tz: str, style: Style) -> list[str]:
             else local.strftime("%a %d %b %H:%M")
         lines.append(f"Next review due: in {format_interval(totals.next_due - now, timedelta(0))} ({when}).")
     lines.append(f"Day streak: {totals.streak} day{'s' if totals.streak != 1 else ''}.")
+    if outlook is not None:
+        lines.append(interview_outlook(outlook, now, tz))
     return lines
+
+
+def interview_outlook(outlook: "Outlook", now: datetime, tz: str) -> str:
+    """``Tomorrow: 8 reviews and 6 new cards toward your interview (Fri 4 Dec 10:00, in 5 days); 3 of 24 cards
+    ready now.``"""
+    from srs.cli.status_view import interview_when, percent
+
+    when = interview_when(outlook.interview_at, now, tz)
+    ready = (f"{outlook.ready} of {outlook.cards} card{'s' if outlook.cards != 1 else ''} ready now (predicted "
+             f"recall at the interview >= {percent(outlook.target)})")
+    if outlook.interview_today:
+        return f"Interview {when.replace(', today', ' today')}: {ready}."
+    work = [f"{count} {what}{'s' if count != 1 else ''}"
+            for count, what in ((outlook.reviews, "review"), (outlook.new, "new card")) if count]
+    plan = " and ".join(work) if work else "nothing planned"
+    pass_ = "the final pass, " if outlook.final_pass else ""
+    return f"Tomorrow: {pass_}{plan} toward your interview ({when}); {ready}."
 

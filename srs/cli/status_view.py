@@ -10,7 +10,7 @@ import click
 from srs.cli import charts
 from srs.cli.render import clean_line
 from srs.cli.times import duration, when, zone_is_obvious
-from srs.status import Status
+from srs.status import InterviewStatus, Status
 
 
 def _percent(rate: float | None) -> str:
@@ -60,6 +60,10 @@ def status_lines(status: Status, now: datetime, tz: str, color: bool, new_per_da
     if len(rows) != 1:
         lines.append(bold(row("Total", t.new, t.learning, t.due)))
         lines += shared_limit_notes(status, new_per_day, reviews_per_day)
+    if status.interviews:
+        names = {d.id: d.name for d in status.decks}
+        lines += ["", *(interview_line(i, now, tz, names, label) for i in status.interviews)]
+        lines += plan_notes(status, new_per_day)
     lines += [
         "",
         f"Reviewed today:  {status.reviewed_today}",
@@ -69,6 +73,57 @@ def status_lines(status: Status, now: datetime, tz: str, color: bool, new_per_da
         f"({status.reviews_30d or 'no'} review{'s' if status.reviews_30d != 1 else ''} of cards in review)",
     ]
     return lines
+
+
+def interview_when(at: datetime, now: datetime, tz: str, label: bool = False) -> str:
+    """``Fri 4 Dec 10:00, in 5 days`` (``today``, ``tomorrow``): the interview's day and time in the learner's
+    zone, and how many calendar days away it is there."""
+    from srs.scheduling.days import zone
+
+    local, here = at.astimezone(zone(tz)), now.astimezone(zone(tz))
+    days = (local.date() - here.date()).days
+    away = "today" if days <= 0 else "tomorrow" if days == 1 else f"in {days} days"
+    text = f"{local:%a} {local.day} {local:%b %H:%M}" + (f" {local.tzname()}" if label else "")
+    return f"{text}, {away}"
+
+
+def percent(target: float) -> str:
+    """``95%``, ``97.5%``."""
+    return f"{round(target * 100, 1):g}%"
+
+
+def interview_line(interview: InterviewStatus, now: datetime, tz: str, deck_names: dict[str, str],
+                   label: bool = False) -> str:
+    """``Interview Fri 4 Dec 10:00, in 5 days: 18 of 28 cards ready (predicted recall at the interview >= 95%),
+    9 reviews today.``; an interview about one deck names it."""
+    deck = "" if interview.deck is None else f" ({clean_line(deck_names.get(interview.deck, interview.deck), 40)})"
+    today = []
+    if interview.reviews_today:
+        today.append(f"{interview.reviews_today} review{'s' if interview.reviews_today != 1 else ''}")
+    if interview.new_today:
+        today.append(f"{interview.new_today} new card{'s' if interview.new_today != 1 else ''}")
+    left = " and ".join(today) + " today" if today else "nothing left today"
+    return (f"Interview{deck} {interview_when(interview.at, now, tz, label)}: {interview.ready} of "
+            f"{interview.cards} card{'s' if interview.cards != 1 else ''} ready (predicted recall at the interview "
+            f">= {percent(interview.target)}), {left}.")
+
+
+def plan_notes(status: Status, new_per_day: int | None) -> list[str]:
+    """What today's interview plan does beyond plain scheduling, in words: more new cards than the daily limit,
+    or too little time to get every card ready."""
+    plan = status.plan
+    notes: list[str] = []
+    if plan is None:
+        return notes
+    if plan.extra_new:
+        daily = f"your daily {new_per_day}" if new_per_day is not None else "your daily limit"
+        notes.append(f"Today's plan introduces {plan.extra_new} more new card{'s' if plan.extra_new != 1 else ''} "
+                     f"than {daily}, so that every card is learned in time.")
+    if plan.too_little_time:
+        target = percent(status.interviews[0].target) if status.interviews else "the target"
+        notes.append(f"Too little time to get every card to {target} by the interview: the plan does what it can, "
+                     "most at-risk cards first.")
+    return notes
 
 
 def _forecast_labels(days: int, group: int) -> list[str]:
@@ -81,8 +136,9 @@ def _forecast_labels(days: int, group: int) -> list[str]:
     return labels
 
 
-def stats_lines(data: dict[str, Any], color: bool) -> list[str]:
-    """The stats page: forecast chart, review calendar, retention, cards by state, time per answer."""
+def stats_lines(data: dict[str, Any], color: bool, tz: str | None = None) -> list[str]:
+    """The stats page: forecast chart, review calendar, retention, cards by state, time per answer, and the
+    predicted recall at each interview ahead (its time in zone ``tz``)."""
     unicode = color
     bold = (lambda s: click.style(s, bold=True)) if color else (lambda s: s)
     days = data["days"]
@@ -122,4 +178,26 @@ def stats_lines(data: dict[str, Any], color: bool) -> list[str]:
                      f"answer{'s' if t['reviews'] != 1 else ''}, {duration(t['total_seconds'])} in total")
     else:
         lines.append("  No answers yet.")
+    for interview in data.get("interviews", []):
+        lines += ["", *interview_recall_lines(interview, bold, tz)]
+    return lines
+
+
+def interview_recall_lines(interview: dict[str, Any], bold: Any, tz: str | None = None) -> list[str]:
+    """One interview's predicted recall per card state, as ``srs stats`` shows it (``interview`` is an item of
+    ``collect_stats(...)["interviews"]``)."""
+    from srs.cli.times import local_time
+
+    at = local_time(interview["at"], tz) if tz else interview["at"]
+    deck = "" if interview["deck"] is None else f" ({clean_line(interview['deck'], 40)})"
+    lines = [bold(f"Predicted recall at the interview{deck}, {at} (ready: >= {percent(interview['target'])})")]
+    for state in ("new", "learning", "relearning", "young", "mature"):
+        group = interview["by_state"][state]
+        if not group["cards"]:
+            continue
+        mean, lowest = percent(group["predicted_recall_mean"]), percent(group["predicted_recall_min"])
+        lines.append(f"  {state.capitalize():<11} {group['cards']:>7,}  mean {mean:>6}  lowest {lowest:>6}  "
+                     f"ready {group['ready']:,}")
+    if len(lines) == 1:
+        lines.append("  No cards.")
     return lines

@@ -106,6 +106,8 @@ class SchedulerSettings:
     learn_ahead_minutes: int = 20
     fsrs_parameters: tuple[float, ...] | None = None
     answer_mode: str = "flip"
+    # The predicted recall at an interview that counts a card as ready; the interview plan aims above it.
+    interview_retention: float = 0.95
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> SchedulerSettings:
@@ -171,14 +173,19 @@ def _int_parser(key: str, low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _parse_retention(raw: str) -> float:
-    try:
-        value = float(raw.strip().rstrip("%")) / (100 if raw.strip().endswith("%") else 1)
-    except ValueError:
-        raise ConfigError(f"desired_retention must be a number between 0.70 and 0.99 (got {raw!r})") from None
-    if not 0.70 <= value <= 0.99:
-        raise ConfigError(f"desired_retention must be between 0.70 and 0.99 (got {raw.strip()})")
-    return round(value, 4)
+def _retention_parser(key: str, low: float, high: float) -> Callable[[str], float]:
+    """A parser for a probability setting: ``0.85`` or ``85%``, between ``low`` and ``high``."""
+
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw.strip().rstrip("%")) / (100 if raw.strip().endswith("%") else 1)
+        except ValueError:
+            raise ConfigError(f"{key} must be a number between {low:.2f} and {high:.2f} (got {raw!r})") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{key} must be between {low:.2f} and {high:.2f} (got {raw.strip()})")
+        return round(value, 4)
+
+    return parse
 
 
 def _parse_timezone(raw: str) -> str:
@@ -278,7 +285,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "desired_retention",
             "Probability of recall FSRS aims for when a card comes due",
             "0.70-0.99",
-            _parse_retention,
+            _retention_parser("desired_retention", 0.70, 0.99),
             float,
             lambda value: f"{value:g}",
         ),
@@ -314,6 +321,14 @@ SETTINGS: dict[str, SettingSpec] = {
             _parse_answer_mode,
             _stored_answer_mode,
             str,
+        ),
+        SettingSpec(
+            "interview_retention",
+            "Predicted recall at an interview that counts a card as ready (`srs interview`)",
+            "0.80-0.99",
+            _retention_parser("interview_retention", 0.80, 0.99),
+            float,
+            lambda value: f"{value:g}",
         ),
     )
 }

@@ -12,6 +12,8 @@ share one database:
   updates; a personal card's own line is one (the response only).
 * **Typed attempts, per learner** — :class:`ReviewAttempt`, what the learner typed for a review and the key
   points it hit; deleted with its review (undo) and with the learner.
+* **Interviews, per learner** — :class:`Interview` (a date and a deck, or every deck), and the day's saved plan
+  toward them: :class:`InterviewPlan` (one row per learner) and :class:`PlannedCard` (the cards it moves).
 
 Every datetime is stored as UTC and comes back timezone-aware (:class:`UTCDateTime`), on SQLite and on
 PostgreSQL alike. Only portable column types are used.
@@ -25,13 +27,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Index, Table, Text, UniqueConstraint, false, text
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text,
+                        UniqueConstraint, false, text)
 from sqlmodel import Field, SQLModel
 
 from srs.store.types import BigId, UTCDateTime
 
-__all__ = ["BigId", "Card", "Deck", "Learner", "LocalEdit", "Meta", "Progress", "Review", "ReviewAttempt", "Setting",
-           "UTCDateTime", "table_of"]
+__all__ = ["BigId", "Card", "Deck", "Interview", "InterviewPlan", "Learner", "LocalEdit", "Meta", "PlannedCard",
+           "Progress", "Review", "ReviewAttempt", "Setting", "UTCDateTime", "table_of"]
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -221,3 +224,61 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=50)
     value: str = Field(max_length=200)
+
+
+class Interview(SQLModel, table=True):
+    """A learner's interview: when it starts, and the deck it is for (None: every deck)."""
+
+    __tablename__ = "interview"
+    __table_args__ = (Index("ix_interview_learner_starts", "learner_id", "starts_at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    deck_id: Optional[str] = Field(
+        default=None, sa_column=Column(String(100), ForeignKey("deck.id", ondelete="CASCADE"), nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class InterviewPlan(SQLModel, table=True):
+    """The learner's saved plan for today toward their interviews (:mod:`srs.store.day_plan`): made once per
+    learner-day, read by every queue lookup until ``valid_until``."""
+
+    __tablename__ = "interview_plan"
+
+    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    made_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The next learner-day's start, or the first interview if sooner: the plan is made again from then.
+    valid_until: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    interview_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))  # the first interview
+    # The decks no interview is about (None: there are none), whose new cards come within new_per_day.
+    other_decks: Optional[list[str]] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    extra_new: int = 0
+    too_little_time: bool = False
+    # A digest of what the plan was made from (interviews, settings, decks, imported reviews): when it
+    # changes, the plan is made again.
+    basis: str = Field(max_length=64)
+
+
+class PlannedCard(SQLModel, table=True):
+    """One card the day's plan moves, ranks or introduces. It is *in force* while the card has not been answered
+    since ``made_at`` (and is still in ``state``); after that the card's own due time governs."""
+
+    __tablename__ = "planned_card"
+    __table_args__ = (
+        # The queue's lookups: planned due times by state (like ix_progress_learner_state_due), today's reviews
+        # in the plan's order, and its new cards in order.
+        Index("ix_planned_card_learner_state_due", "learner_id", "state", "due"),
+        Index("ix_planned_card_learner_review_rank", "learner_id", "review_rank"),
+        Index("ix_planned_card_learner_introduce_rank", "learner_id", "introduce_rank"),
+    )
+
+    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"),
+                                             primary_key=True))
+    card_pk: int = Field(sa_column=Column(BigId, ForeignKey("card.id", ondelete="CASCADE"), primary_key=True))
+    made_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    state: int = 0  # the card's state when the plan was made (0: a new card to introduce)
+    due: Optional[datetime] = utc_column()  # the planned due time, where it differs from the card's own
+    review_rank: Optional[int] = None  # order among today's reviews, most at risk first
+    introduce_rank: Optional[int] = None  # order among today's new cards

@@ -292,7 +292,10 @@ def answer_time(session: Session, learner_id: int, start: datetime, end: datetim
 def collect_stats(session: Session, learner_id: int, now: datetime, settings: SchedulerSettings, days: int = 30,
                   deck_id: str | None = None, heatmap_days: int = 183) -> dict[str, Any]:
     """Everything ``srs stats`` shows, as plain data: forecast for the next ``days`` days; retention and answer
-    time over the last ``days`` days; reviews per day over the last ``heatmap_days`` days; cards by state."""
+    time over the last ``days`` days; reviews per day over the last ``heatmap_days`` days; cards by state; and
+    for each interview ahead, the predicted recall at the interview per card state."""
+    from srs.store.interviews import recall_by_state
+
     tz, hour = settings.timezone, settings.rollover_hour
     today = learner_day(now, tz, hour)
     tomorrow_start = day_start(today + timedelta(days=1), tz, hour)
@@ -309,4 +312,5 @@ def collect_stats(session: Session, learner_id: int, now: datetime, settings: Sc
         "cards": cards_by_state(session, learner_id, deck_id),
         "time": answer_time(session, learner_id, since, tomorrow_start, deck_id),
         "reviews_per_day": {d.isoformat(): n for d, n in sorted(per_day.items())},
+        "interviews": recall_by_state(session, learner_id, now, settings, deck_id),
     }
