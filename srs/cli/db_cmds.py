@@ -70,7 +70,8 @@ def upgrade(app: AppContext, no_backup: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def check(app: AppContext, as_json: bool) -> None:
-    """Check the database: integrity, and schema version and tables against this srs.
+    """Check the database: integrity, schema version and tables against this srs, and every learner's progress
+    against their review log.
 
     Exits with status 1 if anything is wrong.
 
@@ -78,20 +79,35 @@ def check(app: AppContext, as_json: bool) -> None:
     Example:
       srs db check
     """
+    from sqlmodel import Session
+
     from srs.app import open_database
     from srs.errors import SRSError
+    from srs.store.log_check import progress_disagreements
     from srs.store.migrations import check as run_check
 
-    result = run_check(open_database(app.db, must_exist=True))
+    engine = open_database(app.db, must_exist=True)
+    result = run_check(engine)
+    progress: list[str] = []
+    cards = 0
+    if result.revision == result.head and not result.schema:  # the tables are the ones the check reads
+        with Session(engine) as session:
+            found = list(progress_disagreements(session))
+        progress = [d.line() for d in found]
+        cards = len({(d.learner, d.card) for d in found})
     if as_json:
         echo_json({"backend": result.backend, "revision": result.revision, "head": result.head,
-                   "integrity": result.integrity, "schema": result.schema, "ok": result.ok})
+                   "integrity": result.integrity, "schema": result.schema, "progress": progress,
+                   "ok": result.ok and not progress})
     else:
         click.echo(f"backend\t{result.backend}")
         click.echo(f"schema\t{result.revision or 'empty'} (newest {result.head})")
         click.echo(f"integrity\t{'ok' if not result.integrity else f'{len(result.integrity)} problems'}")
         click.echo(f"tables\t{'ok' if not result.schema else f'{len(result.schema)} differences'}")
-    problems = result.integrity + result.schema
+        click.echo("progress\tok" if not cards else
+                   f"progress\t{cards} {'card disagrees with its' if cards == 1 else 'cards disagree with their'} "
+                   "review log")
+    problems = result.integrity + result.schema + progress
     if result.revision != result.head:
         problems.insert(0, f"schema is {result.revision or 'empty'}, newest is {result.head}: run srs db upgrade")
     if problems:
