@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from srs.errors import NotFoundError
 from srs.store.bundled import install_bundled as install_bundled_decks
-from srs.store.engine import database_url, make_engine
+from srs.store.engine import database_url, is_read_only, make_engine
 from srs.store.learners import get_or_create_learner
 from srs.store.migrations import Upgrade, init_schema
 
@@ -43,7 +43,7 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
     with Session(engine) as session:
         learner_id = get_or_create_learner(session, learner, now)
         session.commit()
-        if install_bundled:
+        if install_bundled and not is_read_only(engine):  # read-only: read the decks that are there
             install_bundled_decks(session, now)
     upgraded = done if done is not None and done.before is not None and done.changed else None
     created = done is not None and done.before is None
