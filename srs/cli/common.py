@@ -41,8 +41,7 @@ class AppContext:
             self._store = open_store(self.db, self.learner, self.now())
             done = self._store.upgraded
             if done is not None:  # say why the first run after an update took longer, and where the copy is
-                kept = f"; a copy from before is kept at {done.backup}" if done.backup is not None else ""
-                note(f"Upgraded the database from schema {done.before} to {done.after}{kept}.")
+                note(done.describe())
             if self._store.created and sys.stderr.isatty():  # once, to a person: scripts need not hear it
                 note(f"Created a new database {database_place(self._store.url)}.")
                 from srs.scheduling.settings import detect_timezone
