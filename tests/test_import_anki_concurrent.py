@@ -26,7 +26,8 @@ from srs.cli import cli
 from srs.store import anki_merge
 from srs.store.engine import database_url, make_engine
 from srs.store.models import Card, Progress, Review
-from srs.store.progress import answer_card, read_progress
+from srs.errors import ConflictError
+from srs.store.progress import answer_card, read_progress, undo_last
 
 NOW = "2026-03-01T12:00:00+00:00"
 NOW_DT = datetime.fromisoformat(NOW)
@@ -182,6 +183,25 @@ def test_reviews_merged_meanwhile_by_another_import_are_never_overwritten(on_any
     reviews, reps, _ = log_and_progress("first")
     assert reps == reviews
     assert result.exit_code == 1 and CONFLICT in result.stderr
+
+
+def test_undoing_an_answer_after_an_import_never_drops_the_imported_reviews(on_any_db: str, runner: CliRunner,
+                                                                           export: Path, tmp_path: Path) -> None:
+    """The same class elsewhere: a review session's undo restores the state from before its answer. An import
+    since then recomputed the card with the phone's reviews (dated before that answer); restoring would drop them
+    from the schedule while they stay in the log. The undo is refused instead."""
+    grade("first", NOW_DT - timedelta(days=5))
+    grade("first", NOW_DT - timedelta(minutes=1))  # the answer a review session still has on its undo stack
+    assert import_anki(runner, phone_package(export, tmp_path)).exit_code == 0  # phone reviews two days ago
+    engine = make_engine(database_url(None))
+    with Session(engine) as session:
+        answer_id = session.execute(select(Review.id).where(Review.origin == "terminal")
+                                    .order_by(Review.id.desc())).scalars().first()
+        with pytest.raises(ConflictError, match="answered again"):
+            undo_last(session, 1, answer_id)
+    engine.dispose()
+    assert log_and_progress("first")[:2] == (5, 5)
+    assert runner.invoke(cli, ["db", "check"]).exit_code == 0
 
 
 # -- srs db check: progress against the review log ------------------------------------------------------------------
