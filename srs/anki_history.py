@@ -50,6 +50,7 @@ class MergeSummary:
     deck_id: str | None = None
     deck_created: bool = False
     notes_imported: int = 0
+    history_set_aside: list[str] = field(default_factory=list)  # deck/card refs: see set_aside()
     skipped: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -64,6 +65,12 @@ class MergeSummary:
             out.append(f"notes imported: {self.notes_imported} into {how} {self.deck_id!r}")
         else:
             out.append("notes imported: 0")
+        if self.history_set_aside:
+            refs = ", ".join(self.history_set_aside[:EXAMPLES]) + (", ..." if len(self.history_set_aside) > EXAMPLES
+                                                                   else "")
+            out.append(f"phone history set aside: {len(self.history_set_aside)} card(s) ({refs}): answered here as "
+                       "new cards after those phone reviews, so their schedule starts from those answers (the "
+                       "phone reviews stay in the history)")
         out.append(f"skipped: {len(self.skipped)}" if self.skipped else "skipped: none")
         out += [f"  - {line}" for line in self.skipped]
         return out
@@ -119,6 +126,7 @@ class Entry:
     kind: int  # Anki's revlog type
     interval: int  # days (learning steps: 0 when stored here, negative seconds in Anki)
     factor: int | None = None  # Anki's factor, kept for package rows that are not answers; None for answers
+    here: bool = False  # an answer given in this app (a stored row that did not come from Anki)
 
     @property
     def cramming(self) -> bool:
@@ -226,6 +234,19 @@ def anki_flags(card: AnkiCard, now: datetime, tz: str, rollover: int) -> tuple[b
 def state_values(state: CardState) -> dict[str, Any]:
     """A scheduling state as progress column values."""
     return {name: int(getattr(state, name)) if name == "state" else getattr(state, name) for name in STATE_FIELDS}
+
+
+def set_aside(pk: int, history: History) -> bool:
+    """Whether the replay of a card leaves out answers this import merged because a later answer given here
+    starts it over: the card was answered here as a new card (learning answers) after its phone reviews, and
+    Anki's FSRS, like this replay, starts a card's history at its last group of learning answers. The reviews
+    stay in the log; the summary says so."""
+    entries = history.sorted(pk)
+    window = replay_window(entries)
+    if not window or not window[0].here:
+        return False
+    start = entries.index(window[0])
+    return any(entry.order[0] == 1 for entry in entries[:start])
 
 
 def replayed(pk: int, history: History, settings: SchedulerSettings) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from srs.errors import NotFoundError
-from srs.store.bundled import BundledUpdate, bundled_unchanged, ensure_bundled
-from srs.store.engine import database_url, make_engine
+from srs.store.bundled import BundledUpdate
+from srs.store.bundled import install_bundled as install_bundled_decks
+from srs.store.engine import database_url, is_read_only, make_engine
 from srs.store.learners import get_or_create_learner
 from srs.store.migrations import Upgrade, init_schema
 
@@ -35,7 +36,9 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
 
     A current schema costs one query (no Alembic import); an older one is upgraded first, after a backup copy
     beside a SQLite file (see :mod:`srs.store.migrations`). The usual start-up, with the learner there and the
-    bundled decks current, then reads two rows and writes nothing.
+    bundled decks current, then reads two rows and writes nothing. Several processes may do this at once on a
+    new database: the schema, the default learner and the bundled decks are each created once, and no process
+    fails because another one created them.
     """
     url = database_url(db)
     engine = make_engine(url)
@@ -43,9 +46,9 @@ def open_store(db: str | None, learner: str, now: datetime, install_bundled: boo
     updates: list[BundledUpdate] = []
     with Session(engine) as session:
         learner_id = get_or_create_learner(session, learner, now)
-        if install_bundled and not bundled_unchanged(session):
-            updates = ensure_bundled(session, now)
         session.commit()
+        if install_bundled and not is_read_only(engine):  # read-only: read the decks that are there
+            updates = install_bundled_decks(session, now)
     upgraded = done if done is not None and done.before is not None and done.changed else None
     created = done is not None and done.before is None
     return Store(engine=engine, url=url, learner_id=learner_id, learner=learner, upgraded=upgraded, created=created,

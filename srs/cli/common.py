@@ -42,8 +42,7 @@ class AppContext:
             self._store = open_store(self.db, self.learner, self.now())
             done = self._store.upgraded
             if done is not None:  # say why the first run after an update took longer, and where the copy is
-                kept = f"; a copy from before is kept at {done.backup}" if done.backup is not None else ""
-                note(f"Upgraded the database from schema {done.before} to {done.after}{kept}.")
+                note(done.describe())
             for update in self._store.bundled_updates:  # the first command after a package upgrade says what changed
                 note(bundled_update_line(update.name, update.version, update.result))
             if self._store.created and sys.stderr.isatty():  # once, to a person: scripts need not hear it

@@ -62,6 +62,9 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     from srs.review import ReviewSession
     from srs.review_service import DbReviewService
 
+    from srs.store.engine import require_writable
+
+    require_writable(app.store.engine)  # a read-only database: say so now, not at the first grade
     service = DbReviewService.open(app.store.engine, app.learner_id, app.now, deck_id)
     typing = typed if typed is not None else service.settings.answer_mode == "type"
     style = Style(color=use_color(), unicode=use_color())

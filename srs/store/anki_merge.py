@@ -19,8 +19,15 @@ Given the plain records of a package (:mod:`srs.anki_data`), a session, a learne
   learner's next day, so a card buried on an earlier day is not.
 * Large packages cost a bounded number of queries: progress and history of the matched cards are read in
   chunks, reviews inserted in one batch, every card replayed in memory, and the changed progress rows written
-  with one batched compare-and-set (:func:`srs.store.progress.compare_and_set`; a row changed meanwhile by
-  another session fails the whole import).
+  with one batched compare-and-set (:func:`srs.store.progress.compare_and_set`).
+* **No grade given meanwhile is lost.** The reads run outside the write transaction (SQLite's first write takes
+  the lock; PostgreSQL reads committed rows), so another session may answer a card while the import works. The
+  progress rows are read *first*, then the history, and every card written is compared-and-set against that
+  first read. Every change to a card's review log bumps its progress version in the same transaction (an answer,
+  an undo, and this import, which writes every card it adds reviews to even when its state comes out the same).
+  So an answer committed after the progress was read makes the compare-and-set fail; one committed before it is
+  in the history too. Either way no state computed without an answer is written: the import stops with
+  :data:`CONFLICT` and writes nothing, as it does when the same reviews were merged meanwhile by another import.
 * **Other notes** become one new deck (:mod:`srs.anki_notes`), validated like a deck file.
 * Notes, cards or reviews dated in the future, and reviews whose id appears more than once in the package, are
   skipped and reported, never guessed at.
@@ -40,6 +47,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from srs.anki_data import REVLOG_FILTERED, REVLOG_REVIEW, AnkiCard, AnkiPackage
@@ -56,9 +64,10 @@ from srs.anki_history import (
     ms,
     replayed,
     select_cards,
+    set_aside,
 )
 from srs.anki_notes import SOURCE_ID, build_notes_deck
-from srs.errors import ImportFileError
+from srs.errors import ConflictError, ImportFileError
 from srs.progress import MAX_DURATION_MS, ProgressSnapshot
 from srs.scheduling import require_utc
 from srs.store.deck_import import add_deck
@@ -112,7 +121,8 @@ def _local_history(session: Session, learner_id: int, pks: Sequence[int]) -> His
                 history.answers.add((pk, ms(at), int(rating)))
             if pk not in history.last or at > history.last[pk]:
                 history.last[pk] = at
-            history.entries[pk].append(Entry(at, (0, int(rid)), int(rating), int(kind), int(interval)))
+            history.entries[pk].append(Entry(at, (0, int(rid)), int(rating), int(kind), int(interval),
+                                             here=anki_id is None))
     return history
 
 
@@ -166,13 +176,28 @@ def _progress_rows(session: Session, learner_id: int, pks: Sequence[int]) -> dic
     return found
 
 
-def _update_progress(session: Session, learner_id: int, card_of: Mapping[int, AnkiCard], replay: set[int],
-                     history: History, now: datetime, notes_leech: set[int], summary: MergeSummary) -> None:
-    """Recompute the replayed cards, take Anki's flags where Anki is newer, and write what changed with one
-    batched compare-and-set."""
+def _refs(session: Session, pks: Sequence[int]) -> list[str]:
+    """``deck/card`` references of the given cards, sorted."""
+    found: list[str] = []
+    for part in _chunks(sorted(set(pks))):
+        rows = session.execute(select(col(Card.deck_id), col(Card.card_id)).where(col(Card.id).in_(part)))
+        found += [f"{deck}/{card}" for deck, card in rows.all()]
+    return sorted(found)
+
+
+def _update_progress(session: Session, learner_id: int, current: Mapping[int, ProgressSnapshot],
+                     card_of: Mapping[int, AnkiCard], merged: set[int], replay: set[int], history: History,
+                     now: datetime, notes_leech: set[int], summary: MergeSummary) -> list[int]:
+    """Recompute the replayed cards, take Anki's flags where Anki is newer, and write with one batched
+    compare-and-set against ``current`` (the progress read before the history): what changed, and every card
+    that got reviews (``merged``), so that its version records the change to its log.
+
+    Returns:
+        The cards whose merged phone reviews the replay set aside (:func:`srs.anki_history.set_aside`).
+    """
     settings = load_settings(session, learner_id)
-    current = _progress_rows(session, learner_id, list(card_of))
     writes: list[ProgressWrite] = []
+    aside: list[int] = []
     for pk in sorted(card_of):
         seen = current.get(pk) or ProgressSnapshot(pk)
         values = seen.values()
@@ -181,6 +206,8 @@ def _update_progress(session: Session, learner_id: int, card_of: Mapping[int, An
             state = replayed(pk, history, settings)
             state_changed = any(values[name] != value for name, value in state.items())
             values.update(state)
+            if set_aside(pk, history):
+                aside.append(pk)
         card = card_of[pk]
         ours = seen.updated_at or history.last.get(pk)
         if ours is None or card.mtime >= math.floor(ours.timestamp()):  # Anki changed the card last
@@ -189,13 +216,14 @@ def _update_progress(session: Session, learner_id: int, card_of: Mapping[int, An
                 values.update(suspended=suspended, buried_until=buried)
                 flags_changed = True
         leech = pk in notes_leech and not values["leech"]
-        if not (state_changed or flags_changed or leech):
+        if not (state_changed or flags_changed or leech or pk in merged):
             continue
         values.update(leech=values["leech"] or leech, updated_at=now)
         writes.append(ProgressWrite(seen, values))
         summary.cards_updated += state_changed
         summary.flags_changed += flags_changed
     compare_and_set(session, learner_id, writes, CONFLICT)
+    return aside
 
 
 def _import_other_notes(session: Session, package: AnkiPackage, own: Mapping[str, int], now: datetime,
@@ -252,14 +280,20 @@ def merge_anki(session: Session, learner_id: int, package: AnkiPackage, now: dat
     own = _own_cards(session, [note.guid for note in package.notes])
     summary.own_notes = sum(1 for note in package.notes if note.guid in own)
     by_anki, card_of = select_cards(package, own, now_ms, skips)
+    current = _progress_rows(session, learner_id, list(card_of))  # before the history: see the module docstring
     rows, history = _new_reviews(session, learner_id, package, by_anki, now_ms, skips, summary)
     if rows:
-        session.execute(insert(Review), rows)
+        try:
+            session.execute(insert(Review), rows)
+        except IntegrityError:  # the same reviews were merged by another import since they were looked up
+            raise ConflictError(CONFLICT) from None
         history.add_new(rows)
     summary.reviews_merged = len(rows)
     leech_pks = {own[n.guid] for n in package.notes if n.guid in own and "leech" in (t.lower() for t in n.tags)}
-    replay = {row["card_pk"] for row in rows} | history.resets
-    _update_progress(session, learner_id, card_of, replay, history, now, leech_pks & set(card_of), summary)
+    merged = {row["card_pk"] for row in rows}
+    aside = _update_progress(session, learner_id, current, card_of, merged, merged | history.resets, history, now,
+                             leech_pks & set(card_of), summary)
+    summary.history_set_aside = _refs(session, aside)
     session.flush()
     _import_other_notes(session, package, own, now, now_ms, mapping, deck_id, skips, summary)
     summary.skipped = skips.lines() + summary.skipped

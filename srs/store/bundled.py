@@ -3,6 +3,11 @@
 Checking is cheap: the bundled files are hashed and compared with the hash recorded on each deck, and a file is
 only parsed when it is new or changed. A newer bundled version updates the content and keeps every learner's
 progress (the import is the same upsert as ``srs deck add``). A bundled deck the user removed stays removed.
+
+Several processes may start on a new database at once (``srs status & srs deck list``). Each installs in its own
+transaction (:func:`install_bundled`); when another process installed the same rows first, the insert that
+collides fails with an integrity error, the transaction is rolled back, and the decks are looked at again, now
+installed. Writes that do not collide write the same content twice, which changes nothing.
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from srs.bundled import bundled_files, file_digest, version_key
 from srs.deckfile import parse_deck_text
+from srs.errors import ConflictError
 from srs.store.deck_import import AddResult, add_deck
 from srs.store.meta import (RECHECK, forget_recheck, known_bundled_hashes, record_refused_bundled, refused_bundled,
                             was_removed)
@@ -72,3 +79,27 @@ def ensure_bundled(session: Session, now: datetime) -> list[BundledUpdate]:
         record_refused_bundled(session, digest)
     session.flush()
     return changed
+
+
+ATTEMPTS = 3
+
+
+def install_bundled(session: Session, now: datetime) -> list[BundledUpdate]:
+    """Install or update the bundled decks in a transaction of their own, committed here; safe when other
+    processes do the same at the same moment. Returns the decks an update changed (empty when another process
+    did the work, or on a first install). The session must have nothing uncommitted.
+
+    Raises:
+        ConflictError: other processes kept changing the decks at the same time (several attempts in a row).
+    """
+    for _ in range(ATTEMPTS):
+        if bundled_unchanged(session):
+            session.rollback()
+            return []
+        try:
+            changed = ensure_bundled(session, now)
+            session.commit()
+            return changed
+        except IntegrityError:  # another process installed the same rows first: look again
+            session.rollback()
+    raise ConflictError("the bundled decks were being changed by other processes at the same time; try again")

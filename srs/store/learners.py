@@ -6,11 +6,12 @@ import re
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from srs.errors import NotFoundError, SRSError
 from srs.store.models import (Interview, InterviewPlan, Learner, LocalEdit, PlannedCard, Progress, Review,
-                              ReviewAttempt, Setting)
+                              ReviewAttempt, Setting, table_of)
 
 DEFAULT_LEARNER = "default"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
@@ -22,8 +23,24 @@ def find_learner(session: Session, name: str) -> int | None:
     return None if found is None else int(found)
 
 
+def _insert_if_absent(session: Session, name: str, now: datetime) -> int | None:
+    """Insert learner ``name`` unless a learner of that name exists, committed or not, in any session: one
+    ``INSERT ... ON CONFLICT (name) DO NOTHING`` (it waits for another session's uncommitted insert of the same
+    name to end). Returns the new learner's id, or None when the name was taken. Two processes starting at once
+    cannot both create the learner, and neither fails because the other did."""
+    table = table_of(Learner)
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    statement = (dialect.insert(table).values(name=name, created_at=now)
+                 .on_conflict_do_nothing(index_elements=["name"]).returning(table.c.id))
+    inserted = session.execute(statement).scalar()
+    return None if inserted is None else int(inserted)
+
+
 def get_or_create_learner(session: Session, name: str, now: datetime) -> int:
     """Return the id of learner ``name``, creating the default learner on first use. The caller commits.
+
+    Safe when several processes start on a new database at once: the one whose insert wins creates the
+    default learner, and the others use it.
 
     Raises:
         NotFoundError: ``name`` is not the default learner and does not exist.
@@ -33,24 +50,24 @@ def get_or_create_learner(session: Session, name: str, now: datetime) -> int:
         return found
     if name != DEFAULT_LEARNER:
         raise NotFoundError(f"no learner named {name!r} (add one with: srs learner add {name})")
-    learner = add_learner(session, name, now)
-    assert learner.id is not None
-    return learner.id
+    found = _insert_if_absent(session, name, now) or find_learner(session, name)  # ours, or another process's
+    assert found is not None
+    return found
 
 
 def add_learner(session: Session, name: str, now: datetime) -> Learner:
     """Add a learner named ``name``. The caller commits.
 
     Raises:
-        SRSError: the name is not allowed, or taken.
+        SRSError: the name is not allowed, or taken (also when another session adds it at the same moment).
     """
     if not NAME.match(name):
         raise SRSError(f"learner name {name!r} must be 1-100 letters, digits, '.', '_', '@' or '-'")
-    if find_learner(session, name) is not None:
+    added = None if find_learner(session, name) is not None else _insert_if_absent(session, name, now)
+    if added is None:
         raise SRSError(f"learner {name!r} already exists")
-    learner = Learner(name=name, created_at=now)
-    session.add(learner)
-    session.flush()
+    learner = session.get(Learner, added)
+    assert learner is not None
     return learner
 
 

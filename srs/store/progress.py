@@ -297,7 +297,12 @@ def undo_last(session: Session, learner_id: int, review_id: int | None = None) -
     newest = session.execute(
         select(r.id).where(r.learner_id == learner_id, r.card_pk == card_pk).order_by(*newest_first).limit(1)
     ).scalar()
-    if newest != latest["id"] or not seen.exists:
+    # Reviews written after this answer but dated before it come from an Anki import, whose recomputed state
+    # counts them: restoring the state from before this answer would drop them from the schedule.
+    merged_since = session.execute(
+        select(r.id).where(r.learner_id == learner_id, r.card_pk == card_pk, r.id > latest["id"]).limit(1)
+    ).first()
+    if newest != latest["id"] or merged_since is not None or not seen.exists:
         session.rollback()
         raise ConflictError("that card was answered again in another session since; not undone")
     restored = ProgressSnapshot.from_json(card_pk, latest["prev_state"])

@@ -12,7 +12,14 @@ itself (``srs.db.bak-<revision>``), and foreign keys are off while tables are re
 anyone's progress or history.
 
 A database made by srs 0.1.0 (commit fe248ac), before migrations existed, has the tables of revision 0001
-and no ``alembic_version``; it is stamped 0001 and upgraded from there.
+and no ``alembic_version``; it is stamped 0001 and upgraded from there. More generally, a database with srs's
+tables and no recorded revision (``alembic_version`` missing, or empty after a bad restore) is identified by its
+tables and indexes (:mod:`srs.store.migrations.identify`), recorded, and upgraded from there; one that matches no
+shipped revision is refused with what to do.
+
+Every upgrade records the srs-interview release that did it in the ``meta`` table, so that a release that finds a
+database from a newer one can say which version to install (on a shared PostgreSQL database, every client must
+be upgraded together).
 
 Adding a revision (developers): change ``srs/store/models.py``, then ``python -m srs.store.migrations "what
 changed"`` writes ``versions/NNNN_what_changed.py`` from the difference; review it and set :data:`SCHEMA_HEAD`.
@@ -20,6 +27,7 @@ changed"`` writes ``versions/NNNN_what_changed.py`` from the difference; review 
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +39,15 @@ from sqlalchemy.exc import DBAPIError
 
 from srs.errors import SchemaError
 from srs.store.engine import make_engine
+from srs.store.migrations.identify import (
+    Fingerprint,
+    SchemaStatus,
+    fingerprint,
+    identify,
+    newer_than_me,
+    record_written_by,
+)
+from srs.store.migrations.identify import written_by as read_written_by
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -54,11 +71,23 @@ class Upgrade:
     before: str | None
     after: str
     backup: Path | None = None
-    stamped: bool = False  # a database made by srs 0.1.0 got its first schema version recorded
+    stamped: bool = False  # a database without a recorded revision (srs 0.1.0's, or a lost one) got it recorded
 
     @property
     def changed(self) -> bool:
         return self.before != self.after or self.stamped
+
+    def describe(self) -> str:
+        """What was done, as one sentence for the person who ran the command."""
+        kept = f"; a copy from before is kept at {self.backup}" if self.backup is not None else ""
+        if self.before is None:
+            return f"Created the database at schema {self.after}."
+        if self.before == self.after:
+            if self.stamped:
+                return (f"Recorded the database's schema version, which was missing: its tables are those of "
+                        f"{self.after}{kept}.")
+            return f"The database is already at the newest schema ({self.after})."
+        return f"Upgraded the database from schema {self.before} to {self.after}{kept}."
 
 
 @dataclass
@@ -70,27 +99,96 @@ class Check:
     head: str
     integrity: list[str] = field(default_factory=list)
     schema: list[str] = field(default_factory=list)
+    status: SchemaStatus | None = None
 
     @property
     def ok(self) -> bool:
-        return self.revision == self.head and not self.integrity and not self.schema
+        recorded = self.status is None or self.status.recorded
+        return self.revision == self.head and recorded and not self.integrity and not self.schema
+
+
+def known_revisions() -> frozenset[str]:
+    """The revisions shipped with this srs, from the script names (``NNNN_what.py``), without importing Alembic
+    (a test keeps them equal to Alembic's)."""
+    return frozenset(path.name[:4] for path in (HERE / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+@functools.cache
+def revision_fingerprints() -> tuple[tuple[str, Fingerprint], ...]:
+    """Each shipped revision with the tables it makes, oldest first: the scripts run one by one on a scratch
+    SQLite file (done once per process, only to identify a database that does not record its revision)."""
+    import tempfile
+
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config()
+    order = [script.revision for script in reversed(list(ScriptDirectory.from_config(cfg).walk_revisions()))]
+    found: list[tuple[str, Fingerprint]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/scratch.db")
+        for revision in order:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+            with engine.connect() as conn:
+                found.append((revision, fingerprint(conn, set(inspect(conn).get_table_names()) - {"alembic_version"})))
+        engine.dispose()
+    return tuple(found)
+
+
+def _recorded(conn: Connection) -> tuple[bool, str | None]:
+    """Whether ``alembic_version`` exists, and the revision it holds."""
+    if not inspect(conn).has_table("alembic_version"):
+        return False, None
+    value = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return True, None if value is None else str(value)
 
 
 def schema_state(conn: Connection) -> str | None:
-    """The schema revision of the database, read with plain SQL (no Alembic).
+    """The schema revision of the database: the recorded one, or the one its tables are when none is recorded.
 
-    None for a database without srs tables; :data:`FIRST_REVISION` for one made before migrations existed.
+    None for a database without srs tables. A database made before migrations existed is :data:`FIRST_REVISION`.
+
+    Raises:
+        SchemaError: some srs tables but not all, or tables that match no shipped revision, and no revision
+            recorded (the message says what to do).
     """
-    tables = set(inspect(conn).get_table_names())
-    if "alembic_version" in tables:
-        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    ours = tables & V1_TABLES
-    if ours == V1_TABLES:
-        return FIRST_REVISION
-    if ours:
+    has_table, recorded = _recorded(conn)
+    if recorded is not None:
+        return recorded
+    ours = set(inspect(conn).get_table_names()) & V1_TABLES
+    if not ours:
+        return None
+    if ours != V1_TABLES:
         raise SchemaError(f"the database has some srs tables ({', '.join(sorted(ours))}) but not all, and no "
                           "schema version: it was not made by srs, or is damaged; nothing was changed")
-    return None
+    identified = identify(conn, revision_fingerprints())
+    if identified is not None:
+        return identified
+    if not has_table:
+        return FIRST_REVISION  # made by srs 0.1.0, as it always was recognised
+    revisions = ", ".join(revision for revision, _ in revision_fingerprints())
+    raise SchemaError(
+        "the database has srs's tables but its alembic_version table is empty, and the tables match none of the "
+        f"schema revisions this srs knows ({revisions}); nothing was changed. Restore a backup (srs.db.bak-*), "
+        "or, if you know the revision, record it with: srs db stamp REVISION, then run: srs db upgrade")
+
+
+def status(engine: Engine) -> SchemaStatus:
+    """Where the database's schema stands: its revision (recorded or identified), whether it is recorded, and
+    the release that wrote it. Changes nothing.
+
+    Raises:
+        SchemaError: see :func:`schema_state`.
+    """
+    with engine.connect() as conn:
+        _, recorded = _recorded(conn)
+        revision = recorded if recorded is not None else schema_state(conn)
+        by = read_written_by(conn) if revision is not None and revision not in known_revisions() else None
+        conn.rollback()
+    known = revision is None or revision in known_revisions()
+    return SchemaStatus(revision, SCHEMA_HEAD, known, recorded is not None or revision is None, by)
 
 
 def init_schema(engine: Engine) -> Upgrade | None:
@@ -100,14 +198,22 @@ def init_schema(engine: Engine) -> Upgrade | None:
 
     Returns:
         None for a database that was current; otherwise what was done (``before`` is None for a new database).
+
+    Raises:
+        SchemaError: the database was written by a newer srs (the message says which release to install), or
+            is not an srs database.
     """
     with engine.connect() as conn:
         try:
-            if conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD:
-                return None
+            current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         except DBAPIError as exc:
             if "alembic_version" not in str(exc):  # not "no such table": a real problem
                 raise
+        else:
+            if current == SCHEMA_HEAD:
+                return None
+            if current is not None and current not in known_revisions():  # refused without taking any lock
+                raise SchemaError(newer_than_me(current, read_written_by(conn), SCHEMA_HEAD))
     return upgrade(engine)
 
 
@@ -180,19 +286,19 @@ def upgrade(engine: Engine, *, to: str = "head", backup: bool = True,
         try:
             _lock(conn)
             before = schema_state(conn)  # read under the lock: another process may have just upgraded
-            unversioned = before is not None and not _has_version_table(conn)  # made by srs 0.1.0
+            unversioned = before is not None and _recorded(conn)[1] is None  # srs 0.1.0's, or lost its record
             if before == head and not unversioned:
                 conn.rollback()
                 return Upgrade(before, head)
             if before is not None and before not in {s.revision for s in script.walk_revisions()}:
-                raise SchemaError(
-                    f"the database is at schema revision {before}, which this version of srs does not know "
-                    f"(its newest is {head}): it was written by a newer srs; upgrade srs to use it")
+                raise SchemaError(newer_than_me(before, read_written_by(conn), head))
             copy = _backup_sqlite(conn, before) if sqlite and backup and before is not None else None
             cfg.attributes["connection"] = conn
             if unversioned:
-                command.stamp(cfg, FIRST_REVISION)  # the tables of 0001 are there already
+                assert before is not None
+                command.stamp(cfg, before, purge=True)  # its tables are those of `before` already
             command.upgrade(cfg, head)
+            record_written_by(conn)
             if sqlite:
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
@@ -208,8 +314,32 @@ def upgrade(engine: Engine, *, to: str = "head", backup: bool = True,
     return Upgrade(before, head, copy, stamped=unversioned)
 
 
-def _has_version_table(conn: Connection) -> bool:
-    return inspect(conn).has_table("alembic_version")
+def stamp(engine: Engine, revision: str) -> None:
+    """Record ``revision`` as the database's schema revision without changing any table: to recover a database
+    whose record was lost and whose tables :func:`schema_state` cannot identify.
+
+    Raises:
+        SchemaError: ``revision`` is not one this srs ships.
+    """
+    from alembic import command
+
+    if revision not in known_revisions():
+        raise SchemaError(f"unknown schema revision {revision!r}; this srs knows "
+                          f"{', '.join(sorted(known_revisions()))}")
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        try:
+            _lock(conn)
+            cfg.attributes["connection"] = conn
+            command.stamp(cfg, revision, purge=True)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+                conn.rollback()
 
 
 def schema_differences(conn: Connection) -> list[str]:
@@ -235,9 +365,10 @@ def _describe(diff: Any) -> str:
 def check(engine: Engine) -> Check:
     """Check integrity (SQLite: ``integrity_check`` and ``foreign_key_check``; PostgreSQL: invalid indexes)
     and that the schema is at head and matches the models. Changes nothing."""
+    state = status(engine)
     with engine.connect() as conn:
-        revision = schema_state(conn)
-        result = Check(backend=conn.dialect.name, revision=revision, head=SCHEMA_HEAD)
+        revision = state.revision
+        result = Check(backend=conn.dialect.name, revision=revision, head=SCHEMA_HEAD, status=state)
         if conn.dialect.name == "sqlite":
             rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
             result.integrity += [r for r in rows if r != "ok"]
