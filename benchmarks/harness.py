@@ -53,10 +53,14 @@ class Figure:
             then = f" {_fmt(before.ours, before.unit)} | {then_ratio} |"
         anki = ""
         if peer:
-            over = "—" if self.ours is None or not self.peer else f"{self.ours / self.peer:.2f}×"
+            over = "—" if self.ours is None or not self.peer else _times(self.ours / self.peer)
             anki = f" {_fmt(self.peer, self.unit)} | {over} |"
         return (f"| {self.name} |{then} {_fmt(self.ours, self.unit)} | {_fmt(self.baseline, self.unit)} | "
                 f"{ratio}{met} | {self.goal_text()} |{anki} {self.note} |")
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.4f}×"
 
 
 def _fmt(value: float | None, unit: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import statistics
+import struct
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -92,17 +93,23 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
     ours: list[float] = []
     cpu: list[float] = []
     control: list[float] = []
+    checkpoint: list[int] = []
+    frames: list[int] = []
     for i in range(repeat + WARMUP):
         assert card is not None, "ran out of cards to grade"
         clock[0] = today + timedelta(seconds=10 * i)
+        wal = _wal(db)
         start, start_cpu = time.perf_counter(), time.process_time()
         service.grade(card, 3, 5000)
         card = service.next_card(True)
         ours.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
+        after = _wal(db)
+        checkpoint.append(int(after[1] > wal[1]))
+        frames.append(after[0] - wal[0] if after[0] >= wal[0] else after[0])
         if i >= WARMUP:
             control.append(_spin(statistics.median(cpu[:WARMUP])))
-    ours, cpu = ours[WARMUP:], cpu[WARMUP:]
+    ours, cpu, checkpoint, frames = ours[WARMUP:], cpu[WARMUP:], checkpoint[WARMUP:], frames[WARMUP:]
 
     con = _raw(db)
     moment = [today + timedelta(hours=1)]
@@ -167,7 +174,22 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
         show(pk)
         if i >= WARMUP:
             baseline.append(time.perf_counter() - start)
-    return {"ours": ours, "cpu": cpu, "control": control, "baseline": baseline}
+    return {"ours": ours, "cpu": cpu, "control": control, "checkpoint": checkpoint, "frames": frames,
+            "baseline": baseline}
+
+
+def _wal(db: str) -> tuple[int, int]:
+    """SQLite's WAL index for ``db``: frames in the log, and frames copied back by the last checkpoint (the
+    ``mxFrame`` and ``nBackfill`` words of the ``-shm`` file, sqlite.org/walformat.html). A keypress during
+    which the second grows ran a checkpoint: SQLite runs one in the commit that takes the log to 1,000 pages."""
+    try:
+        with open(f"{db}-shm", "rb") as shm:
+            header = shm.read(100)
+    except OSError:
+        return 0, 0
+    if len(header) < 100:
+        return 0, 0
+    return struct.unpack_from("=I", header, 16)[0], struct.unpack_from("=I", header, 96)[0]
 
 
 def _spin(seconds: float) -> float:
