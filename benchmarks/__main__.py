@@ -137,7 +137,8 @@ def main() -> None:
 
     print(f"\nMachine: {_cpu_model()}, {os.cpu_count()} cores, {platform.platform()}, "
           f"Python {platform.python_version()}; load average {_load()}; "
-          f"data: {cards:,} cards, {reviews:,} reviews; medians of {repeat} rounds ({repeat * 3} for --help and completion)\n")
+          f"data: {cards:,} cards, {reviews:,} reviews; medians of {repeat} rounds "
+          f"({repeat * figures.FAST} for --help and completion)\n")
     peer = anki is not None
     head = ["figure"] + ([f"before ({args.before.name})", "ratio before", "after"] if args.before else ["ours"]) + \
         ["baseline", "ratio after" if args.before else "ratio", "goal"] + \
