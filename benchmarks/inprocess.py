@@ -156,18 +156,18 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
     baseline: list[float] = []
     for i in range(repeat + WARMUP):
         moment[0] += timedelta(seconds=10)
-        now = _ts(moment[0])
+        stamp = _ts(moment[0])
         start = time.perf_counter()
         pid, version = con.execute("SELECT id, version FROM progress WHERE learner_id = 1 AND card_pk = ?",
                                    (pk,)).fetchone()
         con.execute("BEGIN IMMEDIATE")
         con.execute("UPDATE progress SET state = 2, step = 0, stability = 12.5, difficulty = 5.1, due = ?,"
                     " last_review = ?, scheduled_days = 12, reps = reps + 1, lapses = lapses, version = ?"
-                    " WHERE id = ? AND version = ?", (_ts(moment[0] + timedelta(days=12)), now, version + 1, pid,
+                    " WHERE id = ? AND version = ?", (_ts(moment[0] + timedelta(days=12)), stamp, version + 1, pid,
                                                      version))
         con.execute("INSERT INTO review (learner_id, card_pk, rating, reviewed_at, duration_ms, kind, interval_days,"
                     " prev_interval_days, origin, prev_state) VALUES (1, ?, 3, ?, 5000, 1, 12, 10, 'terminal', ?)",
-                    (pk, now, json.dumps({"row": True, "version": version})))
+                    (pk, stamp, json.dumps({"row": True, "version": version})))
         con.execute("COMMIT")
         pk = next_pk()
         counts()
