@@ -9,6 +9,7 @@ same work. ``_api`` also finds the functions in the srs from before the storage 
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import statistics
@@ -95,10 +96,18 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
     control: list[float] = []
     checkpoint: list[int] = []
     frames: list[int] = []
+    full_gc: list[int] = []
+    collections = [0]  # CPython's full (generation 2) collections so far
+
+    def count_full(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            collections[0] += 1
+
+    gc.callbacks.append(count_full)
     for i in range(repeat + WARMUP):
         assert card is not None, "ran out of cards to grade"
         clock[0] = today + timedelta(seconds=10 * i)
-        wal = _wal(db)
+        wal, full = _wal(db), collections[0]
         start, start_cpu = time.perf_counter(), time.process_time()
         service.grade(card, 3, 5000)
         card = service.next_card(True)
@@ -106,10 +115,13 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
         cpu.append(time.process_time() - start_cpu)
         after = _wal(db)
         checkpoint.append(int(after[1] > wal[1]))
+        full_gc.append(collections[0] - full)
         frames.append(after[0] - wal[0] if after[0] >= wal[0] else after[0])
         if i >= WARMUP:
             control.append(_spin(statistics.median(cpu[:WARMUP])))
+    gc.callbacks.remove(count_full)
     ours, cpu, checkpoint, frames = ours[WARMUP:], cpu[WARMUP:], checkpoint[WARMUP:], frames[WARMUP:]
+    full_gc = full_gc[WARMUP:]
 
     con = _raw(db)
     moment = [today + timedelta(hours=1)]
@@ -175,7 +187,7 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
         if i >= WARMUP:
             baseline.append(time.perf_counter() - start)
     return {"ours": ours, "cpu": cpu, "control": control, "checkpoint": checkpoint, "frames": frames,
-            "baseline": baseline}
+            "full_gc": full_gc, "baseline": baseline}
 
 
 def _wal(db: str) -> tuple[int, int]:

@@ -85,11 +85,14 @@ def measure(env: dict[str, str], before_env: dict[str, str] | None, db: Path, wo
                          for stat, fn in (("p50", statistics.median), ("p99", lambda t: percentile(t, 99)))}
         details[side]["n"] = len(kinds["wall"])
         details[side]["wall_p99_per_session"] = per_round[side]
-        if "checkpoint" in kinds:  # ours: which keypresses ran SQLite's checkpoint, and pages written per keypress
-            ran = [wall for wall, ck in zip(kinds["wall"], kinds["checkpoint"]) if ck]
-            rest = [wall for wall, ck in zip(kinds["wall"], kinds["checkpoint"]) if not ck]
+        if "checkpoint" in kinds:  # ours: keypresses that ran SQLite's checkpoint or CPython's full collection
+            walls = kinds["wall"]
+            ran = [w for w, ck in zip(walls, kinds["checkpoint"]) if ck]
+            full = [w for w, n in zip(walls, kinds["full_gc"]) if n]
+            rest = [w for w, ck, n in zip(walls, kinds["checkpoint"], kinds["full_gc"]) if not ck and not n]
             details[side].update(checkpoints=len(ran), checkpoint_wall_p50=statistics.median(ran) if ran else None,
-                                 wall_p99_without_checkpoint=percentile(rest, 99),
+                                 full_gcs=len(full), full_gc_wall_p50=statistics.median(full) if full else None,
+                                 wall_p99_without_either=percentile(rest, 99),
                                  wal_pages_p50=statistics.median(kinds["frames"]))
     fig = Figure(NAME, details["after"]["wall_p99"], None, None, limit=LIMIT, note=_note(details, "after"),
                  peer=details["anki-normal"]["wall_p99"] if "anki-normal" in details else None)
@@ -106,7 +109,8 @@ def _note(details: dict[str, Any], side: str) -> str:
             f"sessions (p99 per session {_ms(min(sessions))}–{_ms(max(sessions))}); CPU time p50 "
             f"{_ms(d['cpu_p50'])}, p99 {_ms(d['cpu_p99'])}; control (a busy loop of the median CPU time) p99 "
             f"{_ms(d['control_p99'])}; {d['checkpoints']} keypresses ran SQLite's WAL checkpoint (p50 "
-            f"{_ms(d['checkpoint_wall_p50'] or 0)}), p99 of the others {_ms(d['wall_p99_without_checkpoint'])}; "
+            f"{_ms(d['checkpoint_wall_p50'] or 0)}), {d['full_gcs']} CPython's full garbage collection (p50 "
+            f"{_ms(d['full_gc_wall_p50'] or 0)}), p99 of the others {_ms(d['wall_p99_without_either'])}; "
             f"sqlite3 doing the same reads and writes p50 {_ms(d['baseline_p50'])}")
     if side == "after" and "anki-normal" in details:
         for mode, label in (("anki-normal", "Anki with SQLite set as ours (synchronous=NORMAL)"),
