@@ -1,4 +1,5 @@
-"""Measuring tools shared by the figures: wall time of a command, peak memory of a child, the result row."""
+"""Measuring tools shared by the figures: wall time of a command, peak memory of a child, percentiles, the
+result row."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Figure:
     unit: str = "s"
     note: str = ""
     limit: float | None = None  # an absolute goal for ``ours`` (seconds), as "≤ 5 ms"
+    peer: float | None = None  # the same work done by Anki's own backend (``anki_peer``), when measured
 
     @property
     def ratio(self) -> float | None:
@@ -40,16 +42,25 @@ class Figure:
             ([] if self.limit is None else [f"≤ {_fmt(self.limit, self.unit)}"])
         return " and ".join(parts)
 
-    def row(self, before: Figure | None = None) -> str:
-        """The table row; with ``before``, the same figure for the code before, as two more columns."""
+    def row(self, before: Figure | None = None, peer: bool = False) -> str:
+        """The table row; with ``before``, the same figure for the code before, as two more columns; with
+        ``peer``, Anki's time for the same work and ours over it, as two more columns."""
         ratio = "—" if self.ratio is None else f"{self.ratio:.2f}×"
         met = {None: "", True: " ✓", False: " ✗"}[self.met]
         then = ""
         if before is not None:
             then_ratio = "—" if before.ratio is None else f"{before.ratio:.2f}×"
             then = f" {_fmt(before.ours, before.unit)} | {then_ratio} |"
+        anki = ""
+        if peer:
+            over = "—" if self.ours is None or not self.peer else _times(self.ours / self.peer)
+            anki = f" {_fmt(self.peer, self.unit)} | {over} |"
         return (f"| {self.name} |{then} {_fmt(self.ours, self.unit)} | {_fmt(self.baseline, self.unit)} | "
-                f"{ratio}{met} | {self.goal_text()} | {self.note} |")
+                f"{ratio}{met} | {self.goal_text()} |{anki} {self.note} |")
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.4f}×"
 
 
 def _fmt(value: float | None, unit: str) -> str:
@@ -72,6 +83,23 @@ def _run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> float
 def wall(cmd: list[str], env: dict[str, str], repeat: int, stdin: str | None = None) -> float:
     """Median wall time of running ``cmd``; fails loudly if the command fails."""
     return statistics.median(_run(cmd, env, stdin) for _ in range(repeat))
+
+
+def wall_rounds(runs: list[tuple[list[str], dict[str, str]]], repeat: int) -> list[float]:
+    """Median wall time of each ``(command, env)``, run in rounds of one of each (after one untimed round), so a
+    busy spell on a shared machine slows every side rather than one. Fails loudly if a command fails."""
+    for cmd, env in runs:
+        _run(cmd, env)
+    times: list[list[float]] = [[] for _ in runs]
+    for _ in range(repeat):
+        for (cmd, env), spent in zip(runs, times):
+            spent.append(_run(cmd, env))
+    return [statistics.median(spent) for spent in times]
+
+
+def percentile(samples: list[float], p: int) -> float:
+    """The ``p``-th percentile (1-99) of ``samples``, interpolated between the two nearest samples."""
+    return statistics.quantiles(samples, n=100, method="inclusive")[p - 1]
 
 
 def wall_pair(ours: list[str], baseline: list[str], env: dict[str, str], repeat: int,

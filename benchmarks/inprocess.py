@@ -1,16 +1,19 @@
-"""In-process figures, each run in a fresh child interpreter: ``python -m benchmarks.inprocess FIGURE DB REPEAT``.
+"""In-process figures, each run in a fresh child interpreter: ``python -m benchmarks.inprocess FIGURE DB REPEAT
+[ARG]``.
 
-Prints one JSON object ``{"ours": seconds, "baseline": seconds, ...}`` (medians). Both sides run in the same
-process on the same database, after their imports, so the ratio is the cost of our code and SQL over the
-plain ``sqlite3`` doing the same work. ``_api`` also finds the functions in the srs from before the storage
-refactor (``python -m benchmarks --before``), where they had other homes.
+Prints one JSON object with the samples of each side, in seconds. Both sides run in the same process on the same
+database, after their imports, so the ratio is the cost of our code and SQL over the plain ``sqlite3`` doing the
+same work. ``_api`` also finds the functions in the srs from before the storage refactor (``python -m benchmarks
+--before``), where they had other homes.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import statistics
+import struct
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -33,15 +36,17 @@ def _raw(db: str) -> sqlite3.Connection:
     return con
 
 
-def _median(fn: Callable[[], Any], repeat: int, warmup: int = 2) -> tuple[float, list[float]]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
+def _alternate(calls: dict[str, Callable[[], Any]], repeat: int, warmup: int = 3) -> dict[str, list[float]]:
+    """Seconds per call of each of ``calls``, called in turn (``repeat`` rounds after ``warmup`` untimed ones) so
+    that a busy moment of the machine lands on every side."""
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for i in range(warmup + repeat):
+        for name, fn in calls.items():
+            start = time.perf_counter()
+            fn()
+            if i >= warmup:
+                times[name].append(time.perf_counter() - start)
+    return times
 
 
 def _api() -> dict[str, Any]:
@@ -68,13 +73,18 @@ def _api() -> dict[str, Any]:
 
 # -- the grade step ----------------------------------------------------------------------------------------------
 
-def grade(db: str, repeat: int) -> dict[str, Any]:
-    """Answer the card on screen (durable commit) and fetch the next one with the counts its header shows, as
-    ``srs review`` does per keypress."""
+WARMUP = 10
+
+
+def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
+    """Answer the card on screen (committed) and fetch the next one with the counts its header shows, as
+    ``srs review`` does per keypress: ``repeat`` keypresses after a warm-up, on learner-day ``day`` after
+    ``synth.NOW`` (so that sessions run one after another on one copy each find a day's worth of due cards)."""
     from srs.review_service import DbReviewService
 
     engine = _api()["make_engine"](f"sqlite:///{db}")
-    clock = [synth.NOW]
+    today = synth.NOW + timedelta(days=day)
+    clock = [today]
 
     def now() -> datetime:
         return clock[0]
@@ -82,18 +92,40 @@ def grade(db: str, repeat: int) -> dict[str, Any]:
     service = DbReviewService.open(engine, 1, now)
     card = service.next_card(True)
     ours: list[float] = []
-    for i in range(repeat + 3):
+    cpu: list[float] = []
+    control: list[float] = []
+    checkpoint: list[int] = []
+    frames: list[int] = []
+    full_gc: list[int] = []
+    collections = [0]  # CPython's full (generation 2) collections so far
+
+    def count_full(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            collections[0] += 1
+
+    gc.callbacks.append(count_full)
+    for i in range(repeat + WARMUP):
         assert card is not None, "ran out of cards to grade"
-        clock[0] = synth.NOW + timedelta(seconds=10 * i)
-        start = time.perf_counter()
+        clock[0] = today + timedelta(seconds=10 * i)
+        wal, full = _wal(db), collections[0]
+        start, start_cpu = time.perf_counter(), time.process_time()
         service.grade(card, 3, 5000)
         card = service.next_card(True)
-        if i >= 3:
-            ours.append(time.perf_counter() - start)
+        ours.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+        after = _wal(db)
+        checkpoint.append(int(after[1] > wal[1]))
+        full_gc.append(collections[0] - full)
+        frames.append(after[0] - wal[0] if after[0] >= wal[0] else after[0])
+        if i >= WARMUP:
+            control.append(_spin(statistics.median(cpu[:WARMUP])))
+    gc.callbacks.remove(count_full)
+    ours, cpu, checkpoint, frames = ours[WARMUP:], cpu[WARMUP:], checkpoint[WARMUP:], frames[WARMUP:]
+    full_gc = full_gc[WARMUP:]
 
     con = _raw(db)
-    moment = [synth.NOW + timedelta(hours=1)]
-    end = _ts(synth.NOW.replace(hour=4) + timedelta(days=1))
+    moment = [today + timedelta(hours=1)]
+    end = _ts(today.replace(hour=4) + timedelta(days=1))
 
     def next_pk() -> int:
         now = _ts(moment[0])
@@ -118,7 +150,7 @@ def grade(db: str, repeat: int) -> dict[str, Any]:
     def counts() -> None:
         """The header's counts: new cards introduced and reviews done today, due reviews up to the daily limit,
         learning cards due within the 20-minute learn-ahead."""
-        now, start = _ts(moment[0]), _ts(synth.NOW.replace(hour=4))
+        now, start = _ts(moment[0]), _ts(today.replace(hour=4))
         available = ("p.learner_id = 1 AND p.suspended = 0 AND (p.buried_until IS NULL OR p.buried_until <= ?)"
                      " AND c.retired = 0")
         con.execute("SELECT count(*) FROM (SELECT card_pk FROM review WHERE learner_id = 1 AND card_pk IN"
@@ -134,37 +166,58 @@ def grade(db: str, repeat: int) -> dict[str, Any]:
     pk = next_pk()
     show(pk)
     baseline: list[float] = []
-    for i in range(repeat + 3):
+    for i in range(repeat + WARMUP):
         moment[0] += timedelta(seconds=10)
-        now = _ts(moment[0])
+        stamp = _ts(moment[0])
         start = time.perf_counter()
         pid, version = con.execute("SELECT id, version FROM progress WHERE learner_id = 1 AND card_pk = ?",
                                    (pk,)).fetchone()
         con.execute("BEGIN IMMEDIATE")
         con.execute("UPDATE progress SET state = 2, step = 0, stability = 12.5, difficulty = 5.1, due = ?,"
                     " last_review = ?, scheduled_days = 12, reps = reps + 1, lapses = lapses, version = ?"
-                    " WHERE id = ? AND version = ?", (_ts(moment[0] + timedelta(days=12)), now, version + 1, pid,
+                    " WHERE id = ? AND version = ?", (_ts(moment[0] + timedelta(days=12)), stamp, version + 1, pid,
                                                      version))
         con.execute("INSERT INTO review (learner_id, card_pk, rating, reviewed_at, duration_ms, kind, interval_days,"
                     " prev_interval_days, origin, prev_state) VALUES (1, ?, 3, ?, 5000, 1, 12, 10, 'terminal', ?)",
-                    (pk, now, json.dumps({"row": True, "version": version})))
+                    (pk, stamp, json.dumps({"row": True, "version": version})))
         con.execute("COMMIT")
         pk = next_pk()
         counts()
         show(pk)
-        if i >= 3:
+        if i >= WARMUP:
             baseline.append(time.perf_counter() - start)
-    return {"ours": statistics.median(ours), "baseline": statistics.median(baseline),
-            "ours_p90": sorted(ours)[int(len(ours) * 0.9)],
-            "ours_p99": statistics.quantiles(ours, n=100, method="inclusive")[98]}
+    return {"ours": ours, "cpu": cpu, "control": control, "checkpoint": checkpoint, "frames": frames,
+            "full_gc": full_gc, "baseline": baseline}
+
+
+def _wal(db: str) -> tuple[int, int]:
+    """SQLite's WAL index for ``db``: frames in the log, and frames copied back by the last checkpoint (the
+    ``mxFrame`` and ``nBackfill`` words of the ``-shm`` file, sqlite.org/walformat.html). A keypress during
+    which the second grows ran a checkpoint: SQLite runs one in the commit that takes the log to 1,000 pages."""
+    try:
+        with open(f"{db}-shm", "rb") as shm:
+            header = shm.read(100)
+    except OSError:
+        return 0, 0
+    if len(header) < 100:
+        return 0, 0
+    return struct.unpack_from("=I", header, 16)[0], struct.unpack_from("=I", header, 96)[0]
+
+
+def _spin(seconds: float) -> float:
+    """Wall time of ``seconds`` of CPU work: what the machine adds, by making a process wait, to a task of that
+    length (the control beside each keypress)."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    while time.process_time() - start_cpu < seconds:
+        pass
+    return time.perf_counter() - start
 
 
 # -- building today's queue --------------------------------------------------------------------------------------
 
 def queue(db: str, repeat: int) -> dict[str, Any]:
     """Today's counts and the next card, as ``srs review`` builds them for each card it shows
-    (``queue_state`` on a fresh session), against the same statements in sqlite3, the two alternating call by
-    call so a busy moment of the machine lands on both."""
+    (``queue_state`` on a fresh session), against the same statements in sqlite3, alternating call by call."""
     from sqlalchemy import event
     from sqlmodel import Session
 
@@ -194,15 +247,7 @@ def queue(db: str, repeat: int) -> dict[str, Any]:
         for statement, parameters in captured:
             con.execute(statement, parameters).fetchall()
 
-    ours_times, base_times = [], []
-    for i in range(repeat + 3):
-        for fn, times in ((lambda: build(engine), ours_times), (baseline, base_times)):
-            start = time.perf_counter()
-            fn()
-            if i >= 3:
-                times.append(time.perf_counter() - start)
-    return {"ours": statistics.median(ours_times), "baseline": statistics.median(base_times),
-            "statements": len(captured)}
+    return {"statements": len(captured), **_alternate({"ours": lambda: build(engine), "baseline": baseline}, repeat)}
 
 
 # -- stats aggregates --------------------------------------------------------------------------------------------
@@ -229,7 +274,7 @@ def stats(db: str, repeat: int) -> dict[str, Any]:
         for sql, args in baseline_stats_sql(synth.NOW):
             con.execute(sql, args).fetchall()
 
-    return {"ours": _median(ours, repeat)[0], "baseline": _median(baseline, repeat)[0]}
+    return _alternate({"ours": ours, "baseline": baseline}, repeat, warmup=2)
 
 
 def baseline_stats_sql(now: datetime, days: int = 30, heatmap_days: int = 183) -> list[tuple[str, tuple[Any, ...]]]:
@@ -339,8 +384,8 @@ FIGURES = {"grade": grade, "queue": queue, "stats": stats, "interview_queue": in
 
 
 def main() -> None:
-    figure, db, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    print(json.dumps(FIGURES[figure](db, repeat)))
+    figure, db, repeat, *extra = sys.argv[1:]
+    print(json.dumps(FIGURES[figure](db, int(repeat), *map(int, extra))))
 
 
 if __name__ == "__main__":
