@@ -65,7 +65,7 @@ def test_note_count_fields_tags_and_deck_match_the_deck(runner: CliRunner, deck_
     add_deck(runner, deck_file)
     out = tmp_path / "demo.apkg"
     result = export(runner, out)
-    assert f"wrote {out}: 3 notes in 1 deck" in result.stderr
+    assert f"Wrote {out}: 3 notes in 1 deck" in result.stderr
 
     log = import_apkg(col, out)
     assert len(log.new) == 3 and col.note_count() == 3 and col.card_count() == 3
@@ -107,7 +107,7 @@ def test_all_decks_go_into_one_package_by_default(runner: CliRunner, deck_file: 
     add_deck(runner, deck_file)
     monkeypatch.chdir(tmp_path)
     result = run(runner, "export", "anki", "--timestamp", STAMP1)
-    assert "wrote srs-decks.apkg:" in result.stderr and "in 2 decks" in result.stderr
+    assert "Wrote srs-decks.apkg:" in result.stderr and "in 2 decks" in result.stderr
     import_apkg(col, tmp_path / "srs-decks.apkg")
     names = {col.decks.name(col.get_card(cid).did) for cid in col.find_cards("")}
     assert names == {"Demo deck", "Interview Closing"}
@@ -119,7 +119,7 @@ def test_one_deck_is_named_after_its_id(runner: CliRunner, tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     result = run(runner, "export", "anki", "--deck", "interview-closing")
     assert (tmp_path / "interview-closing.apkg").exists()
-    assert re.search(r"wrote interview-closing\.apkg: \d+ notes in 1 deck", result.stderr)
+    assert re.search(r"Wrote interview-closing\.apkg: \d+ notes in 1 deck", result.stderr)
     assert result.stdout == ""
 
 

@@ -53,7 +53,7 @@ def test_a_first_import_gets_retired_cards_suspended_and_tagged(runner: CliRunne
     retire_third(runner, deck_file)
     extra = ("--with-progress",) if with_progress else ()
     result = export(runner, tmp_path / "v2.apkg", *extra, stamp=STAMP2, now=T2)
-    assert "wrote " in result.stderr and "3 notes, 1 of them retired (suspended, tagged 'retired')" in result.stderr
+    assert "Wrote " in result.stderr and "3 notes, 1 of them retired (suspended, tagged 'retired')" in result.stderr
 
     import_apkg(col, tmp_path / "v2.apkg", with_scheduling=True)
     third = note_of(col, "third")

@@ -189,5 +189,5 @@ def test_progress_bar_on_a_terminal_for_a_big_deck(tmp_path: Path) -> None:
                           env=env, timeout=60, encoding="utf-8")
     child.expect("Exporting")
     child.expect("100%")
-    child.expect(r"wrote .*big\.apkg: 1000 notes")
+    child.expect(r"Wrote .*big\.apkg: 1000 notes")
     child.expect(pexpect.EOF)

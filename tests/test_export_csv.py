@@ -51,7 +51,7 @@ def import_csv(col: Collection, path: Path) -> Any:
 def test_header_lines_tell_anki_how_to_read_the_file(runner: CliRunner, deck_file: Path, tmp_path: Path) -> None:
     run(runner, "deck", "add", str(deck_file))
     result = run(runner, "export", "csv", "--deck", "demo", "-o", str(tmp_path / "demo.txt"))
-    assert f"wrote {tmp_path / 'demo.txt'}: 3 notes" in result.stderr
+    assert f"Wrote {tmp_path / 'demo.txt'}: 3 notes" in result.stderr
     lines = (tmp_path / "demo.txt").read_text(encoding="utf-8").splitlines()
     assert lines[:7] == HEADER
     rows = [line.split("\t") for line in lines[7:]]

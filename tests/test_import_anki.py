@@ -290,7 +290,7 @@ def test_other_formats_give_the_same_result(runner: CliRunner, phone: Phone, whi
 def test_dry_run_writes_nothing_and_prints_the_same_summary(on_any_db: str, runner: CliRunner, phone: Phone) -> None:
     before = row_counts()
     dry = import_anki(runner, phone, phone.apkg, "--dry-run", "--map", "Front=situation,Back=response")
-    assert "dry run: nothing was written" in dry.stderr
+    assert "Dry run: nothing was written." in dry.stderr
     assert row_counts() == before
     real = import_anki(runner, phone, phone.apkg, "--map", "Front=situation,Back=response")
     assert real.stdout == dry.stdout

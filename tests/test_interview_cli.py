@@ -163,7 +163,7 @@ def test_the_anki_export_says_the_date_does_not_travel(berlin: None, runner: Cli
     target = str(tmp_path / "x.apkg")
     assert "Anki will schedule" not in ok(runner, "export", "anki", "-o", target).stderr
     ok(runner, "interview", "set", "2026-12-04 10:00")
-    assert "your interview date is not in the package: Anki will schedule these cards by its own rules" in \
+    assert "Your interview date is not in the package: Anki will schedule these cards by its own rules" in \
         ok(runner, "export", "anki", "-o", target).stderr
 
 

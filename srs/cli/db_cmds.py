@@ -57,9 +57,7 @@ def upgrade(app: AppContext, no_backup: bool) -> None:
     from srs.store.migrations import upgrade as run_upgrade
 
     done = run_upgrade(open_database(app.db), backup=not no_backup)
-    if done.backup is not None:
-        note(f"backup: {done.backup}")
-    note(done.describe())
+    note(done.describe())  # it names the backup copy, when one was made
 
 
 @db.command("stamp")
@@ -79,7 +77,7 @@ def stamp(app: AppContext, revision: str) -> None:
     from srs.store.migrations import stamp as run_stamp
 
     run_stamp(open_database(app.db, must_exist=True), revision)
-    note(f"recorded schema revision {revision}")
+    note(f"Recorded schema revision {revision}")
 
 
 @db.command("check")

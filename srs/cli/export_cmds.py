@@ -115,12 +115,12 @@ def anki(app: AppContext, deck_ids: tuple[str, ...], output: str | None, with_pr
                 raise SRSClickError(cannot_write(path, exc)) from None
     decks = f"{result.decks} deck" + ("" if result.decks == 1 else "s")
     retired = f", {result.retired} of them retired (suspended, tagged 'retired')" if result.retired else ""
-    note(f"wrote {result.path}: {result.notes} notes{retired} in {decks} ({result.size:,} bytes)")
+    note(f"Wrote {result.path}: {result.notes} notes{retired} in {decks} ({result.size:,} bytes)")
     if with_progress:
-        note(f"with progress: {result.cards_with_progress} cards scheduled, {result.reviews} reviews; in Anki, "
+        note(f"With progress: {result.cards_with_progress} cards scheduled, {result.reviews} reviews; in Anki, "
              "tick \"Import any learning progress\" (kept only for cards Anki does not have yet)")
     if interviews:
-        note("your interview date is not in the package: Anki will schedule these cards by its own rules")
+        note("Your interview date is not in the package: Anki will schedule these cards by its own rules")
 
 
 @export.command("csv")
@@ -154,4 +154,4 @@ def csv(app: AppContext, deck_ids: tuple[str, ...], output: str | None) -> None:
             fh.write(text.getvalue())
     except OSError as exc:
         raise SRSClickError(cannot_write(path, exc)) from None
-    note(f"wrote {path}: {count} notes")
+    note(f"Wrote {path}: {count} notes")

@@ -106,4 +106,4 @@ def anki(app: AppContext, file: str, dry_run: bool, mapping: dict[str, str] | No
     else:
         for line in summary.lines():  # names and text from the package: never a control sequence
             click.echo(clean(line).replace("\n", " "))
-    note("dry run: nothing was written" if dry_run else "done")
+    note("Dry run: nothing was written." if dry_run else "Done.")

@@ -33,7 +33,7 @@ def add(app: AppContext, name: str) -> None:
     with app.session() as session:
         add_learner(session, name, app.now())
         session.commit()
-    note(f"added learner {name!r} (use: srs --learner {name} ... or SRS_LEARNER={name})")
+    note(f"Added learner {name!r} (use: srs --learner {name} ... or SRS_LEARNER={name})")
 
 
 @learner.command("list")
@@ -76,4 +76,4 @@ def remove(app: AppContext, name: str, yes: bool) -> None:
     with app.session() as session:
         remove_learner(session, name)
         session.commit()
-    note(f"removed learner {name!r}")
+    note(f"Removed learner {name!r}")
