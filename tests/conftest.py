@@ -5,6 +5,7 @@ Helpers that tests import live in ``tests/helpers``, not here."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from hypothesis import settings
 
 from helpers import GOOD_DECK
+from helpers.migrations import V1_DB
 
 # Property tests draw the same examples on every run, so CI cannot turn red on a new random draw; explore with
 # `HYPOTHESIS_PROFILE=explore pytest tests/test_scheduling_properties.py` (new random draws each run) and pin
@@ -54,3 +56,12 @@ def col(tmp_path: Path) -> Iterator[Any]:
     collection = Collection(str(tmp_path / "anki" / "collection.anki2"))
     yield collection
     collection.close()
+
+
+@pytest.fixture
+def v1_copy(tmp_path: Path) -> Path:
+    """A copy of srs 0.1.0's database (tests/fixtures/srs-v1.db) to upgrade."""
+    target = tmp_path / "old" / "srs.db"
+    target.parent.mkdir()
+    shutil.copy(V1_DB, target)
+    return target
