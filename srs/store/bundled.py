@@ -49,9 +49,9 @@ def ensure_bundled(session: Session, now: datetime) -> list[BundledUpdate]:
     """Install or update bundled decks. Returns the decks that were there and changed, so the command can say
     what a package upgrade changed (a first install is not an update). Flushes; the caller commits."""
     known = known_bundled_hashes(session)
-    if RECHECK in known:  # a migration asked for every file to be read again
+    recheck = RECHECK in known  # a migration asked for every file to be read again
+    if recheck:
         known = set()
-        forget_recheck(session)
     refused_before = refused_bundled(session)
     changed: list[BundledUpdate] = []
     refused = []
@@ -77,6 +77,8 @@ def ensure_bundled(session: Session, now: datetime) -> list[BundledUpdate]:
     # add_deck above forgot earlier refusals; record this run's (after it, so they stay).
     for digest in refused:
         record_refused_bundled(session, digest)
+    if recheck:  # last, so no row lock is held while the decks are read and written (a concurrent first run
+        forget_recheck(session)  # doing the same then waits on nothing of ours)
     session.flush()
     return changed
 
