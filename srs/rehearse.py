@@ -27,6 +27,8 @@ class TypedAnswer:
         result: Each key point hit or missed, and the suggested rating.
         speaking_seconds: How long the recommended line takes to say at an ordinary pace.
         quick_seconds: The typing allowance: an answer within it counts as quick (Easy when complete).
+        timed: False when the time is not the learner's (the answer came from a script, not a terminal): it is
+            kept as measured, but never counts as quick.
     """
 
     answer: str
@@ -34,6 +36,7 @@ class TypedAnswer:
     result: MatchResult
     speaking_seconds: float
     quick_seconds: float
+    timed: bool = True
 
     @property
     def suggested_rating(self) -> int:
@@ -41,7 +44,7 @@ class TypedAnswer:
 
     @property
     def quick(self) -> bool:
-        return self.typed_ms / 1000 <= self.quick_seconds
+        return self.timed and self.typed_ms / 1000 <= self.quick_seconds
 
     def reason(self) -> str:
         """Why this rating is suggested, in a few words: ``"every key point, and quick"``, ``"1 of 3 key points"``."""
@@ -59,14 +62,16 @@ class TypedAnswer:
         return f"{result.hits} of {result.total} key points"
 
 
-def check_typed(view: CardView, answer: str, typed_ms: int) -> TypedAnswer:
+def check_typed(view: CardView, answer: str, typed_ms: int, timed: bool = True) -> TypedAnswer:
     """Check a typed answer against the card's key points; ``typed_ms`` decides whether a complete answer was
-    quick (within :func:`srs.matcher.typing_allowance_seconds` of the card's response)."""
+    quick (within :func:`srs.matcher.typing_allowance_seconds` of the card's response), unless not ``timed``
+    (a scripted answer arrives at once: its time says nothing of the learner, so it never suggests Easy)."""
     from srs.matcher import check_answer, speaking_seconds, typing_allowance_seconds
 
-    result = check_answer(answer, view.key_points, answer_seconds=typed_ms / 1000, reference=view.response)
+    result = check_answer(answer, view.key_points, answer_seconds=typed_ms / 1000 if timed else None,
+                          reference=view.response)
     return TypedAnswer(answer, typed_ms, result, speaking_seconds(view.response),
-                       typing_allowance_seconds(view.response))
+                       typing_allowance_seconds(view.response), timed)
 
 
 def check_line(view: CardView, line: str) -> MatchResult:

@@ -93,6 +93,8 @@ class ReviewSession:
             Anki (with a typed answer: the rating it suggests, see :attr:`enter_rating`).
         typing: The question side takes a typed answer (:meth:`submit`).
         ask_personal: A personal card with no line of the learner's asks for one first (:attr:`Phase.COMPOSE`).
+        timed: A typed answer's time is the learner's (stdin is a terminal); a script's answers are not timed, so
+            they never count as quick.
         typed: The current card's typed answer and its check (None: not typed, or revealed with an empty line).
         draft: A personal card's line, written and checked, waiting to be kept or rewritten.
         draft_check: That line's key points hit or missed.
@@ -108,6 +110,7 @@ class ReviewSession:
     flip_rating: int = 3
     typing: bool = False
     ask_personal: bool = False
+    timed: bool = True
     phase: Phase = Phase.QUESTION
     current: QueuedCard | None = None
     message: str = ""
@@ -160,7 +163,7 @@ class ReviewSession:
                 from srs.rehearse import check_typed
 
                 typed_ms = max(0, round((self.clock() - self._shown_at) * 1000))
-                self.typed = check_typed(self.current.view, text.strip(), typed_ms)
+                self.typed = check_typed(self.current.view, text.strip(), typed_ms, self.timed)
             self.phase = Phase.ANSWER
 
     def handle(self, token: str) -> None:

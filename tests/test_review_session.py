@@ -315,6 +315,16 @@ def test_a_quick_complete_answer_suggests_easy_and_1_to_4_override_it() -> None:
     assert service.graded[0][1] == 2 and service.attempts[0] and service.attempts[0].suggested_rating == 4
 
 
+def test_an_untimed_answer_is_never_quick_but_keeps_its_measured_time() -> None:
+    session, service, clock = _session(typing=True, timed=False)
+    clock.t += 4
+    session.submit("what hesitations do you have about hiring me")
+    assert session.enter_rating == 3 and session.typed and not session.typed.quick
+    assert session.typed.reason() == "every key point"
+    session.handle("\n")
+    assert service.attempts[0] and (service.attempts[0].typed_ms, service.attempts[0].suggested_rating) == (4000, 3)
+
+
 @pytest.mark.parametrize("answer, rating, reason", [
     ("I would mention my concerns", 2, "1 of 2 key points"),
     ("Thank them and leave", 1, "0 of 2 key points"),

@@ -93,7 +93,7 @@ def test_a_typed_answer_shows_marks_and_an_empty_line_accepts_the_suggestion(run
     assert "YOUR ANSWER" in out and "I'd ask about their concerns" in out
     assert 'RESPONSE\n  Ask: "What hesitations do you have about hiring me?"' in out
     assert 'KEY POINTS  1 of 2\n  [x] hesitations: "concerns"\n  [ ] hiring me\n' in out
-    assert "said aloud, the line takes ~4s; typed, quick is within 18s" in out
+    assert "not timed: not typed at a terminal (said aloud, the line takes ~4s)" in out
     assert "Suggested: Hard (1 of 2 key points)." in out
     assert "2 Hard <6m (Space/Enter)" in out and "an empty line gives Hard" in out
     assert _reviews(db) == [("hesitations", 2)]
@@ -104,14 +104,21 @@ def test_a_typed_answer_shows_marks_and_an_empty_line_accepts_the_suggestion(run
 
 
 def test_a_grade_line_overrides_the_suggestion_and_the_attempt_keeps_both(runner: CliRunner, db: str) -> None:
-    _review(runner, "what doubts do you have about hiring me\n3\n:q\n", "--type")
+    _review(runner, "what doubts do you have about hiring me\n4\n:q\n", "--type")
     [attempt] = _attempts(db, "hesitations")
-    assert (attempt.hits, attempt.suggested_rating, attempt.rating) == ((True, True), 4, 3)
+    assert (attempt.hits, attempt.suggested_rating, attempt.rating) == ((True, True), 3, 4)
+
+
+def test_a_scripted_answer_is_not_timed_so_a_complete_one_suggests_good_not_easy(runner: CliRunner, db: str) -> None:
+    # A script's line arrives at once: its ~0 s says nothing of the learner, and used to suggest Easy.
+    result = _review(runner, "what doubts do you have about hiring me\n\n:q\n", "--type")
+    assert "Suggested: Good (every key point)." in result.output and "not timed" in result.output
+    assert _reviews(db) == [("hesitations", 3)]
 
 
 def test_colon_commands_undo_and_quit_and_undo_removes_the_attempt(runner: CliRunner, db: str) -> None:
     result = _review(runner, "concerns about me\n\n:u\n:q\n", "--type")
-    assert "Undid Easy: the card is back." in result.output
+    assert "Undid Good: the card is back." in result.output
     assert _reviews(db) == [] and _attempts(db, "hesitations") == []
     assert "Reviewed" not in result.output and "No cards reviewed this time." in result.output
 

@@ -78,7 +78,8 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
         scripted = isinstance(keys, LineReader)
         # On a terminal a personal card first asks for the learner's own line; a script reviews it as it is.
         session = ReviewSession(service, editor=_editor(keys, editor), edit_template=edit_template,
-                                new_limit=new_limit, limit=limit, typing=typing, ask_personal=not scripted)
+                                new_limit=new_limit, limit=limit, typing=typing, ask_personal=not scripted,
+                                timed=sys.stdin.isatty())
         session.start()
         try:
             if isinstance(keys, LineReader) and typing:

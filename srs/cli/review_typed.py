@@ -99,12 +99,16 @@ def typed_sections(typed: TypedAnswer, width: int, style: Style) -> list[Section
 
 def long_time(typed: TypedAnswer) -> str:
     """The learner's time next to the line's speaking time, and what counts as quick."""
+    if not typed.timed:
+        return f"not timed: not typed at a terminal (said aloud, the line takes ~{seconds(typed.speaking_seconds)})"
     return (f"{seconds(typed.typed_ms / 1000)} (said aloud, the line takes ~{seconds(typed.speaking_seconds)}; "
             f"typed, quick is within {seconds(typed.quick_seconds)})")
 
 
 def short_time(typed: TypedAnswer) -> str:
     """:func:`long_time` for a narrow window."""
+    if not typed.timed:
+        return f"Not timed; aloud ~{seconds(typed.speaking_seconds)}"
     return (f"Took {seconds(typed.typed_ms / 1000)}; aloud ~{seconds(typed.speaking_seconds)}; quick within "
             f"{seconds(typed.quick_seconds)}")
 
