@@ -4,9 +4,10 @@ Speed: the median time to check one answer against a card with five key points, 
 steady state (the stemmer's word cache warm, as in a review session) and cold (the cache emptied before every
 answer, so each answer's words are stemmed from scratch). The goal is under 1 ms per answer.
 
-Agreement: when ``tests/data/labelled_answers.toml`` is present, the matcher's suggested rating against the
-human rating of every labelled answer, exact and within one grade, separately for the tuning part and the
-held-out part (``holdout = true``). ``--misses`` lists the tuning part's disagreements (never the held-out ones);
+Agreement: for each labelled set present (``tests/data/labelled_answers.toml``, and the timed second set
+``tests/data/labelled_answers_timed.toml``), the matcher's suggested rating against the human rating of every
+labelled answer, exact and within one grade, separately for the tuning part and the held-out part
+(``holdout = true``). An answer that carries its typing time (the second set) is checked with that time. ``--misses`` lists the tuning part's disagreements (never the held-out ones);
 ``--tuning-only`` leaves the held-out part out of the figures too, for a tuning round that must not see them;
 ``--pace-sweep`` shows, on the tuning part, how agreement moves when the answer's time is simulated at other paces.
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 from srs.keypoints import parse_key_point
 from srs.matcher import check_answer, typing_allowance_seconds
 from srs.matching.words import stem, word_count
-from tests.labelled import Labelled, load_labelled  # shared with the regression test (run from the root)
+from tests.labelled import LABELLED, LABELLED_TIMED, Labelled, load_labelled  # shared with the regression test
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,12 +87,16 @@ def speed(repeat: int) -> None:
 
 
 def suggested(item: Labelled, timed: bool) -> int:
-    """The matcher's rating for a labelled answer; ``timed`` simulates the time the answer took to type.
+    """The matcher's rating for a labelled answer, with the time it took when the label has one; else ``timed``
+    simulates that time.
 
-    The labels carry no time, so "timed" assumes the learner typed the answer at the pace the typing allowance
+    The first set's labels carry no time, so "timed" assumes the learner typed the answer at the pace the typing allowance
     assumes (:func:`typing_allowance_seconds` of the answer itself): a complete answer is then Easy exactly when
     it is no longer than the card's response. Untimed, the matcher never suggests Easy.
     """
+    if item.seconds is not None:
+        return check_answer(item.answer, item.key_points, answer_seconds=item.seconds,
+                            reference=item.response).suggested_rating
     if not timed:
         return check_answer(item.answer, item.key_points).suggested_rating
     return check_answer(item.answer, item.key_points, answer_seconds=typing_allowance_seconds(item.answer),
@@ -135,8 +140,11 @@ def pace_sweep(path: Path) -> None:
 def report(path: Path, show_misses: bool, tuning_only: bool = False) -> None:
     """Print agreement with the labelled ratings, the tuning and held-out parts apart, timed and untimed."""
     items = [item for item in load_labelled(path) if not (tuning_only and item.holdout)]
-    for timed in (True, False):
-        label = "timed (typed at 40 wpm + 5 s)" if timed else "untimed (never Easy)"
+    print(f"{path.name}:")
+    has_times = all(item.seconds is not None for item in items)
+    for timed in (True,) if has_times else (True, False):
+        label = ("with the labels' own times" if has_times else
+                 "timed (typed at 40 wpm + 5 s)" if timed else "untimed (never Easy)")
         for held_out, (n, exact, within) in sorted(agreement(items, timed).items()):
             part = "held-out" if held_out else "tuning"
             print(f"{label}, {part}: {n} answers, exact {exact}/{n} = {exact / n:.1%}, "
@@ -147,15 +155,18 @@ def report(path: Path, show_misses: bool, tuning_only: bool = False) -> None:
                 continue  # never shown: the held-out part measures the matcher honestly
             rating = suggested(item, timed=False)
             if rating != item.rating:
-                result = check_answer(item.answer, item.key_points)
+                result = check_answer(item.answer, item.key_points, answer_seconds=item.seconds,
+                                      reference=item.response if item.seconds is not None else None)
                 marks = "; ".join(("+ " if p.hit else "- ") + p.point.label for p in result.points)
-                print(f"miss {item.card}: human {item.rating}, matcher {rating}: {item.answer!r}\n    [{marks}]")
+                took = f", {item.seconds:.0f}s of {typing_allowance_seconds(item.response):.0f}s" if item.seconds else ""
+                print(f"miss {item.card}: human {item.rating}, matcher {rating}{took}: {item.answer!r}\n    [{marks}]")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.matcher")
     parser.add_argument("--repeat", type=int, default=21, help="runs per answer (the median is kept)")
-    parser.add_argument("--labelled", type=Path, default=ROOT / "tests" / "data" / "labelled_answers.toml")
+    parser.add_argument("--labelled", type=Path, action="append",
+                        help="a labelled set (repeatable; default: both of tests/data's)")
     parser.add_argument("--misses", action="store_true", help="list the tuning part's disagreements")
     parser.add_argument("--tuning-only", action="store_true", help="measure the tuning part only (no held-out figures)")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
@@ -164,12 +175,13 @@ def main() -> None:
     args = parser.parse_args()
     if not args.no_speed:
         speed(args.repeat)
-    if args.labelled.exists():
-        report(args.labelled, args.misses, args.tuning_only)
-        if args.pace_sweep:
-            pace_sweep(args.labelled)
-    else:
-        print(f"no labelled answers at {args.labelled}: agreement not measured", file=sys.stderr)
+    for path in args.labelled or [LABELLED, LABELLED_TIMED]:
+        if path.exists():
+            report(path, args.misses, args.tuning_only)
+            if args.pace_sweep:
+                pace_sweep(path)
+        else:
+            print(f"no labelled answers at {path}: agreement not measured", file=sys.stderr)
 
 
 if __name__ == "__main__":

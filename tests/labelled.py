@@ -1,4 +1,5 @@
-"""The hand-labelled answers (tests/data/labelled_answers.toml) joined to the bundled deck's key points.
+"""The hand-labelled answers (tests/data/labelled_answers.toml, and the timed second set
+tests/data/labelled_answers_timed.toml) joined to the bundled deck's key points.
 
 Shared by the matcher's regression test and ``benchmarks/matcher.py``.
 """
@@ -14,6 +15,7 @@ from srs.keypoints import KeyPoint
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "labelled_answers.toml"
+LABELLED_TIMED = ROOT / "tests" / "data" / "labelled_answers_timed.toml"
 DECK = ROOT / "decks" / "interview-closing.toml"
 
 
@@ -27,6 +29,7 @@ class Labelled:
     holdout: bool
     key_points: tuple[KeyPoint, ...]
     response: str
+    seconds: float | None = None  # how long the answer took to type; the first set has no times
 
 
 def load_labelled(path: Path = LABELLED, deck: Path = DECK) -> list[Labelled]:
@@ -36,6 +39,7 @@ def load_labelled(path: Path = LABELLED, deck: Path = DECK) -> list[Labelled]:
     return [
         Labelled(card=item["card"], answer=item["answer"], rating=int(item["rating"]),
                  holdout=bool(item.get("holdout", False)), key_points=cards[item["card"]].key_points,
-                 response=cards[item["card"]].response)
+                 response=cards[item["card"]].response,
+                 seconds=float(item["seconds"]) if "seconds" in item else None)
         for item in raw["answers"]
     ]
