@@ -64,6 +64,7 @@ _NEW_CLAUSE = frozenset({
     "admit", "add", "offer", "explain", "mention", "express", "reiterate", "show", "stay", "wait", "follow",
     "accept", "put", "get", "come", "start", "try", "look", "listen", "respond", "reply", "answer", "own",
     "address", "deal", "stand", "nod", "hope", "repeat", "restate", "summarize", "summarise", "exit", "be",
+    "can", "could", "will", "would", "may", "might", "should", "must",
 })
 
 

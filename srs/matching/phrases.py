@@ -24,6 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from srs.matching.negation import read_words
+from srs.matching.synonyms import phrase_stems, same_as
 from srs.matching.words import ALSO_SAYS
 
 __all__ = ["FUNCTION_WORDS", "Answer", "Phrase", "compile_phrase", "find", "matched_text"]
@@ -131,16 +132,30 @@ class Answer:
         self.words = [w for w in self.all_words if not w.cue]
         self.surfaces = {w.source: ("-" if w.hyphen else " ") + w.surface for w in self.all_words}
         self._by_stem: dict[str, list[int]] = {}
+        synonyms = same_as()
         for i, word in enumerate(self.words):
             self._by_stem.setdefault(word.stem, []).append(i)
             if word.stem in ALSO_SAYS:
                 self._by_stem.setdefault(ALSO_SAYS[word.stem], []).append(i)
+            for other in synonyms.get(word.stem, ()):
+                self._by_stem.setdefault(other, []).append(i)
+        self._read_expressions()
         self.refusal = _refusal(text)
         self._fuzzy_keys: list[str] | None = None
         self._short: dict[str, list[int]] | None = None
         self._fuzzy_positions: list[list[int]] = []
         self._near: dict[tuple[str, str], list[int]] = {}
         self._found: dict[_Term, list[int]] = {}
+
+    def _read_expressions(self) -> None:
+        """Index each expression the answer uses ("take me on") under the word it says, at its first word."""
+        stems = [w.stem for w in self.words]
+        for pattern, says in phrase_stems():
+            first = pattern[0]
+            for i in self._by_stem.get(first, ()):
+                if i + len(pattern) <= len(stems) and all(p == "*" or stems[i + k] == p
+                                                          for k, p in enumerate(pattern)):
+                    self._by_stem.setdefault(says, []).append(i)
 
     def _candidates(self) -> tuple[list[str], list[list[int]]]:
         """Keys and stems to compare for typos, each with its positions; adjacent pairs joined are included."""

@@ -36,7 +36,7 @@ _BARE_NEGATIONS = {
     "couldnt": "could", "havent": "have", "hasnt": "has", "hadnt": "had", "mustnt": "must", "neednt": "need",
     "aint": "is", "shant": "shall", "mightnt": "might",
 }
-_NT_BASES = {"won": "will", "ca": "can", "sha": "shall", "ai": "is"}
+_NT_BASES = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
 
 _BASE_FORMS = {
     "did": "do", "does": "do", "done": "do", "said": "say", "says": "say", "told": "tell", "gave": "give",
