@@ -44,6 +44,11 @@ def test_an_expression_says_its_word(answer: str, says: str) -> None:
     assert _hits(answer, [says]) == [True]
 
 
+def test_an_expression_is_shown_whole_as_the_words_that_hit() -> None:
+    result = check_answer("Any misgivings about taking me on?", HESITATIONS)
+    assert [p.matched for p in result.points] == ["misgivings", "taking me on"]
+
+
 def test_a_negated_synonym_is_still_negated() -> None:
     result = check_answer("I would not ask about their worries about hiring me", HESITATIONS)
     assert not result.points[0].hit and result.suggested_rating == 1

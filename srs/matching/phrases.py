@@ -132,6 +132,7 @@ class Answer:
         self.words = [w for w in self.all_words if not w.cue]
         self.surfaces = {w.source: ("-" if w.hyphen else " ") + w.surface for w in self.all_words}
         self._by_stem: dict[str, list[int]] = {}
+        self.expression_end: dict[int, int] = {}  # an expression's first word -> its last ("taking me on")
         synonyms = same_as()
         for i, word in enumerate(self.words):
             self._by_stem.setdefault(word.stem, []).append(i)
@@ -156,6 +157,7 @@ class Answer:
                 if i + len(pattern) <= len(stems) and all(p == "*" or stems[i + k] == p
                                                           for k, p in enumerate(pattern)):
                     self._by_stem.setdefault(says, []).append(i)
+                    self.expression_end[i] = max(self.expression_end.get(i, i), i + len(pattern) - 1)
 
     def _candidates(self) -> tuple[list[str], list[list[int]]]:
         """Keys and stems to compare for typos, each with its positions; adjacent pairs joined are included."""
@@ -268,6 +270,7 @@ def matched_text(answer: Answer, positions: Sequence[int]) -> str:
     A stretch longer than :data:`MAX_SHOWN_WORDS` is shown as its matched words only.
     """
     chosen = {answer.words[i].source for i in positions}
+    chosen.update(answer.words[answer.expression_end[i]].source for i in positions if i in answer.expression_end)
     cue_groups = {answer.words[i].cue_source for i in positions} - {-1}
     chosen.update(cue_groups)  # a cue's first word, or a judgement
     chosen.update(w.source for w in answer.all_words if w.cue and w.cue_source in cue_groups)
