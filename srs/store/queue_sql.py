@@ -125,6 +125,26 @@ PLANNED_BY_DECK = ByDeck(
 )
 
 
+class PlannedNextDue(NamedTuple):
+    """Under a plan, the earliest due time of the studied cards that can be shown (not suspended, buried or
+    retired), in two parts: ``plain``, the cards' own due times where no planned due time is in force, and
+    ``planned``, the planned ones in force. Parameters: ``learner``, ``now`` (and ``deck_id``)."""
+
+    plain: Select[Any]
+    planned: Select[Any]
+
+
+@lru_cache(maxsize=None)
+def planned_next_due(deck: bool) -> PlannedNextDue:
+    """The :class:`PlannedNextDue` statements, for one deck (``deck``) or every deck."""
+    studied = [_P.state != 0, *([_C.deck_id == bindparam("deck_id")] if deck else [])]
+    return PlannedNextDue(
+        plain=select(func.min(_P.due)).select_from(_PROGRESS_JOIN_CARD).where(*_available(*studied), ~_STEERED),
+        planned=select(func.min(_O.due)).select_from(_PLANNED_JOIN)
+        .where(*_available(_O.learner_id == _LEARNER, _O.due.is_not(None), _IN_FORCE, *studied)),
+    )
+
+
 class QueueStatements(NamedTuple):
     """The queue's statements for one variant (a deck filter or not, excluded cards or not, a plan or not)."""
 
