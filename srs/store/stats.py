@@ -179,7 +179,8 @@ def next_due(session: Session, learner_id: int, now: datetime, deck_id: str | No
     else:
         statements = planned_next_due(deck_id is not None)
         params: dict[str, Any] = {"learner": learner_id, "now": now, "deck_id": deck_id}
-        earliest = [session.execute(statement, params).scalar_one_or_none() for statement in statements]
+        earliest = [session.execute(statements.plain, params).scalar_one_or_none(),
+                    *session.execute(statements.planned, params).one()]
     buried = session.execute(
         select(func.min(func.coalesce(p.buried_until, p.due)))
         .join(_CARD, _CARD.c.id == p.card_pk)
