@@ -101,7 +101,7 @@ def add(app: AppContext, files: tuple[str, ...]) -> None:
         raise SRSClickError("\n".join(problems + ["nothing was imported"]))
     now = app.now()
     # One transaction for all the files: committed at the end; an error on the way rolls all of it back. The
-    # decks are written in id order, so two adds of the same files at once wait for each other, never deadlock.
+    # decks are written in id order, so two adds of the same files at once wait for each other rather than deadlock.
     with app.connection() as conn:
         results = {}
         for index, spec in sorted(enumerate(specs), key=lambda item: item[1].id):
