@@ -127,7 +127,7 @@ def collect_status(session: Session, learner_id: int, now: datetime, settings: S
         decks=decks,
         total=total,
         reviewed_today=reviewed_between(session, learner_id, today_start, tomorrow_start),
-        next_due=next_due(session, learner_id, now),
+        next_due=next_due(session, learner_id, now, plan=plan),  # as the queue counts: under the plan
         streak=day_streak(session, learner_id, now, settings),
         retention_30d=ret.rate,
         reviews_30d=ret.reviews,

@@ -98,20 +98,20 @@ def test_bundled_decks_installed_meanwhile_by_another_process(pg_url: str, monke
     """PostgreSQL reads the deck as committed when it looks, so another process may insert it before this one
     does (on SQLite the deck is read after the transaction's first write took the database's lock, so nobody
     can insert it in between; the stress tests below cover both)."""
-    real = deck_import.insert
+    real = deck_import.insert_if_absent
     injected: list[int] = []
 
-    def other_installs_first(table: Any) -> Any:
+    def other_installs_first(session: Session, table: Any, *args: Any) -> Any:
         if table is deck_import.deck and not injected:  # this process found no deck and is about to insert it
             injected.append(1)
             other = make_engine(pg_url)  # another process, at the same step of its first run
-            with Session(other) as session:
-                store_bundled.ensure_bundled(session, NOW)
-                session.commit()
+            with Session(other) as other_session:
+                store_bundled.ensure_bundled(other_session, NOW)
+                other_session.commit()
             other.dispose()
-        return real(table)
+        return real(session, table, *args)
 
-    monkeypatch.setattr(deck_import, "insert", other_installs_first)
+    monkeypatch.setattr(deck_import, "insert_if_absent", other_installs_first)
     store = open_store(pg_url, "default", NOW)
     assert injected
     assert _counts(pg_url)["deck"] == len(bundled_files())

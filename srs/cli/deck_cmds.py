@@ -100,14 +100,15 @@ def add(app: AppContext, files: tuple[str, ...]) -> None:
     if problems:
         raise SRSClickError("\n".join(problems + ["nothing was imported"]))
     now = app.now()
-    # One transaction for all the files: committed at the end; an error on the way rolls all of it back.
+    # One transaction for all the files: committed at the end; an error on the way rolls all of it back. The
+    # decks are written in id order, so two adds of the same files at once wait for each other rather than deadlock.
     with app.connection() as conn:
-        results = []
-        for spec in specs:
+        results = {}
+        for index, spec in sorted(enumerate(specs), key=lambda item: item[1].id):
             forget_removal(conn, spec.id)
-            results.append(add_deck(conn, spec, now))
+            results[index] = add_deck(conn, spec, now)
         conn.commit()
-    for r in results:
+    for r in (results[index] for index in range(len(specs))):
         if not r.changed:
             note(f"Deck {r.deck_id!r}: unchanged ({_cards(r.unchanged)}).")
             continue

@@ -5,9 +5,10 @@ only parsed when it is new or changed. A newer bundled version updates the conte
 progress (the import is the same upsert as ``srs deck add``). A bundled deck the user removed stays removed.
 
 Several processes may start on a new database at once (``srs status & srs deck list``). Each installs in its own
-transaction (:func:`install_bundled`); when another process installed the same rows first, the insert that
-collides fails with an integrity error, the transaction is rolled back, and the decks are looked at again, now
-installed. Writes that do not collide write the same content twice, which changes nothing.
+transaction (:func:`install_bundled`); when another process installed a deck first, this one's insert of it waits
+for that process and then finds it there (:func:`srs.store.deck_import.add_deck`), and writes the same content
+again, which changes nothing. Should an insert still collide, the transaction is rolled back and the decks are
+looked at again, now installed.
 """
 
 from __future__ import annotations

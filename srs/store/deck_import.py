@@ -15,11 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Row
 from sqlmodel import Session
 
 from srs.deckfile import CardSpec, DeckSpec, anki_guid
+from srs.errors import ConflictError
 from srs.store.meta import forget_refused_bundled, forget_removal
 from srs.store.models import Card, Deck, table_of
+from srs.store.upsert import insert_if_absent
 
 __all__ = ["AddResult", "add_deck", "forget_removal"]
 
@@ -33,6 +36,7 @@ _UPDATED = ("position", "situation", "response", "reasoning", "sources", "tags",
 # them (its content hash already counts them). Not counted as changed, but its time moves: its Anki note gains
 # the key points on the next export.
 _FILLED = ("key_points", "personal", "updated_at")
+_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,30 @@ def _card_row(deck_id: str, position: int, spec: CardSpec, now: datetime) -> dic
     }
 
 
+def _insert_or_read(session: Session, deck_id: str, row: dict[str, Any]) -> Row[Any] | None:
+    """Insert the deck row unless the deck exists; None when inserted, else the stored deck's content hash,
+    bundled hash and sources.
+
+    Insert first, then read: two imports of a new deck at once both succeed. The later one's insert waits for the
+    earlier one's transaction and, once that is committed, finds the deck there and carries on as a re-add (the
+    earlier one's cards are committed with it, so none is inserted twice). A deck removed in between the two
+    statements is inserted again.
+
+    Raises:
+        ConflictError: the deck kept appearing and disappearing (other sessions adding and removing it).
+    """
+    for _ in range(_ATTEMPTS):
+        if insert_if_absent(session, deck, row, ("id",)) is not None:
+            return None
+        old = session.execute(
+            select(deck.c.content_hash, deck.c.bundled_hash, deck.c.sources).where(deck.c.id == deck_id)
+        ).first()
+        if old is not None:
+            return old
+    raise ConflictError(f"deck {deck_id!r} was being added and removed in other sessions at the same time; "
+                        "try again")
+
+
 def _upsert_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: str) -> tuple[bool, set[str]]:
     """Insert or update the deck row. Returns whether it was created, and the ids of sources whose details
     changed (the cards citing them count as updated)."""
@@ -82,12 +110,10 @@ def _upsert_deck(session: Session, spec: DeckSpec, now: datetime, bundled_hash: 
         "credits": spec.credits, "sources": sources,
     }
     content_hash = spec.content_hash()
-    old = session.execute(
-        select(deck.c.content_hash, deck.c.bundled_hash, deck.c.sources).where(deck.c.id == spec.id)
-    ).first()
+    old = _insert_or_read(session, spec.id, {"id": spec.id, "content_hash": content_hash,
+                                             "bundled_hash": bundled_hash, "created_at": now, "updated_at": now,
+                                             **header})
     if old is None:
-        session.execute(insert(deck).values(id=spec.id, content_hash=content_hash, bundled_hash=bundled_hash,
-                                             created_at=now, updated_at=now, **header))
         return True, set()
     changes: dict[str, Any] = {}
     changed_sources: set[str] = set()

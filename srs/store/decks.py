@@ -11,7 +11,7 @@ from sqlalchemy import case, delete, func, select
 from sqlmodel import Session, col
 
 from srs.deckfile import CardSpec, CounterpointSpec, DeckSpec, SourceSpec
-from srs.errors import NotFoundError
+from srs.errors import ConflictError, NotFoundError
 from srs.keypoints import parse_key_point
 from srs.store.meta import forget_refused_bundled, record_refused_bundled, record_removal
 from srs.store.models import Card, Deck, LocalEdit, Progress, Review, ReviewAttempt
@@ -90,7 +90,12 @@ def deck_spec(session: Session, deck_id: str) -> DeckSpec:
 
 
 def remove_deck(session: Session, deck_id: str) -> int:
-    """Delete a deck, its cards and every learner's progress and history on them. Returns the card count."""
+    """Delete a deck, its cards and every learner's progress and history on them. Returns the card count.
+
+    Raises:
+        NotFoundError: there is no such deck, also when another session removed it during this removal (as
+            removing it again would say; the caller rolls back).
+    """
     deck = get_deck(session, deck_id)
     forget_refused_bundled(session)
     count = session.execute(select(func.count()).select_from(Card).where(col(Card.deck_id) == deck_id)).scalar_one()
@@ -105,6 +110,9 @@ def remove_deck(session: Session, deck_id: str) -> int:
     for model in (Review, Progress, LocalEdit):
         session.execute(delete(model).where(col(model.card_pk).in_(card_ids)))
     session.execute(delete(Card).where(col(Card.deck_id) == deck_id))
-    session.delete(deck)
-    session.flush()
+    deleted = session.execute(delete(Deck).where(col(Deck.id) == deck_id)).rowcount  # type: ignore[attr-defined]
+    session.expunge(deck)
+    if not deleted:  # another session removed it since it was read: say what removing it again says
+        get_deck(session, deck_id)
+        raise ConflictError(f"deck {deck_id!r} was changed in another session during the removal; try again")
     return int(count)

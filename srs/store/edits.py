@@ -19,9 +19,12 @@ from sqlmodel import Session, col
 
 from srs.edits import FIELDS, EditedText, check_personal_response, deck_text_hash
 from srs.errors import EditRefused
-from srs.store.models import Card, LocalEdit
+from srs.store.models import Card, LocalEdit, table_of
+from srs.store.upsert import upsert
 
 __all__ = ["reset_edit", "save_edit", "save_personal_response"]
+
+_EDIT = table_of(LocalEdit)
 
 
 def _card(session: Session, card_pk: int) -> Card:
@@ -39,23 +42,23 @@ def _existing(session: Session, learner_id: int, card_pk: int) -> LocalEdit | No
 
 def _store(session: Session, learner_id: int, card: Card, existing: LocalEdit | None,
            own: dict[str, str | None], now: datetime) -> None:
-    """Write the learner's fields (None: follow the deck); no field of their own removes the edit."""
+    """Write the learner's fields (None: follow the deck); no field of their own removes the edit.
+
+    One upsert keyed by learner and card, so two sessions saving the same card's wording at once both succeed and
+    the last to commit wins (a read-then-insert failed on the unique key when both found no edit)."""
     assert card.id is not None
+    this = (col(LocalEdit.learner_id) == learner_id) & (col(LocalEdit.card_pk) == card.id)
+    if existing is not None:
+        session.expunge(existing)  # written below by statement, not through this copy
     if all(value is None for value in own.values()):
-        if existing is not None:
-            session.execute(delete(LocalEdit).where(col(LocalEdit.id) == existing.id))
+        session.execute(delete(LocalEdit).where(this))
         card.updated_at = max(card.updated_at, now)
         session.add(card)
         session.flush()
         return
-    if existing is None:
-        existing = LocalEdit(learner_id=learner_id, card_pk=card.id, updated_at=now)
-    for name in FIELDS:
-        setattr(existing, name, own[name])
-    existing.deck_hash = deck_text_hash({name: getattr(card, name) for name in FIELDS if own[name] is not None})
-    existing.updated_at = now
-    session.add(existing)
-    session.flush()
+    deck_hash = deck_text_hash({name: getattr(card, name) for name in FIELDS if own[name] is not None})
+    upsert(session, _EDIT, {"learner_id": learner_id, "card_pk": card.id, **own, "deck_hash": deck_hash,
+                            "updated_at": now}, ("learner_id", "card_pk"))
 
 
 def save_edit(session: Session, learner_id: int, card_pk: int, edited: EditedText, now: datetime) -> bool:

@@ -6,12 +6,12 @@ import re
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from srs.errors import NotFoundError, SRSError
 from srs.store.models import (Interview, InterviewPlan, Learner, LocalEdit, PlannedCard, Progress, Review,
                               ReviewAttempt, Setting, table_of)
+from srs.store.upsert import insert_if_absent
 
 DEFAULT_LEARNER = "default"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
@@ -24,16 +24,13 @@ def find_learner(session: Session, name: str) -> int | None:
 
 
 def _insert_if_absent(session: Session, name: str, now: datetime) -> int | None:
-    """Insert learner ``name`` unless a learner of that name exists, committed or not, in any session: one
-    ``INSERT ... ON CONFLICT (name) DO NOTHING`` (it waits for another session's uncommitted insert of the same
-    name to end). Returns the new learner's id, or None when the name was taken. Two processes starting at once
-    cannot both create the learner, and neither fails because the other did."""
+    """Insert learner ``name`` unless a learner of that name exists, committed or not, in any session (it waits
+    for another session's uncommitted insert of the same name to end). Returns the new learner's id, or None when
+    the name was taken. Two processes starting at once cannot both create the learner, and neither fails because
+    the other did."""
     table = table_of(Learner)
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    statement = (dialect.insert(table).values(name=name, created_at=now)
-                 .on_conflict_do_nothing(index_elements=["name"]).returning(table.c.id))
-    inserted = session.execute(statement).scalar()
-    return None if inserted is None else int(inserted)
+    inserted = insert_if_absent(session, table, {"name": name, "created_at": now}, ("name",), (table.c.id,))
+    return None if inserted is None else int(inserted.id)
 
 
 def get_or_create_learner(session: Session, name: str, now: datetime) -> int:

@@ -9,15 +9,16 @@ that start-up chose not to install.
 * ``bundled-recheck`` = ``bundled-recheck`` — read every bundled file again on the next start, even one installed
   as it is (a migration that adds columns the deck files fill sets it; :mod:`srs.store.bundled` clears it).
 
-Nothing here commits.
+Two sessions recording the same fact at once both succeed (:mod:`srs.store.upsert`). Nothing here commits.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from srs.store.models import Deck, Meta, table_of
+from srs.store.upsert import insert_if_absent, upsert
 
 REFUSED_PREFIX = "bundled-refused:"
 REMOVED_PREFIX = "removed-bundled:"
@@ -55,10 +56,7 @@ def forget_refused_bundled(session: Session) -> None:
 
 def record_refused_bundled(session: Session, digest: str) -> None:
     """Remember that the bundled file with this sha256 is not to be installed."""
-    key = REFUSED_PREFIX + digest[:32]
-    # Replace any row for the same file: the portable spelling of an upsert, two statements on a rare path.
-    session.execute(delete(_META).where(_META.c.key == key))
-    session.execute(insert(_META).values(key=key, value=digest))
+    upsert(session, _META, {"key": REFUSED_PREFIX + digest[:32], "value": digest}, ("key",))
 
 
 def was_removed(session: Session, deck_id: str) -> bool:
@@ -69,8 +67,7 @@ def was_removed(session: Session, deck_id: str) -> bool:
 
 def record_removal(session: Session, deck_id: str) -> None:
     """Remember that the user removed the bundled deck ``deck_id``, so it is not installed again."""
-    if not was_removed(session, deck_id):
-        session.execute(insert(_META).values(key=REMOVED_PREFIX + deck_id, value="1"))
+    insert_if_absent(session, _META, {"key": REMOVED_PREFIX + deck_id, "value": "1"}, ("key",))
 
 
 def forget_removal(session: Session, deck_id: str) -> None:

@@ -125,6 +125,35 @@ PLANNED_BY_DECK = ByDeck(
 )
 
 
+class PlannedNextDue(NamedTuple):
+    """Under a plan, the earliest due time of the studied cards that can be shown (not suspended, buried or
+    retired), in two parts: ``plain``, the cards' own due times where no planned due time is in force, and
+    ``planned``, the planned ones in force (one column per state the card was planned in, ``review``,
+    ``learning``, ``relearning``: each the head of its range of ``ix_planned_card_learner_state_due``, where a
+    min() over every planned row took 15 ms at 10,000 cards). Parameters: ``learner``, ``now`` (and
+    ``deck_id``)."""
+
+    plain: Select[Any]
+    planned: Select[Any]
+
+
+@lru_cache(maxsize=None)
+def planned_next_due(deck: bool) -> PlannedNextDue:
+    """The :class:`PlannedNextDue` statements, for one deck (``deck``) or every deck."""
+    studied = [_P.state != 0, *([_C.deck_id == bindparam("deck_id")] if deck else [])]
+
+    def head(state: State) -> Any:
+        where = _available(_O.learner_id == _LEARNER, _O.state == int(state), _O.due.is_not(None), _IN_FORCE,
+                           *studied)
+        return select(_O.due).select_from(_PLANNED_JOIN).where(*where).order_by(_O.due).limit(1) \
+            .scalar_subquery().label(state.name.lower())
+
+    return PlannedNextDue(
+        plain=select(func.min(_P.due)).select_from(_PROGRESS_JOIN_CARD).where(*_available(*studied), ~_STEERED),
+        planned=select(*(head(state) for state in (State.REVIEW, State.LEARNING, State.RELEARNING))),
+    )
+
+
 class QueueStatements(NamedTuple):
     """The queue's statements for one variant (a deck filter or not, excluded cards or not, a plan or not)."""
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select
 from sqlmodel import Session
 
 from srs.scheduling.settings import SETTINGS, SchedulerSettings, normalize_key
 from srs.store.models import Review, Setting, table_of
+from srs.store.upsert import upsert
 
 if TYPE_CHECKING:
     from srs.optimize import OptimizeResult
@@ -61,14 +62,13 @@ def load_settings(session: Session, learner_id: int) -> SchedulerSettings:
 
 
 def _store(session: Session, learner_id: int, key: str, value: Any) -> None:
-    """Set the learner's ``key`` to ``value`` (JSON); None removes it, so the default applies."""
-    this = (_S.learner_id == learner_id) & (_S.key == key)
+    """Set the learner's ``key`` to ``value`` (JSON); None removes it, so the default applies.
+
+    One upsert, so two sessions setting the same key at once both succeed and the last to commit wins."""
     if value is None:
-        session.execute(delete(_SETTING).where(this))
-    elif session.execute(select(_S.key).where(this)).first() is None:
-        session.execute(insert(_SETTING).values(learner_id=learner_id, key=key, value=value))
+        session.execute(delete(_SETTING).where((_S.learner_id == learner_id) & (_S.key == key)))
     else:
-        session.execute(update(_SETTING).where(this).values(value=value))
+        upsert(session, _SETTING, {"learner_id": learner_id, "key": key, "value": value}, ("learner_id", "key"))
 
 
 def _info(key: str, current: SchedulerSettings, defaults: SchedulerSettings, stored: dict[str, Any]) -> SettingInfo:

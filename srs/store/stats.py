@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, text
 from sqlalchemy.sql.elements import ColumnElement
@@ -21,7 +21,11 @@ from sqlmodel import Session
 
 from srs.scheduling import SchedulerSettings, day_start, learner_day
 from srs.store.models import Card, Progress, Review, table_of
+from srs.store.queue_sql import planned_next_due
 from srs.store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from srs.store.day_plan import PlanHead
 
 _CARD = table_of(Card)
 _PROGRESS = table_of(Progress)
@@ -155,25 +159,34 @@ def reviewed_between(session: Session, learner_id: int, start: datetime, end: da
     ).scalar_one())
 
 
-def next_due(session: Session, learner_id: int, now: datetime, deck_id: str | None = None) -> datetime | None:
+def next_due(session: Session, learner_id: int, now: datetime, deck_id: str | None = None,
+             plan: PlanHead | None = None) -> datetime | None:
     """When the learner's next scheduled card falls due (it may be now or past); None if nothing is scheduled.
 
-    Suspended and never-studied cards have no due time; a buried card counts from when it comes back.
+    Suspended and never-studied cards have no due time; a buried card counts from when it comes back. Under an
+    interview plan (today's, from :func:`srs.store.day_plan.ensure_plan`) a card's due time is the one the queue
+    goes by: its planned one while that is in force, else its own.
     """
     p = _PROGRESS.c
     not_buried = or_(p.buried_until.is_(None), p.buried_until <= now)
     base = [p.learner_id == learner_id, p.state != 0, p.suspended.is_(False), _CARD.c.retired.is_(False)]
     if deck_id is not None:
         base.append(_CARD.c.deck_id == deck_id)
-    earliest = session.execute(
-        select(func.min(p.due)).join(_CARD, _CARD.c.id == p.card_pk).where(*base, not_buried)
-    ).scalar_one_or_none()
+    if plan is None:
+        earliest = [session.execute(
+            select(func.min(p.due)).join(_CARD, _CARD.c.id == p.card_pk).where(*base, not_buried)
+        ).scalar_one_or_none()]
+    else:
+        statements = planned_next_due(deck_id is not None)
+        params: dict[str, Any] = {"learner": learner_id, "now": now, "deck_id": deck_id}
+        earliest = [session.execute(statements.plain, params).scalar_one_or_none(),
+                    *session.execute(statements.planned, params).one()]
     buried = session.execute(
         select(func.min(func.coalesce(p.buried_until, p.due)))
         .join(_CARD, _CARD.c.id == p.card_pk)
         .where(*base, and_(p.buried_until.is_not(None), p.buried_until > now))
     ).scalar_one_or_none()
-    found = [moment for moment in (earliest, buried) if moment is not None]
+    found = [moment for moment in (*earliest, buried) if moment is not None]
     if not found:
         return None
     # min() keeps the column's type, so values come back aware; _as_utc guards against a driver returning text.
