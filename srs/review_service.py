@@ -186,8 +186,10 @@ class DbReviewService:
         return changed
 
     def next_due(self) -> datetime | None:
+        """When the next card falls due, by the interview plan when there is one (as the queue goes)."""
         with Session(self.engine) as session:
-            return next_due(session, self.learner_id, self.now(), self.deck_id)
+            now = self.now()
+            return next_due(session, self.learner_id, now, self.deck_id, plan=self._plan(session, now))
 
     def streak(self) -> int:
         with Session(self.engine) as session:

@@ -139,3 +139,15 @@ def test_status_says_when_the_plan_has_the_next_review(any_db_url: str, runner: 
     assert "Next due:        in 16h (04:00)" in text, text
     review = runner.invoke(cli, ["review"], input="q\n")
     assert "Tomorrow: 3 reviews toward your interview" in review.stdout, review.output
+
+
+def test_the_review_summarys_next_due_goes_by_the_plan_too(store: Store) -> None:
+    # The summary after `srs review` ("Next review due: ...") must agree with its own "Tomorrow:" line.
+    from srs.review_service import DbReviewService
+
+    with Session(store.engine) as session:
+        studied(session, store.learner_id)
+        add_interview(session, store.learner_id, INTERVIEW, None, NOW)
+        session.commit()
+    service = DbReviewService.open(store.engine, store.learner_id, lambda: NOW)
+    assert service.next_due() == TOMORROW_MORNING
