@@ -10,8 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from srs.errors import NotFoundError, SRSError
-from srs.store.models import (Interview, InterviewPlan, Learner, LocalEdit, PlannedCard, Progress, Review,
-                              ReviewAttempt, Setting, table_of)
+from srs.store.models import (Interview, InterviewPlan, Learner, LearnerWording, LocalEdit, PlannedCard, Progress,
+                              Review, ReviewAttempt, Setting, table_of)
 
 DEFAULT_LEARNER = "default"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
@@ -83,14 +83,15 @@ def list_learners(session: Session) -> list[tuple[str, int]]:
 
 
 def remove_learner(session: Session, name: str) -> None:
-    """Delete a learner with all their progress, history, typed attempts, settings, edits (personal lines too)
-    and interviews. The caller commits."""
+    """Delete a learner with all their progress, history, typed attempts, settings, edits (personal lines too),
+    wordings of key points and interviews. The caller commits."""
     if name == DEFAULT_LEARNER:
         raise SRSError("the default learner cannot be removed")
     learner_id = find_learner(session, name)
     if learner_id is None:
         raise NotFoundError(f"no learner named {name!r}")
-    for model in (PlannedCard, InterviewPlan, Interview, ReviewAttempt, Review, Progress, Setting, LocalEdit):
+    for model in (PlannedCard, InterviewPlan, Interview, ReviewAttempt, Review, Progress, Setting, LocalEdit,
+                  LearnerWording):
         session.execute(delete(model).where(col(model.learner_id) == learner_id))
     session.execute(delete(Learner).where(col(Learner.id) == learner_id))
     session.flush()
