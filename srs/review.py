@@ -304,7 +304,6 @@ class ReviewSession(WordingKeys):
             self.message = f"Undid your wording \"{last.before}\": it no longer counts."
             if self.current is not None and self.current.view.pk == pk and self.typed is not None:
                 self._recheck()
-                self.message += f" Suggested: {RATING_NAMES[self.typed.suggested_rating]}."
             return
         if last.kind == "edit" and self.current is not None and self.current.view.pk == pk:
             self.current = self.service.load(pk)  # the same card, on the same side

@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["WordingKeys", "WordingStep", "begin", "choose", "on_key", "point_name", "saved_message"]
 
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-
 
 @dataclass(frozen=True)
 class WordingStep:
@@ -51,7 +49,7 @@ class WordingStep:
         for the wording of the chosen one."""
         if self.point is None:
             choices = ", ".join(f"{n} {point_name(points[n - 1])}" for n in self.missed)
-            return f"Which key point is your wording for? {choices} (Esc cancels)"
+            return f"Which key point is your wording for? {choices}"
         return (f"Your wording for \"{point_name(points[self.point - 1])}\": cut your answer down to the words that "
                 "say it; Enter saves, Esc cancels.")
 
@@ -110,15 +108,15 @@ def on_key(step: WordingStep, token: str, points: tuple[PointResult, ...]) -> tu
 
 def saved_message(typed: TypedAnswer, number: int, added: bool) -> str:
     """What the screen says once the wording for point ``number`` is kept (``added``: it was new) and the answer
-    checked again."""
+    checked again (the new suggestion shows on its own line)."""
     point = typed.result.points[number - 1]
-    name, rating = point_name(point), RATING_NAMES[typed.suggested_rating]
+    name = point_name(point)
     if not added:
-        return f"You have that wording for \"{name}\" already. Suggested: {rating}."
+        return f"You have that wording for \"{name}\" already."
     if point.hit:
-        return f"Saved your wording for \"{name}\": it counts for you from now on (u undoes it). Suggested: {rating}."
+        return f"Saved your wording for \"{name}\": it counts for you from now on (u undoes it)."
     return (f"Saved your wording for \"{name}\", but your answer still misses the point (are its words negated, "
-            f"or far apart?). u undoes it. Suggested: {rating}.")
+            "or far apart?); u undoes it.")
 
 
 class WordingKeys:

@@ -61,9 +61,9 @@ def wording() -> None:
 
     \b
     Example:
-      srs card wording add ask-about-hesitations 1 "any misgivings"
+      srs card wording add ask-about-hesitations 1 "giving you pause"
       srs card wording ask-about-hesitations --json
-      srs card wording remove ask-about-hesitations 1 "any misgivings"
+      srs card wording remove ask-about-hesitations 1 "giving you pause"
     """
 
 
@@ -165,7 +165,7 @@ def remove(app: AppContext, card_ref: str, number: int | None, text: str | None,
 
     \b
     Example:
-      srs card wording remove ask-about-hesitations 1 "any misgivings"
+      srs card wording remove ask-about-hesitations 1 "giving you pause"
       srs card wording remove ask-about-hesitations --stale
     """
     from srs.store.wordings import remove_stale_wordings, remove_wording, remove_wordings
