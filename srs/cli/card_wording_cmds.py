@@ -39,7 +39,8 @@ class _ListByDefault(click.Group):
     wording ID`` lists); completing it offers card ids beside the subcommands."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+        completing = ctx.resilient_parsing and not args  # what comes first: offer subcommands and card ids
+        if not completing and (not args or (args[0] not in self.commands and args[0] not in ("-h", "--help"))):
             args = ["list", *args]
         return super().parse_args(ctx, args)
 
