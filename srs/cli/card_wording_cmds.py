@@ -51,7 +51,7 @@ class _ListByDefault(click.Group):
         return found + complete_card_refs(ctx, click.Argument(["card_ref"]), incomplete)
 
 
-@click.group(cls=_ListByDefault)
+@click.group(cls=_ListByDefault, subcommand_metavar="[ID] | COMMAND [ARGS]...")
 def wording() -> None:
     """Your own wordings of a card's key points: each counts for you as one more way to say the point.
 
