@@ -170,7 +170,8 @@ class Display:
             if session.wording is not None:
                 lines += wording_prompt(session.wording, session.typed, width, style)
             else:
-                lines += [*typed_sections(session.typed, width, style)[1].lines, *self._typed_grades(session, card, width)]
+                points = typed_sections(session.typed, width, style)[1]
+                lines += [*points.lines, *self._typed_grades(session, card, width)]
         if session.show_help:
             lines += [""] + help_lines(width, style, self.editor, typing_help() if session.typing else ())
         if lines:
