@@ -30,6 +30,7 @@ class Service:
     """Two new cards, the same but for their pk; a grade records its rating and attempt."""
 
     graded: list[tuple[int, Attempt | None]] = field(default_factory=list)
+    personal: bool = False
 
     def counts(self) -> Counts:
         return Counts(new=2 - len(self.graded), learning=0, due=0)
@@ -37,7 +38,8 @@ class Service:
     def load(self, card_pk: int) -> QueuedCard:
         view = CardView(pk=card_pk, deck_id="d", deck_name="Deck", card_id="c", situation="Any questions?",
                         response=RESPONSE, reasoning="why", sources=(), tags=(), counterpoints=(), anki_guid="g",
-                        updated_at=NOW, key_points=POINTS)
+                        updated_at=NOW, key_points=POINTS, personal=self.personal,
+                        needs_personal=self.personal)
         return QueuedCard(view=view, queue="new", previews={1: "<1m", 2: "<6m", 3: "<10m", 4: "4d"})
 
     def next_card(self, allow_new: bool) -> QueuedCard | None:
@@ -212,3 +214,14 @@ def test_wordings_already_kept_count_from_the_first_check() -> None:
     book.add(1, POINTS[0], "giving you pause")
     session, _, _ = _answered(ONE_MISSED, book)
     assert session.typed is not None and session.typed.result.hits == 3
+
+
+def test_a_personal_cards_line_is_checked_with_the_wordings() -> None:
+    book = Book()
+    book.add(1, POINTS[0], "giving you pause")
+    session = ReviewSession(Service(personal=True), ask_personal=True, wordings=book,  # type: ignore[arg-type]
+                            clock=lambda: 0.0)
+    session.start()
+    assert session.phase is Phase.COMPOSE
+    session.submit(ONE_MISSED)
+    assert session.draft_check is not None and [p.hit for p in session.draft_check.points] == [True, True, True]
