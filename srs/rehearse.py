@@ -3,18 +3,21 @@
 ``srs review --type`` asks the learner to type the response before it shows. :func:`check_typed` marks the
 card's key points hit or missed (:mod:`srs.matcher`), suggests a rating, and keeps the time the learner took,
 uncapped, next to the recommended line's speaking time and the typing allowance that counts as quick. The same
-check is run on a personal card's line before it is saved (:func:`check_line`). Pure: no database, no clock
-(the caller measures the time).
+check is run on a personal card's line before it is saved (:func:`check_line`). Both read the learner's own
+wordings of the key points as more alternatives (:mod:`srs.wordings`). Pure: no database, no clock (the caller
+measures the time).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from srs.cardview import CardView
     from srs.matcher import MatchResult, PointResult
+    from srs.wordings import Wording
 
 
 @dataclass(frozen=True)
@@ -62,23 +65,28 @@ class TypedAnswer:
         return f"{result.hits} of {result.total} key points"
 
 
-def check_typed(view: CardView, answer: str, typed_ms: int, timed: bool = True) -> TypedAnswer:
+def check_typed(view: CardView, answer: str, typed_ms: int, timed: bool = True,
+                wordings: Sequence[Wording] = ()) -> TypedAnswer:
     """Check a typed answer against the card's key points; ``typed_ms`` decides whether a complete answer was
     quick (within :func:`srs.matcher.typing_allowance_seconds` of the card's response), unless not ``timed``
-    (a scripted answer arrives at once: its time says nothing of the learner, so it never suggests Easy)."""
+    (a scripted answer arrives at once: its time says nothing of the learner, so it never suggests Easy).
+    ``wordings`` are the learner's own for this card: each is one more alternative of its point."""
     from srs.matcher import check_answer, speaking_seconds, typing_allowance_seconds
+    from srs.wordings import with_wordings
 
-    result = check_answer(answer, view.key_points, answer_seconds=typed_ms / 1000 if timed else None,
-                          reference=view.response)
+    result = check_answer(answer, with_wordings(view.key_points, wordings),
+                          answer_seconds=typed_ms / 1000 if timed else None, reference=view.response)
     return TypedAnswer(answer, typed_ms, result, speaking_seconds(view.response),
                        typing_allowance_seconds(view.response), timed)
 
 
-def check_line(view: CardView, line: str) -> MatchResult:
-    """Check a learner's own line for a personal card against the card's key points (no timing)."""
+def check_line(view: CardView, line: str, wordings: Sequence[Wording] = ()) -> MatchResult:
+    """Check a learner's own line for a personal card against the card's key points and the learner's
+    ``wordings`` of them (no timing)."""
     from srs.matcher import check_answer
+    from srs.wordings import with_wordings
 
-    return check_answer(line, view.key_points)
+    return check_answer(line, with_wordings(view.key_points, wordings))
 
 
 def point_text(point: PointResult) -> str:

@@ -15,7 +15,10 @@ In typing mode (``srs review --type``) the learner types the response on the que
 is checked against the card's key points (:mod:`srs.rehearse`), the answer side shows the result, Space or Enter
 gives the suggested rating, and the attempt is stored with the grade. A personal card with no line of the
 learner's yet first asks for one (:attr:`Phase.COMPOSE`, when ``ask_personal``): the line is checked against the
-key points, kept or rewritten, and saved as the card's response (undo takes it back).
+key points, kept or rewritten, and saved as the card's response (undo takes it back). On the answer side of a
+typed answer that missed a point, ``w`` makes the learner's own wording of it count from now on
+(:mod:`srs.review_wording`): the point is chosen, the wording typed and kept (:class:`srs.wordings.WordingBook`),
+and the answer checked again, so the grade given afterwards is stored with the new check; undo forgets it.
 """
 
 from __future__ import annotations
@@ -30,12 +33,15 @@ from typing import TYPE_CHECKING
 from srs.errors import SRSError
 from srs.progress import MAX_DURATION_MS
 from srs.review_cards import Counts, LazyPreviews, QueuedCard, ReviewService
+from srs.review_wording import WordingKeys
 
 if TYPE_CHECKING:
     from srs.attempts import Attempt
     from srs.cardview import CardView
     from srs.matcher import MatchResult
     from srs.rehearse import TypedAnswer
+    from srs.review_wording import WordingStep
+    from srs.wordings import WordingBook
 
 # The service side lives in srs.review_cards; importing it from here keeps working.
 __all__ = ["RATING_NAMES", "Counts", "LazyPreviews", "Phase", "QueuedCard", "ReviewService", "ReviewSession",
@@ -68,18 +74,19 @@ class Summary:
 class _Action:
     """One thing the learner did in this session that undo can take back."""
 
-    kind: str  # "grade", "suspend", "bury", "edit" or "line" (a personal card's line)
+    kind: str  # "grade", "suspend", "bury", "edit", "line" (a personal card's line) or "wording"
     card: QueuedCard
     rating: int = 0
     duration_ms: int = 0
-    before: str = ""  # an edit or a line: the card's text before, as the editor template writes it
+    before: str = ""  # an edit or a line: the card's text before, as the editor template writes it; a wording
+    point: str = ""  # a wording: the key point it was added to, as the deck wrote it
 
 
 Editor = Callable[[str], "str | None"]
 
 
 @dataclass
-class ReviewSession:
+class ReviewSession(WordingKeys):
     """The state of one ``srs review`` run. Feed it command tokens with :meth:`handle`.
 
     Args:
@@ -99,6 +106,8 @@ class ReviewSession:
         draft: A personal card's line, written and checked, waiting to be kept or rewritten.
         draft_check: That line's key points hit or missed.
         rewrite: The text to start writing from (the line being rewritten).
+        wordings: Where the learner's own wordings of key points are read and kept (None: ``w`` is unavailable).
+        wording: A wording being added with ``w`` (choosing its point, or typing it).
     """
 
     service: ReviewService
@@ -120,6 +129,8 @@ class ReviewSession:
     draft: str | None = None
     draft_check: MatchResult | None = None
     rewrite: str = ""
+    wordings: WordingBook | None = None
+    wording: WordingStep | None = None
     _shown_at: float = 0.0
     _done: list[_Action] = field(default_factory=list)
     _new_seen: int = 0
@@ -135,7 +146,10 @@ class ReviewSession:
 
     @property
     def wants_text(self) -> bool:
-        """Whether the screen takes typed text now: a typed answer on the question side, or a personal line."""
+        """Whether the screen takes typed text now: a typed answer on the question side, a personal line, or a
+        wording of a key point."""
+        if self.wording is not None:
+            return self.wording.editing
         if self.phase is Phase.COMPOSE:
             return self.draft is None
         return self.typing and self.phase is Phase.QUESTION
@@ -156,14 +170,18 @@ class ReviewSession:
         self.show_help = False
         if self.current is None or self.done:
             return
-        if self.phase is Phase.COMPOSE:
+        if self.wording is not None:
+            if self.wording.editing:
+                self._save_wording(text)
+        elif self.phase is Phase.COMPOSE:
             self._check_line(text)
         elif self.phase is Phase.QUESTION:
             if text.strip():
                 from srs.rehearse import check_typed
 
                 typed_ms = max(0, round((self.clock() - self._shown_at) * 1000))
-                self.typed = check_typed(self.current.view, text.strip(), typed_ms, self.timed)
+                self.typed = check_typed(self.current.view, text.strip(), typed_ms, self.timed,
+                                         self._card_wordings())
             self.phase = Phase.ANSWER
 
     def handle(self, token: str) -> None:
@@ -176,6 +194,8 @@ class ReviewSession:
             self._finish(stopped_early=self.current is not None)
         elif token == "?":
             self.show_help = True
+        elif self.wording is not None:
+            self._wording_key(token)
         elif token == "u":
             self._undo()
         elif self.current is None:
@@ -207,6 +227,8 @@ class ReviewSession:
             self._advance()
         elif token == "e":
             self._edit()
+        elif token == "w":
+            self._begin_wording()
         else:
             shown = repr(token) if token.isprintable() and len(token) <= 10 else "That key"
             self.message = f"{shown} does nothing here; press ? for the keys."
@@ -264,6 +286,10 @@ class ReviewSession:
             elif last.kind == "edit":
                 self.service.save_edit(last.card, last.before)
                 done = "your edit"
+            elif last.kind == "wording":
+                if self.wordings is not None:
+                    self.wordings.remove(pk, last.point, last.before)
+                done = "your wording"
             else:  # a personal line: back to no line (and to any other edit the card had)
                 self.service.reset_edit(last.card)
                 if last.before:
@@ -273,6 +299,11 @@ class ReviewSession:
             what = {"grade": "the grade", "edit": "your edit", "line": "your line"}.get(last.kind,
                                                                                      f"the {last.kind}")
             self.message = f"Could not undo {what}: {exc}"
+            return
+        if last.kind == "wording":  # the card stays on screen, its answer checked again without the wording
+            self.message = f"Undid your wording \"{last.before}\": it no longer counts."
+            if self.current is not None and self.current.view.pk == pk and self.typed is not None:
+                self._recheck()
             return
         if last.kind == "edit" and self.current is not None and self.current.view.pk == pk:
             self.current = self.service.load(pk)  # the same card, on the same side
@@ -319,6 +350,7 @@ class ReviewSession:
         """Put ``card`` up question side first (or asking for the learner's line) and start its clock."""
         self.current = card
         self.typed = None
+        self.wording = None
         self.draft, self.draft_check, self.rewrite = None, None, ""
         asks = self.ask_personal and card.view.needs_personal and card.view.pk not in self._skipped
         self.phase = Phase.COMPOSE if asks else Phase.QUESTION
@@ -358,7 +390,7 @@ class ReviewSession:
             return
         from srs.rehearse import check_line
 
-        self.draft, self.draft_check = line, check_line(self.current.view, line)
+        self.draft, self.draft_check = line, check_line(self.current.view, line, self._card_wordings())
 
     def _edit_line(self) -> None:
         if self.editor is None:
@@ -388,6 +420,14 @@ class ReviewSession:
         self._show(self.service.load(card.view.pk))
         self.message = ("Saved your line: it is this card's response from now on, with the deck's beneath it. "
                         "Now rehearse it.")
+
+    # -- the learner's own wording of a key point (w): srs.review_wording.WordingKeys -----------------------
+
+    def _on_answer_side(self) -> bool:
+        return self.phase is Phase.ANSWER
+
+    def _remember_wording(self, card: QueuedCard, point: str, text: str) -> None:
+        self._done.append(_Action("wording", card, point=point, before=text))
 
     def _finish(self, stopped_early: bool) -> None:
         self.phase = Phase.DONE

@@ -78,7 +78,7 @@ def service(clock: list[datetime]) -> tuple[DbReviewService, dict[str, int]]:
 def test_show_lists_the_key_points(runner: CliRunner, deck: Path) -> None:
     text = show(runner, "rehearse/hesitations")
     assert ("RESPONSE\n  Ask what hesitations they have about hiring you.\n\nKEY POINTS\n"
-            "  - hesitations / concerns / reservations\n  - about hiring me / about me / about hiring you\n") in text
+            "  1. hesitations / concerns / reservations\n  2. about hiring me / about me / about hiring you\n") in text
     data = show(runner, "rehearse/hesitations", "--json")
     assert data["key_points"] == ["hesitations | concerns | reservations",
                                   "about hiring me | about me | about hiring you"]

@@ -9,6 +9,7 @@ import click
 
 from srs.cli.card_rehearse_cmds import check_answer, reset_edit
 from srs.cli.card_state_cmds import STATE_COMMANDS
+from srs.cli.card_wording_cmds import wording, wording_data
 from srs.cli.common import AppContext, echo_json, note, pass_app
 from srs.cli.completion import complete_card_refs, complete_deck_ids
 
@@ -31,8 +32,8 @@ def card() -> None:
 
 
 # Commands that live in their own modules: suspend, unsuspend, bury, unbury (srs.cli.card_state_cmds);
-# check-answer and reset-edit (srs.cli.card_rehearse_cmds).
-for _command in (*STATE_COMMANDS, check_answer, reset_edit):
+# check-answer and reset-edit (srs.cli.card_rehearse_cmds); wording (srs.cli.card_wording_cmds).
+for _command in (*STATE_COMMANDS, check_answer, reset_edit, wording):
     card.add_command(_command)
 
 
@@ -79,7 +80,8 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
 
     ID is CARD-ID, or DECK-ID/CARD-ID when several decks use the same card id. Your own wording (an edit, or a
     personal card's line) is shown with the deck's beside it, and the card is marked when the deck has changed
-    that text since; your last typed attempts (srs review --type) show how your wording is coming along.
+    that text since; your last typed attempts (srs review --type) show how your wording is coming along. The key
+    points are numbered, and your own wordings of them (srs card wording) listed beneath.
 
     \b
     Example:
@@ -88,6 +90,7 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
     from srs.store.attempts import last_attempts
     from srs.store.cards import card_view, find_card, history_of, progress_dict, progress_of
     from srs.store.settings import load_settings
+    from srs.store.wordings import wordings_of
 
     now = app.now()
     with app.session() as session:
@@ -106,6 +109,7 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
              "key_points": [{"point": point, "hit": hit} for point, hit in zip(a.points, a.hits)],
              "suggested_rating": a.suggested_rating, "rating": a.rating}
             for a in last_attempts(session, app.learner_id, card_row.id, LAST_ATTEMPTS)]
+        wordings = wording_data([p.text for p in view.key_points], wordings_of(session, app.learner_id, card_row.id))
     deck_text = view.deck_text
     data = {
         "id": view.ref, "deck": view.deck_name, "situation": view.situation, "response": view.response,
@@ -113,7 +117,7 @@ def show(app: AppContext, card_ref: str, as_json: bool) -> None:
         "sources": [{"id": s.id, "title": s.title, "author": s.author} for s in view.sources],
         "counterpoints": [{"source": s.id, "title": s.title, "view": v} for s, v in view.counterpoints],
         "tags": list(view.tags), "retired": view.retired, "edited": view.edited,
-        "key_points": [p.text for p in view.key_points], "personal": view.personal,
+        "key_points": [p.text for p in view.key_points], "wordings": wordings, "personal": view.personal,
         "needs_personal": view.needs_personal,
         "deck_text": None if deck_text is None else {
             "situation": deck_text.situation, "response": deck_text.response, "reasoning": deck_text.reasoning},

@@ -12,6 +12,7 @@ import sys
 import click
 
 from srs.cli.common import AppContext, SRSClickError, echo_json, note, pass_app, use_color
+from srs.cli.completion import complete_card_refs
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -22,7 +23,7 @@ def _marks() -> tuple[str, str]:
 
 
 @click.command("check-answer")
-@click.argument("card_ref", metavar="ID")
+@click.argument("card_ref", metavar="ID", shell_complete=complete_card_refs)
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
@@ -30,25 +31,31 @@ def check_answer(app: AppContext, card_ref: str, text: str, as_json: bool) -> No
     """Check an answer against a card's key points: each point hit or missed, and the suggested rating.
 
     TEXT is the answer ('-' reads it from stdin). The same matcher grades typed answers in `srs review --type`:
-    case, word order, inflection, small typos and the listed alternatives do not matter; a negation does.
-    Exit status 1 for a card without key points.
+    case, word order, inflection, small typos and the listed alternatives do not matter; a negation does. Your
+    own wordings of the points (srs card wording) count as alternatives. Exit status 1 for a card without key
+    points.
 
     \b
     Example:
       srs card check-answer ask-about-hesitations "What concerns do you have about me?" --json
     """
     from srs.store.cards import card_view, find_card
+    from srs.store.wordings import wordings_of
 
     if text == "-":
         text = sys.stdin.read()
     with app.session() as session:
-        view = card_view(session, app.learner_id, find_card(session, card_ref))
+        card = find_card(session, card_ref)
+        assert card.id is not None
+        view = card_view(session, app.learner_id, card)
+        wordings = wordings_of(session, app.learner_id, card.id)
     if not view.key_points:
         raise SRSClickError(f"card {view.ref} has no key points, so there is nothing to check an answer against "
                             "(its deck gives none)")
     from srs.matcher import check_answer as match
+    from srs.wordings import with_wordings
 
-    result = match(text, view.key_points)
+    result = match(text, with_wordings(view.key_points, wordings))
     if as_json:
         echo_json({"suggested_rating": result.suggested_rating,
                    "key_points": [{"point": p.point.text, "hit": p.hit, "matched": p.matched}
@@ -58,11 +65,11 @@ def check_answer(app: AppContext, card_ref: str, text: str, as_json: bool) -> No
 
     hit_mark, miss_mark = _marks()
     colour = use_color()
-    for p in result.points:
+    for p, deck_point in zip(result.points, view.key_points):
         mark = click.style(hit_mark, fg="green") if colour and p.hit else (
             click.style(miss_mark, fg="red") if colour else (hit_mark if p.hit else miss_mark))
         said = f'  "{clean(p.matched)}"' if p.matched else ""
-        click.echo(f"{mark} {clean(p.point.label)}{said}")
+        click.echo(f"{mark} {clean(deck_point.label)}{said}")  # the deck's phrasings; yours are in `said`
     rating = result.suggested_rating
     click.echo(f"Suggested rating: {rating} {RATING_NAMES[rating]} "
                f"({result.hits} of {result.total} key point{'s' if result.total != 1 else ''})")

@@ -101,12 +101,53 @@ def point_label(text: str) -> str:
 
 
 def key_point_lines(points: list[str], width: int, unicode: bool) -> list[str]:
-    """The KEY POINTS section: one point a line, its alternatives joined by " / " (``avoid:`` kept)."""
-    bullet = "•" if unicode else "-"
+    """The KEY POINTS section: one point a line, numbered (``srs card wording add ID N`` takes the number), its
+    alternatives joined by " / " (``avoid:`` kept)."""
     lines = ["", "KEY POINTS"]
-    for text in points:
-        lines += _hanging(bullet, point_label(text), width, INDENT)
+    for n, text in enumerate(points, start=1):
+        lines += _hanging(f"{n}.", point_label(text), width, INDENT)
     return lines
+
+
+def _quoted(wordings: list[dict[str, Any]]) -> str:
+    return ", ".join(f'"{w["wording"]}"' for w in wordings)
+
+
+def _stale_lines(wordings: list[dict[str, Any]], width: int) -> list[str]:
+    """The wordings whose point the deck changed: they no longer count."""
+    stale = [w for w in wordings if not w["applies"]]
+    if not stale:
+        return []
+    lines = wrap("No longer counts (the deck has changed the point since):", width, INDENT)
+    for w in stale:
+        lines += _hanging("-", f'"{w["wording"]}" (for: {point_label(w["point"])})', width, INDENT * 2)
+    return lines
+
+
+def your_wording_lines(wordings: list[dict[str, Any]], width: int) -> list[str]:
+    """``srs card show``'s YOUR WORDINGS (under the key points): per point number, the learner's wordings of it,
+    then those that no longer count. Nothing when there are none."""
+    if not wordings:
+        return []
+    lines = ["", "YOUR WORDINGS (they count for you only)"]
+    numbers = sorted({w["number"] for w in wordings if w["applies"]})
+    for n in numbers:
+        lines += _hanging(f"{n}.", _quoted([w for w in wordings if w["number"] == n]), width, INDENT)
+    return lines + _stale_lines(wordings, width)
+
+
+def wording_lines(ref: str, points: list[str], wordings: list[dict[str, Any]], width: int) -> list[str]:
+    """``srs card wording ID``: the card, each key point numbered with the learner's wordings of it under it,
+    then those that no longer count (with how to remove them)."""
+    lines = [clean_line(ref, width)]
+    for n, point in enumerate(points, start=1):
+        lines += _hanging(f"{n}.", point_label(point), width, INDENT)
+        mine = [w for w in wordings if w["number"] == n]
+        lines += wrap(_quoted(mine) if mine else "(none of yours)", width, INDENT * 2 + "   ")
+    stale = _stale_lines(wordings, width)
+    if stale:
+        stale += wrap(f"Remove them with: srs card wording remove {ref} --stale", width, INDENT)
+    return lines + stale
 
 
 def attempt_lines(attempts: list[dict[str, Any]], tz: str, label: bool, width: int, unicode: bool) -> list[str]:
@@ -166,6 +207,8 @@ def show_lines(data: dict[str, Any], now: datetime, tz: str, label: bool, width:
             lines += _section(title, data[key], width)
         if key == "response" and data.get("key_points"):
             lines += key_point_lines(data["key_points"], width, unicode)
+        if key == "response":
+            lines += your_wording_lines(data.get("wordings", []), width)
     if data["sources"]:
         lines += ["", "SOURCES"]
         for s in data["sources"]:

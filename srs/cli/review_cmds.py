@@ -40,8 +40,9 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     With --type (or `srs config set answer_mode type`) you type your response: every key is text (arrows,
     Home/End, Backspace, Delete, Ctrl-U, Ctrl-W edit it), Enter compares it with the card's key points, and Esc
     then a key is a command (Esc q quit, Esc u undo, Esc e edit, Esc ? keys). Enter then gives the suggested
-    rating, 1-4 another. Scripted: one line is the answer, the next the grade (empty: the suggested one); a line
-    starting with ':' is a command (:q, :u).
+    rating, 1-4 another; w makes your own wording count for a key point your answer missed (for you only).
+    Scripted: one line is the answer, the next the grade (empty: the suggested one); a line starting with ':' is a
+    command (:q, :u, and :w N TEXT: TEXT is your wording of missed key point N).
 
     \b
     Example:
@@ -61,6 +62,7 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     from srs.edits import edit_template
     from srs.review import ReviewSession
     from srs.review_service import DbReviewService
+    from srs.wording_service import DbWordings
 
     from srs.store.engine import require_writable
 
@@ -79,7 +81,8 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
         # On a terminal a personal card first asks for the learner's own line; a script reviews it as it is.
         session = ReviewSession(service, editor=_editor(keys, editor), edit_template=edit_template,
                                 new_limit=new_limit, limit=limit, typing=typing, ask_personal=not scripted,
-                                timed=sys.stdin.isatty())
+                                timed=sys.stdin.isatty(),
+                                wordings=DbWordings(app.store.engine, app.learner_id, app.now))
         session.start()
         try:
             if isinstance(keys, LineReader) and typing:
@@ -107,12 +110,15 @@ def _key_loop(session: "ReviewSession", display: "Display", keys: "KeyReader") -
     from srs.review import Phase
 
     typing = display.typing
-    shown: tuple[int, Phase, bool] | None = None
+    shown: tuple[int, Phase, bool, object] | None = None
     while not session.done:
-        # A new card, side or line starts an empty line (an edit of the card on screen keeps what was typed).
-        state = (session.current.view.pk if session.current else 0, session.phase, session.draft is None)
+        # A new card, side or line starts an empty line (an edit of the card on screen keeps what was typed); a
+        # wording starts from the typed answer, to cut down.
+        step = session.wording
+        state = (session.current.view.pk if session.current else 0, session.phase, session.draft is None, step)
         if typing is not None and state != shown:
-            typing.reset(session.rewrite if session.phase is Phase.COMPOSE else "")
+            typing.reset(step.start if step is not None else session.rewrite if session.phase is Phase.COMPOSE
+                         else "")
         shown = state
         display.draw(session)
         if typing is None or not session.wants_text:
@@ -127,7 +133,10 @@ def _key_loop(session: "ReviewSession", display: "Display", keys: "KeyReader") -
             session.handle(EOF)
             continue
         typed = typing.feed(token)
-        if typed.kind == "submit":
+        if typed.kind == "esc" and step is not None:  # Esc leaves the wording's line at once
+            typing.pending_esc = False
+            session.handle("esc")
+        elif typed.kind == "submit":
             session.submit(typed.text)
         elif typed.kind == "command" and not display.handle(typed.text):
             session.handle(typed.text)
@@ -137,7 +146,8 @@ def _key_loop(session: "ReviewSession", display: "Display", keys: "KeyReader") -
 
 def _scripted_typing(session: "ReviewSession", display: "Display", keys: "LineReader") -> None:
     """Typing mode from a pipe: a line is the answer, the next the grade (empty: the suggested one); a line
-    starting with ``:`` is a command (``:q``, ``:u``)."""
+    starting with ``:`` is a command (``:q``, ``:u``, ``:w N TEXT``: TEXT is the learner's wording of key point
+    N)."""
     from srs.cli.keys import EOF, token_from_line
 
     while not session.done:
@@ -145,8 +155,17 @@ def _scripted_typing(session: "ReviewSession", display: "Display", keys: "LineRe
         line = keys.read_line()
         if line is None:
             session.handle(EOF)
+        elif line[:2].lower() == ":w" and line[2:3] in ("", " "):
+            number, _, text = line[2:].strip().partition(" ")
+            if number.isdigit() and text.strip():
+                session.add_wording(int(number), text)
+            else:
+                session.message = ("Write :w N TEXT: N the number of a key point your answer missed, as listed, "
+                                   "and TEXT your wording of it.")
         elif line.startswith(":"):
             session.handle(token_from_line(line[1:]))
+        elif token_from_line(line) == "w" and not session.wants_text:  # one line can say it all
+            session.message = "In a script, write :w N TEXT: TEXT is your wording of missed key point N."
         elif session.wants_text:
             session.submit(line)
         else:

@@ -19,8 +19,8 @@ from srs.cli.review_layout import MORE_KEY, Frame, Keep, Pager, Section, fit
 from srs.cli.review_screen import (Style, answer_keys, answer_sections, card_title, grade_bar, header, help_lines,
                                    hints, question, question_keys, question_prompt, question_sections)
 from srs.cli.review_typed import (compose_check_keys, compose_sections, input_rows, self_check_section,
-                                  suggestion, typed_answer_keys, typed_answer_side, typing_help, typing_keys,
-                                  typing_prompt)
+                                  suggestion, typed_answer_keys, typed_answer_side, typed_sections, typing_help,
+                                  typing_keys, typing_prompt, wording_keys, wording_prompt)
 from srs.review import RATING_NAMES, Phase, QueuedCard, ReviewSession
 
 # Clear the screen and put the cursor top left (what click.clear() writes), then the frame in one write.
@@ -49,6 +49,7 @@ class Display:
     frame: Frame = field(default_factory=lambda: Frame([]))
     _shown: tuple[QueuedCard, Phase, bool, bool] | None = None
     _printed: tuple[QueuedCard, Phase, bool] | None = None
+    _printed_check: object = None  # the typed answer's check last printed, and the wording step
 
     def handle(self, token: str) -> bool:
         """Act on a paging key (``m``, arrows, Page Up/Down) when the window is too short for the card; False if
@@ -95,6 +96,13 @@ class Display:
         if len(message) > MESSAGE_LINES:
             message = message[:MESSAGE_LINES - 1] + [message[-1]]
         personal = session.phase is Phase.COMPOSE
+        step, typed = session.wording, session.typed
+        if step is not None and typed is not None:
+            if step.editing and self.typing is not None:
+                return message + wording_prompt(step, typed, width, style) \
+                    + input_rows(self.typing.line, width).rows + hints(wording_keys(step), width, style)
+            return message + suggestion(typed, width, style) + grade_bar(card, width, style, session.enter_rating) \
+                + wording_prompt(step, typed, width, style) + hints(wording_keys(step), width, style)
         if session.wants_text and self.typing is not None:
             return message + typing_prompt(personal, width, style) + input_rows(self.typing.line, width).rows \
                 + hints(typing_keys(more, self.typing.pending_esc, personal), width, style)
@@ -104,7 +112,7 @@ class Display:
             grades = grade_bar(card, width, style, session.enter_rating)
             if session.typed is not None:
                 return message + suggestion(session.typed, width, style) + grades \
-                    + hints(typed_answer_keys(session.enter_rating, more), width, style)
+                    + hints(typed_answer_keys(session.enter_rating, more, session.wording_applies), width, style)
             return message + grades + hints(answer_keys(more), width, style)
         return message + question_prompt(width, style) + hints(question_keys(more), width, style)
 
@@ -154,12 +162,16 @@ class Display:
             lines += card_title(card, True, width, style)
             lines += [line for section in self._body(session, card, width)[1:] for line in section.lines]
             if session.typed is not None:
-                lines += suggestion(session.typed, width, style) \
-                    + grade_bar(card, width, style, session.enter_rating) \
-                    + hints([f"an empty line gives {RATING_NAMES[session.enter_rating]}", "1-4 another",
-                             ":u undo", ":q quit"], width, style)
+                lines += self._typed_grades(session, card, width)
             else:
                 lines += grade_bar(card, width, style, session.enter_rating) + hints(answer_keys(None), width, style)
+        elif session.phase is Phase.ANSWER and session.typed is not None \
+                and (session.typed, session.wording) != self._printed_check:  # a wording changed the check
+            if session.wording is not None:
+                lines += wording_prompt(session.wording, session.typed, width, style)
+            else:
+                points = typed_sections(session.typed, width, style)[1]
+                lines += [*points.lines, *self._typed_grades(session, card, width)]
         if session.show_help:
             lines += [""] + help_lines(width, style, self.editor, typing_help() if session.typing else ())
         if lines:
@@ -169,4 +181,14 @@ class Display:
         if session.message:
             note(session.message)
         self._printed = state
+        self._printed_check = (session.typed, session.wording)
+
+    def _typed_grades(self, session: ReviewSession, card: QueuedCard, width: int) -> list[str]:
+        """The suggestion, the grades and the keys under a typed answer in a transcript."""
+        assert session.typed is not None
+        wording = [":w N TEXT your wording of missed point N"] if session.wording_applies else []
+        return suggestion(session.typed, width, self.style) \
+            + grade_bar(card, width, self.style, session.enter_rating) \
+            + hints([f"an empty line gives {RATING_NAMES[session.enter_rating]}", "1-4 another", *wording,
+                     ":u undo", ":q quit"], width, self.style)
 

@@ -179,6 +179,8 @@ def keys_help(editor: str) -> tuple[tuple[str, str], ...]:
         ("s", "suspend this card, once the response shows (it stops coming up)"),
         ("b", "bury this card until tomorrow, once the response shows"),
         ("e", f"edit this card in {editor}: your wording, kept across deck updates"),
+        ("w", "your wording: after a typed answer (--type) that missed a key point, make the words you used count "
+              "for that point from now on (for you only)"),
         (MORE_KEY, "more: unfold what did not fit, then page; arrows and PgUp/PgDn scroll"),
         ("?", "show these keys"),
         ("q", "quit (every grade is already saved)"),

@@ -19,6 +19,7 @@ from srs.review import RATING_NAMES, QueuedCard
 if TYPE_CHECKING:
     from srs.matcher import MatchResult
     from srs.rehearse import TypedAnswer
+    from srs.review_wording import WordingStep
 
 # Rows of a long typed line shown at once (the rest scrolls with the cursor).
 INPUT_ROWS = 4
@@ -130,11 +131,25 @@ def suggestion(typed: TypedAnswer, width: int, style: Style) -> list[str]:
     return [style.label(text if len(text) <= width else clean_line(f"Suggested: {rating}.", width))]
 
 
-def typed_answer_keys(rating: int, more: str | None) -> list[str]:
+def typed_answer_keys(rating: int, more: str | None, wording: bool = False) -> list[str]:
     """The hint line on the answer side of a typed answer: first, the rating Enter gives (the grade bar above
-    has 1-4)."""
+    has 1-4); ``w`` when the answer missed a point the learner can give their wording for."""
     return [f"Enter {RATING_NAMES[rating]}", "u undo", "s suspend", "b bury", "e edit",
-            *([more] if more else []), "? keys", "q quit"]
+            *(["w your wording"] if wording else []), *([more] if more else []), "? keys", "q quit"]
+
+
+# -- w: the learner's own wording of a missed key point ----------------------------------------------------------
+
+def wording_prompt(step: WordingStep, typed: TypedAnswer, width: int, style: Style) -> list[str]:
+    """What adding a wording asks: which point (numbered as the key points are listed), or the wording itself."""
+    return [style.accent(line, "yellow") for line in wrap(step.prompt(typed.result.points), width)]
+
+
+def wording_keys(step: WordingStep) -> list[str]:
+    """The hint line while adding a wording: the numbers to choose from, or Enter and Esc in its line editor."""
+    if step.editing:
+        return ["Enter save", "Esc cancel"]
+    return [f"{' or '.join(str(n) for n in step.missed)} choose", "Esc cancel", "q quit"]
 
 
 # -- flip mode: the key points as a self-check list --------------------------------------------------------------

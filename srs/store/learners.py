@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from srs.errors import NotFoundError, SRSError
-from srs.store.models import (Interview, InterviewPlan, Learner, LocalEdit, PlannedCard, Progress, Review,
-                              ReviewAttempt, Setting, table_of)
+from srs.store.models import (Interview, InterviewPlan, Learner, LearnerWording, LocalEdit, PlannedCard, Progress,
+                              Review, ReviewAttempt, Setting, table_of)
 from srs.store.upsert import insert_if_absent
 
 DEFAULT_LEARNER = "default"
@@ -80,14 +80,15 @@ def list_learners(session: Session) -> list[tuple[str, int]]:
 
 
 def remove_learner(session: Session, name: str) -> None:
-    """Delete a learner with all their progress, history, typed attempts, settings, edits (personal lines too)
-    and interviews. The caller commits."""
+    """Delete a learner with all their progress, history, typed attempts, settings, edits (personal lines too),
+    wordings of key points and interviews. The caller commits."""
     if name == DEFAULT_LEARNER:
         raise SRSError("the default learner cannot be removed")
     learner_id = find_learner(session, name)
     if learner_id is None:
         raise NotFoundError(f"no learner named {name!r}")
-    for model in (PlannedCard, InterviewPlan, Interview, ReviewAttempt, Review, Progress, Setting, LocalEdit):
+    for model in (PlannedCard, InterviewPlan, Interview, ReviewAttempt, Review, Progress, Setting, LocalEdit,
+                  LearnerWording):
         session.execute(delete(model).where(col(model.learner_id) == learner_id))
     session.execute(delete(Learner).where(col(Learner.id) == learner_id))
     session.flush()

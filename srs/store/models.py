@@ -12,6 +12,8 @@ share one database:
   updates; a personal card's own line is one (the response only).
 * **Typed attempts, per learner** — :class:`ReviewAttempt`, what the learner typed for a review and the key
   points it hit; deleted with its review (undo) and with the learner.
+* **Wordings, per learner** — :class:`LearnerWording`, the learner's own wording of a card's key point, which
+  counts as one more alternative of it for them (:mod:`srs.wordings`); deleted with the learner and the card.
 * **Interviews, per learner** — :class:`Interview` (a date and a deck, or every deck), and the day's saved plan
   toward them: :class:`InterviewPlan` (one row per learner) and :class:`PlannedCard` (the cards it moves).
 
@@ -33,8 +35,8 @@ from sqlmodel import Field, SQLModel
 
 from srs.store.types import BigId, UTCDateTime
 
-__all__ = ["BigId", "Card", "Deck", "Interview", "InterviewPlan", "Learner", "LocalEdit", "Meta", "PlannedCard",
-           "Progress", "Review", "ReviewAttempt", "Setting", "UTCDateTime", "table_of"]
+__all__ = ["BigId", "Card", "Deck", "Interview", "InterviewPlan", "Learner", "LearnerWording", "LocalEdit", "Meta",
+           "PlannedCard", "Progress", "Review", "ReviewAttempt", "Setting", "UTCDateTime", "table_of"]
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -282,3 +284,24 @@ class PlannedCard(SQLModel, table=True):
     due: Optional[datetime] = utc_column()  # the planned due time, where it differs from the card's own
     review_rank: Optional[int] = None  # order among today's reviews, most at risk first
     introduce_rank: Optional[int] = None  # order among today's new cards
+
+
+class LearnerWording(SQLModel, table=True):
+    """A learner's own wording of one key point of a card: one more alternative of that point, for them only
+    (migration 0007).
+
+    ``point`` is the key point as the deck wrote it when the wording was added (as ``review_attempt.key_points``
+    stores it): when the deck changes that text, the wording no longer applies. ``point_hash`` (sha256 of it,
+    :func:`srs.wordings.point_hash`) keys the uniqueness, since a point may be longer than an index allows.
+    """
+
+    __tablename__ = "learner_wording"
+    __table_args__ = (UniqueConstraint("learner_id", "card_pk", "point_hash", "wording", name="uq_learner_wording"),)
+
+    id: Optional[int] = Field(default=None, sa_column=Column(BigId, primary_key=True, autoincrement=True))
+    learner_id: int = Field(foreign_key="learner.id", ondelete="CASCADE")
+    card_pk: int = Field(sa_column=Column(BigId, ForeignKey("card.id", ondelete="CASCADE"), nullable=False))
+    point: str = Field(sa_column=Column(Text, nullable=False))
+    point_hash: str = Field(max_length=64)
+    wording: str = Field(sa_column=Column(Text, nullable=False))
+    added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

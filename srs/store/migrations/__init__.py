@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 # The newest migration in versions/ (a test keeps the two equal). Start-up compares the database's
 # alembic_version with this constant and imports Alembic only when they differ.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 # The schema srs 0.1.0 (commit fe248ac) created before migrations existed: its tables, no alembic_version.
 FIRST_REVISION = "0001"
 V1_TABLES = frozenset({"learner", "deck", "card", "progress", "review", "setting", "local_edit", "meta"})
