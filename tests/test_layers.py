@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PURE = [
     "srs.anki_data", "srs.anki_history", "srs.anki_notes", "srs.attempts", "srs.bundled", "srs.cardview", "srs.clock", "srs.deckfile", "srs.edits",
     "srs.errors", "srs.export_records", "srs.keypoints", "srs.optimize", "srs.progress", "srs.review",
-    "srs.review_cards", "srs.rehearse",
+    "srs.review_cards", "srs.rehearse", "srs.review_wording", "srs.wordings", "srs.matcher", "srs.matching",
     "srs.scheduling", "exporters.anki", "exporters.anki_note", "exporters.anki_progress", "exporters.anki_reader",
     "exporters.csv_export", "exporters.deck_toml",
 ]

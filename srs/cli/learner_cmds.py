@@ -64,7 +64,8 @@ def list_(app: AppContext, as_json: bool) -> None:
 def remove(app: AppContext, name: str, yes: bool) -> None:
     """Remove a learner with all their progress and history.
 
-    Their settings, typed answers (srs review --type) and own wording of cards (edits, personal lines) go too.
+    Their settings, typed answers (srs review --type), own wording of cards (edits, personal lines) and wordings
+    of key points (srs card wording) go too.
 
     \b
     Example:
@@ -72,7 +73,7 @@ def remove(app: AppContext, name: str, yes: bool) -> None:
     """
     from srs.store.learners import remove_learner
 
-    confirm_or_refuse(f"Remove learner {name!r} with all their progress, typed answers and own lines?", yes)
+    confirm_or_refuse(f"Remove learner {name!r} with all their progress, typed answers, own lines and wordings?", yes)
     with app.session() as session:
         remove_learner(session, name)
         session.commit()
