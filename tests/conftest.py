@@ -44,10 +44,6 @@ def deck_file(tmp_path: Path) -> Path:
     return path
 
 @pytest.fixture
-def db_url(isolated_data: Path) -> str:
-    return f"sqlite:///{isolated_data / 'srs.db'}"
-
-@pytest.fixture
 def col(tmp_path: Path) -> Iterator[Any]:
     """An empty collection of the official ``anki`` package (Anki's own Rust backend, as in AnkiDroid)."""
     from anki.collection import Collection

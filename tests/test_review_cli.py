@@ -17,6 +17,8 @@ from srs.store.models import Card, LocalEdit, Progress, Review
 from srs.store.queue import queue_counts
 from srs.store.settings import load_settings
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # each test on both: tests/pg.py
+
 NOW = "2026-03-02T15:00:00+00:00"
 
 

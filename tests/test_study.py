@@ -22,6 +22,8 @@ from srs.errors import ConflictError, NotFoundError
 from srs.store.models import Card, Deck, Progress, Review, Setting
 from srs.scheduling import CardState, Rating, SchedulerSettings, State, day_bounds
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # each test on both: tests/pg.py
+
 T0 = datetime(2025, 3, 3, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York, a Monday
 ZONE = "America/New_York"
 
