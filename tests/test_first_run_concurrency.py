@@ -50,25 +50,32 @@ def _other_process_creates_the_learner(url: str, name: str = "default") -> None:
     engine.dispose()
 
 
-def test_the_default_learner_created_meanwhile_by_another_process_is_used(any_db_url: str,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = make_engine(any_db_url)
-    init_schema(engine)
+def _learner_created_after_the_first_look(url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the first lookup of a learner that finds none be followed at once by another process creating them
+    (the race of two first runs); returns the names so created."""
     real = learners.find_learner
-    injected: list[int] = []
+    injected: list[str] = []
 
     def not_yet(session: Session, name: str) -> int | None:
         found = real(session, name)
         if found is None and not injected:  # it was not there when we looked; another process adds it now
-            injected.append(1)
-            _other_process_creates_the_learner(any_db_url, name)
+            injected.append(name)
+            _other_process_creates_the_learner(url, name)
         return found
 
     monkeypatch.setattr(learners, "find_learner", not_yet)
+    return injected
+
+
+def test_the_default_learner_created_meanwhile_by_another_process_is_used(any_db_url: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = make_engine(any_db_url)
+    init_schema(engine)
+    injected = _learner_created_after_the_first_look(any_db_url, monkeypatch)
     with Session(engine) as session:
         learner_id = learners.get_or_create_learner(session, "default", NOW)
         session.commit()
-    assert injected
+    assert injected == ["default"]
     with Session(engine) as session:
         assert session.execute(select(Learner.id).where(Learner.name == "default")).scalars().all() == [learner_id]
     engine.dispose()
@@ -78,19 +85,10 @@ def test_a_learner_added_meanwhile_is_refused_with_a_message(any_db_url: str, mo
     """`srs learner add maya` twice at once: one adds her, the other says she exists (not a database error)."""
     engine = make_engine(any_db_url)
     init_schema(engine)
-    real = learners.find_learner
-    injected: list[int] = []
-
-    def not_yet(session: Session, name: str) -> int | None:
-        found = real(session, name)
-        if found is None and not injected:
-            injected.append(1)
-            _other_process_creates_the_learner(any_db_url, name)
-        return found
-
-    monkeypatch.setattr(learners, "find_learner", not_yet)
+    injected = _learner_created_after_the_first_look(any_db_url, monkeypatch)
     with Session(engine) as session, pytest.raises(SRSError, match="learner 'maya' already exists"):
         learners.add_learner(session, "maya", NOW)
+    assert injected == ["maya"]
     engine.dispose()
 
 

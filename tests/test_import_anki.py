@@ -225,13 +225,6 @@ def our_log() -> dict[str, list[tuple[int, int]]]:
     return log
 
 
-@pytest.fixture
-def on_any_db(any_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run the test on SQLite and on PostgreSQL: the CLI and the helpers here read ``SRS_DATABASE_URL``."""
-    monkeypatch.setenv("SRS_DATABASE_URL", any_db_url)
-    return any_db_url
-
-
 def test_phone_reviews_merge_once_and_states_equal_ankis(on_any_db: str, runner: CliRunner, phone: Phone) -> None:
     assert len(phone.answers["c"]) >= 4 and len(phone.answers["b"]) >= 5  # studied on the phone too
     terminal = row_counts()["review"]

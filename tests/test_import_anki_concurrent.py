@@ -36,24 +36,6 @@ DAY_MS = 86_400_000
 CONFLICT = "a card's progress changed in another session during the import; nothing was imported"
 
 
-@pytest.fixture
-def on_any_db(any_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("SRS_DATABASE_URL", any_db_url)
-    return any_db_url
-
-
-@pytest.fixture
-def export(runner: CliRunner, deck_file: Path, tmp_path: Path) -> Path:
-    """Our own export of the demo deck (three cards), made into a phone's package by the tests."""
-    env = {"SRS_NOW": "2026-01-01T00:00:00+00:00"}
-    assert runner.invoke(cli, ["deck", "add", str(deck_file)], env=env).exit_code == 0
-    out = tmp_path / "demo.apkg"
-    result = runner.invoke(cli, ["export", "anki", "--deck", "demo", "-o", str(out), "--timestamp", "1767225600"],
-                           env=env)
-    assert result.exit_code == 0, result.output
-    return out
-
-
 def _revlog(card_sql: str, review_id: int, ease: int = 3, kind: int = 0, ivl: int = 0) -> str:
     return (f"INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
             f"SELECT {review_id}, id, -1, {ease}, {ivl}, 0, 0, 5000, {kind} FROM cards {card_sql}")
@@ -124,13 +106,13 @@ READS = ["_progress_rows", "_known_anki_ids", "_local_history"]
 
 
 @pytest.mark.parametrize("read", READS)
-def test_a_grade_committed_during_the_import_is_never_overwritten(on_any_db: str, runner: CliRunner, export: Path,
+def test_a_grade_committed_during_the_import_is_never_overwritten(on_any_db: str, runner: CliRunner, demo_apkg: Path,
                                                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                    read: str) -> None:
     """The README's promise: "If a card is answered in another session while the import runs, the import stops
     with a message and writes nothing; run it again." """
     grade("first", NOW_DT - timedelta(days=5))  # studied here before the phone
-    path = phone_package(export, tmp_path)
+    path = phone_package(demo_apkg, tmp_path)
     ran = after(monkeypatch, read, lambda: grade("first", NOW_DT - timedelta(minutes=5)))
     result = import_anki(runner, path)
     assert ran
@@ -146,11 +128,11 @@ def test_a_grade_committed_during_the_import_is_never_overwritten(on_any_db: str
     assert runner.invoke(cli, ["db", "check"]).exit_code == 0
 
 
-def test_the_same_package_imported_meanwhile_stops_the_import(on_any_db: str, runner: CliRunner, export: Path,
+def test_the_same_package_imported_meanwhile_stops_the_import(on_any_db: str, runner: CliRunner, demo_apkg: Path,
                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two imports of one file at once: the reviews go in exactly once, and the later import says why it stopped
     (not a database error about a unique constraint)."""
-    path = phone_package(export, tmp_path)
+    path = phone_package(demo_apkg, tmp_path)
 
     def other_import() -> None:
         other = import_anki(runner, path)
@@ -164,15 +146,15 @@ def test_the_same_package_imported_meanwhile_stops_the_import(on_any_db: str, ru
 
 
 def test_reviews_merged_meanwhile_by_another_import_are_never_overwritten(on_any_db: str, runner: CliRunner,
-                                                                          export: Path, tmp_path: Path,
+                                                                          demo_apkg: Path, tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Another file's reviews of the same card, merged after this import read the history: this import's state
     would not count them, so it must not be written."""
     grade("first", NOW_DT - timedelta(days=5))
     (tmp_path / "mine").mkdir()
     (tmp_path / "theirs").mkdir()
-    mine = phone_package(export, tmp_path / "mine")
-    theirs = tampered(export, tmp_path / "theirs", _revlog("ORDER BY id LIMIT 1", NOW_MS - DAY_MS, kind=1, ivl=3))
+    mine = phone_package(demo_apkg, tmp_path / "mine")
+    theirs = tampered(demo_apkg, tmp_path / "theirs", _revlog("ORDER BY id LIMIT 1", NOW_MS - DAY_MS, kind=1, ivl=3))
 
     def other_import() -> None:
         assert import_anki(runner, theirs).exit_code == 0
@@ -186,13 +168,13 @@ def test_reviews_merged_meanwhile_by_another_import_are_never_overwritten(on_any
 
 
 def test_undoing_an_answer_after_an_import_never_drops_the_imported_reviews(on_any_db: str, runner: CliRunner,
-                                                                           export: Path, tmp_path: Path) -> None:
+                                                                           demo_apkg: Path, tmp_path: Path) -> None:
     """The same class elsewhere: a review session's undo restores the state from before its answer. An import
     since then recomputed the card with the phone's reviews (dated before that answer); restoring would drop them
     from the schedule while they stay in the log. The undo is refused instead."""
     grade("first", NOW_DT - timedelta(days=5))
     grade("first", NOW_DT - timedelta(minutes=1))  # the answer a review session still has on its undo stack
-    assert import_anki(runner, phone_package(export, tmp_path)).exit_code == 0  # phone reviews two days ago
+    assert import_anki(runner, phone_package(demo_apkg, tmp_path)).exit_code == 0  # phone reviews two days ago
     engine = make_engine(database_url(None))
     with Session(engine) as session:
         answer_id = session.execute(select(Review.id).where(Review.origin == "terminal")
@@ -229,12 +211,12 @@ def test_db_check_reports_progress_that_ignores_an_answer_in_its_log(runner: Cli
     assert "its newest answer" in result.stderr
 
 
-def test_the_summary_says_when_phone_history_was_set_aside(on_any_db: str, runner: CliRunner, export: Path,
+def test_the_summary_says_when_phone_history_was_set_aside(on_any_db: str, runner: CliRunner, demo_apkg: Path,
                                                            tmp_path: Path) -> None:
     """Studied on the phone, then learned here as a new card before the phone's reviews came back: as in Anki,
     the schedule starts from the last group of learning answers (here), and the summary says the phone's
     reviews were set aside (they stay in the history)."""
-    path = tampered(export, tmp_path, _revlog("ORDER BY id LIMIT 1", NOW_MS - 3 * DAY_MS),
+    path = tampered(demo_apkg, tmp_path, _revlog("ORDER BY id LIMIT 1", NOW_MS - 3 * DAY_MS),
                     _revlog("ORDER BY id LIMIT 1", NOW_MS - 2 * DAY_MS, kind=1, ivl=2))
     grade("first", NOW_DT - timedelta(days=1))
     grade("first", NOW_DT - timedelta(days=1) + timedelta(minutes=10))

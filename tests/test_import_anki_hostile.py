@@ -48,13 +48,6 @@ OSC52 = "\x1b]52;c;aGk=\x07"  # writes "hi" to the clipboard of a terminal that 
 CONTROLS = set(map(chr, [*range(0, 10), *range(11, 32), *range(0x7F, 0xA0)])) | set("\u202a\u202b\u202c\u202d\u202e")
 
 
-@pytest.fixture
-def on_any_db(any_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run the test on SQLite and on PostgreSQL: the CLI and :func:`row_counts` read ``SRS_DATABASE_URL``."""
-    monkeypatch.setenv("SRS_DATABASE_URL", any_db_url)
-    return any_db_url
-
-
 def row_counts() -> dict[str, int]:
     engine = make_engine(database_url(None))
     with Session(engine) as session:
@@ -62,18 +55,6 @@ def row_counts() -> dict[str, int]:
                   for model in (Deck, Card, Progress, Review, Setting, LocalEdit)}
     engine.dispose()
     return counts
-
-
-@pytest.fixture
-def export(runner: CliRunner, deck_file: Path, tmp_path: Path) -> Path:
-    """Our own export of the demo deck (three cards), the base every hostile package is made from."""
-    env = {"SRS_NOW": "2026-01-01T00:00:00+00:00"}
-    assert runner.invoke(cli, ["deck", "add", str(deck_file)], env=env).exit_code == 0
-    out = tmp_path / "demo.apkg"
-    result = runner.invoke(cli, ["export", "anki", "--deck", "demo", "-o", str(out), "--timestamp", "1767225600"],
-                           env=env)
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def import_anki(runner: CliRunner, path: Path, *extra: str) -> object:
@@ -199,9 +180,9 @@ REFUSED: dict[str, tuple[Builder, str]] = {
 
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_hostile_package_is_refused_and_nothing_changes(on_any_db: str, case: str, runner: CliRunner,
-                                                        export: Path, tmp_path: Path) -> None:
+                                                        demo_apkg: Path, tmp_path: Path) -> None:
     build, message = REFUSED[case]
-    path = build(export, tmp_path)
+    path = build(demo_apkg, tmp_path)
     assert path.stat().st_size < 2_000_000  # small on disk, whatever it claims to hold
     before = row_counts()
     result = import_anki(runner, path)
@@ -247,10 +228,10 @@ SKIPPED: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 @pytest.mark.parametrize("case", list(SKIPPED))
-def test_hostile_rows_are_skipped_and_listed(on_any_db: str, case: str, runner: CliRunner, export: Path,
+def test_hostile_rows_are_skipped_and_listed(on_any_db: str, case: str, runner: CliRunner, demo_apkg: Path,
                                              tmp_path: Path) -> None:
     sql, line = SKIPPED[case]
-    path = tampered(export, tmp_path, *sql)
+    path = tampered(demo_apkg, tmp_path, *sql)
     before = row_counts()
     for extra in (("--dry-run",), ()):
         result = import_anki(runner, path, *extra)
@@ -262,8 +243,8 @@ def test_hostile_rows_are_skipped_and_listed(on_any_db: str, case: str, runner: 
         assert row_counts() == before  # the one other note was skipped, and nothing else changed
 
 
-def test_a_note_with_a_marked_section_is_imported(runner: CliRunner, export: Path, tmp_path: Path) -> None:
-    path = tampered(export, tmp_path, other_note("'Asked <![CDATA[x]]> about salary?'", "'Name a <![ range.'"))
+def test_a_note_with_a_marked_section_is_imported(runner: CliRunner, demo_apkg: Path, tmp_path: Path) -> None:
+    path = tampered(demo_apkg, tmp_path, other_note("'Asked <![CDATA[x]]> about salary?'", "'Name a <![ range.'"))
     result = import_anki(runner, path)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "notes imported: 1 into new deck 'anki-tampered'" in result.stdout  # type: ignore[attr-defined]
@@ -274,8 +255,8 @@ def test_a_note_with_a_marked_section_is_imported(runner: CliRunner, export: Pat
     assert (card.situation, card.response) == ("Asked about salary?", "Name a")
 
 
-def test_a_file_name_with_control_characters_imports(runner: CliRunner, export: Path, tmp_path: Path) -> None:
-    path = tampered(export, tmp_path, other_note("'A situation.'"))
+def test_a_file_name_with_control_characters_imports(runner: CliRunner, demo_apkg: Path, tmp_path: Path) -> None:
+    path = tampered(demo_apkg, tmp_path, other_note("'A situation.'"))
     evil = path.rename(tmp_path / f"phone{OSC52}.apkg")
     result = import_anki(runner, evil, "--deck-id", "phone")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -289,7 +270,7 @@ def test_a_file_name_with_control_characters_imports(runner: CliRunner, export: 
     assert deck is not None and deck.name == "phone (from Anki)"
 
 
-def test_zstd_bomb_without_a_declared_size_stops_at_the_cap(export: Path, tmp_path: Path,
+def test_zstd_bomb_without_a_declared_size_stops_at_the_cap(demo_apkg: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     # No content size in the frame header: only counting the stream stops it. A small cap keeps the test fast.
     monkeypatch.setattr(anki_reader, "DEFAULT_LIMITS", Limits(max_entry_bytes=8 << 20))
@@ -298,43 +279,44 @@ def test_zstd_bomb_without_a_declared_size_stops_at_the_cap(export: Path, tmp_pa
         read_package(path)
 
 
-def test_the_collection_cap_is_256_mib_with_a_flag_to_change_it(runner: CliRunner, export: Path,
+def test_the_collection_cap_is_256_mib_with_a_flag_to_change_it(runner: CliRunner, demo_apkg: Path,
                                                                  tmp_path: Path) -> None:
     big: Any = import_anki(runner, modern(tmp_path / "big.apkg", zstd_bomb(300 << 20)))  # declares 300 MiB
     assert big.exit_code == 1
     assert big.stderr == ("srs: big.apkg: entry 'collection.anki21b' decompresses to more than 268,435,456 bytes; "
                           "refusing it (a compression bomb?); if it is a real collection, raise the limit with "
                           "--max-size\n")
-    assert import_anki(runner, export, "--max-size", "1MiB").exit_code == 0  # type: ignore[attr-defined]
+    assert import_anki(runner, demo_apkg, "--max-size", "1MiB").exit_code == 0  # type: ignore[attr-defined]
     stream = modern(tmp_path / "stream.apkg", zstd_bomb(8 << 20, declare=False))
     small = import_anki(runner, stream, "--max-size", "1M")
     assert small.exit_code == 1 and "more than 1,048,576 bytes" in small.stderr  # type: ignore[attr-defined]
-    bad = import_anki(runner, export, "--max-size", "lots")
+    bad = import_anki(runner, demo_apkg, "--max-size", "lots")
     assert bad.exit_code == 2 and "'lots' is not a size such as 512MiB" in bad.stderr  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("modern_format", [False, True])
-def test_reading_a_package_writes_no_file(export: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_reading_a_package_writes_no_file(demo_apkg: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                           modern_format: bool) -> None:
     """The collection is read in memory: an import killed at any moment leaves nothing behind (it used to leave
     an srs-anki-* directory in the temp dir), and a missing or full temp dir does not matter."""
+    package = demo_apkg
     if modern_format:
-        data = zstandard.ZstdCompressor().compress(collection_of(export, tmp_path).read_bytes())
-        export = zip_entries(tmp_path / "m.apkg", {"meta": b"\x08\x03", "collection.anki21b": data,
-                                                   "collection.anki2": b"dummy"})
+        data = zstandard.ZstdCompressor().compress(collection_of(demo_apkg, tmp_path).read_bytes())
+        package = zip_entries(tmp_path / "m.apkg", {"meta": b"\x08\x03", "collection.anki21b": data,
+                                                    "collection.anki2": b"dummy"})
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-temp-dir"))
     before = sorted(tmp_path.rglob("*"))
-    assert len(read_package(export).notes) == 3
+    assert len(read_package(package).notes) == 3
     assert sorted(tmp_path.rglob("*")) == before
 
 
-def test_total_cap_counts_every_decompressed_byte(export: Path, tmp_path: Path) -> None:
+def test_total_cap_counts_every_decompressed_byte(demo_apkg: Path, tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="the package decompresses to more than 1,000 bytes"):
-        read_package(export, Limits(max_total_bytes=1000))
+        read_package(demo_apkg, Limits(max_total_bytes=1000))
 
 
-def test_too_many_entries_are_refused(export: Path, tmp_path: Path) -> None:
-    entries = {"collection.anki2": collection_of(export, tmp_path).read_bytes()}
+def test_too_many_entries_are_refused(demo_apkg: Path, tmp_path: Path) -> None:
+    entries = {"collection.anki2": collection_of(demo_apkg, tmp_path).read_bytes()}
     entries |= {str(i): b"x" for i in range(60)}
     path = zip_entries(tmp_path / "many.apkg", entries)
     with pytest.raises(ImportFileError, match="61 entries; the limit is 50"):
@@ -342,8 +324,8 @@ def test_too_many_entries_are_refused(export: Path, tmp_path: Path) -> None:
     assert read_package(path).format == "anki2"
 
 
-def test_modern_dummy_collection_is_never_read(export: Path, tmp_path: Path) -> None:
-    db = collection_of(export, tmp_path).read_bytes()
+def test_modern_dummy_collection_is_never_read(demo_apkg: Path, tmp_path: Path) -> None:
+    db = collection_of(demo_apkg, tmp_path).read_bytes()
     compressed = zstandard.ZstdCompressor().compress(db)
     path = zip_entries(tmp_path / "m.apkg", {"meta": b"\x08\x03", "collection.anki21b": compressed,
                                              "collection.anki2": b"not even SQLite", "media": b""})
@@ -359,11 +341,11 @@ def _revlog(card_sql: str, review_id: int, ease: int = 3) -> str:
             f"SELECT {review_id}, id, -1, {ease}, 0, 0, 0, 5000, 0 FROM cards {card_sql}")
 
 
-def test_future_and_duplicate_reviews_are_skipped_and_reported(on_any_db: str, runner: CliRunner, export: Path,
+def test_future_and_duplicate_reviews_are_skipped_and_reported(on_any_db: str, runner: CliRunner, demo_apkg: Path,
                                                                tmp_path: Path) -> None:
     past = NOW_MS - 3 * DAY_MS
     path = tampered(
-        export, tmp_path,
+        demo_apkg, tmp_path,
         # A forged log: no primary key, so one id can appear twice.
         "ALTER TABLE revlog RENAME TO revlog_old",
         "CREATE TABLE revlog (id integer, cid integer, usn integer, ease integer, ivl integer, lastIvl integer,"
@@ -385,9 +367,9 @@ def test_future_and_duplicate_reviews_are_skipped_and_reported(on_any_db: str, r
     assert row_counts() == before
 
 
-def test_good_reviews_merge_beside_skipped_ones(on_any_db: str, runner: CliRunner, export: Path,
+def test_good_reviews_merge_beside_skipped_ones(on_any_db: str, runner: CliRunner, demo_apkg: Path,
                                                 tmp_path: Path) -> None:
-    path = tampered(export, tmp_path, _revlog("ORDER BY id LIMIT 1", NOW_MS - DAY_MS),
+    path = tampered(demo_apkg, tmp_path, _revlog("ORDER BY id LIMIT 1", NOW_MS - DAY_MS),
                     _revlog("ORDER BY id LIMIT 1", NOW_MS + DAY_MS))
     before = row_counts()
     result = import_anki(runner, path)
@@ -401,13 +383,13 @@ def test_good_reviews_merge_beside_skipped_ones(on_any_db: str, runner: CliRunne
     assert row_counts() == after
 
 
-def test_bad_mapping_is_a_usage_error(runner: CliRunner, export: Path) -> None:
-    result = import_anki(runner, export, "--map", "Front=title")
+def test_bad_mapping_is_a_usage_error(runner: CliRunner, demo_apkg: Path) -> None:
+    result = import_anki(runner, demo_apkg, "--map", "Front=title")
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert "'title' is not one of situation, response, reasoning" in result.output  # type: ignore[attr-defined]
 
 
-def test_progress_changed_during_the_import_fails_it_whole(on_any_db: str, runner: CliRunner, export: Path,
+def test_progress_changed_during_the_import_fails_it_whole(on_any_db: str, runner: CliRunner, demo_apkg: Path,
                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The progress rows are written with compare-and-set: if another session wrote one after the import read it,
     the import stops with a message and nothing (reviews included) is written."""
@@ -419,8 +401,8 @@ def test_progress_changed_during_the_import_fails_it_whole(on_any_db: str, runne
         pk = session.execute(select(Card.id).where(Card.card_id == "first")).scalar_one()
         answer_card(session, 1, pk, 3, datetime.fromisoformat(NOW) - timedelta(days=5), 1000, 0)
     engine.dispose()
-    path = tampered(export, tmp_path, *(_revlog(f"ORDER BY id LIMIT 1 OFFSET {n}", NOW_MS - 2 * DAY_MS + n)
-                                        for n in range(3)))
+    path = tampered(demo_apkg, tmp_path, *(_revlog(f"ORDER BY id LIMIT 1 OFFSET {n}", NOW_MS - 2 * DAY_MS + n)
+                                           for n in range(3)))
     read = anki_merge._progress_rows
 
     def stale(*args: object) -> dict[int, object]:

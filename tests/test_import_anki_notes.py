@@ -54,13 +54,6 @@ def test_fields_match_by_name_or_mapping() -> None:
     assert map_fields(["Situation", "Response"], {"Front": "situation", "Back": "response"}) is not None
 
 
-@pytest.fixture
-def on_any_db(any_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run the test on SQLite and on PostgreSQL: the CLI and the checks here read ``SRS_DATABASE_URL``."""
-    monkeypatch.setenv("SRS_DATABASE_URL", any_db_url)
-    return any_db_url
-
-
 def test_importing_our_own_export_with_progress_changes_nothing(on_any_db: str, runner: CliRunner,
                                                                 deck_file: Path, tmp_path: Path) -> None:
     start = datetime(2026, 2, 1, 9, 0, tzinfo=timezone.utc)

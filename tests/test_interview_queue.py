@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -32,14 +31,7 @@ UTC = timezone.utc
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 09:00 in Berlin, a Monday
 ZONE = "Europe/Berlin"
 
-
-@pytest.fixture
-def session(any_db_url: str) -> Iterator[Session]:
-    engine = make_engine(any_db_url)
-    init_schema(engine)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # each test on both: tests/pg.py
 
 
 def new_learner(session: Session, zone: str = ZONE, name: str = "default", **values: Any) -> int:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from helpers.rehearsal import rehearsal_deck
 from srs.app import Store, open_store
 from srs.attempts import Attempt
 from srs.deckfile import parse_deck_text
@@ -27,33 +28,7 @@ from srs.store.models import Card, LocalEdit, Review, ReviewAttempt
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 
-REHEARSAL_DECK = '''\
-[deck]
-id = "rehearse"
-name = "Rehearse"
-version = "1.0.0"
-
-[[sources]]
-id = "a"
-title = "A"
-
-[[cards]]
-id = "hesitations"
-situation = "Any more questions for me?"
-response = "Ask what hesitations they have about hiring you."
-key_points = ["hesitations | concerns | reservations", "about hiring me | about me | about hiring you"]
-reasoning = "Gives you a chance to answer them."
-sources = ["a"]
-
-[[cards]]
-id = "closing-line"
-personal = true
-situation = "The interviewer thanks you. Say your closing line."
-response = "Really interested in the opportunity."
-key_points = ["interested | keen", "opportunity | role"]
-reasoning = "Restate your interest."
-sources = ["a"]
-'''
+REHEARSAL_DECK = rehearsal_deck()
 
 
 @pytest.fixture

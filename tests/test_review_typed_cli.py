@@ -4,15 +4,14 @@ self-check list."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from sqlalchemy import select
-from sqlmodel import Session
 
-from srs.app import open_store
+from helpers import learner_session, run_review
+from helpers.rehearsal import CLOSING_LINE_QUOTED, HESITATIONS_QUOTED, rehearsal_deck
 from srs.attempts import PastAttempt
 from srs.cli import cli
 from srs.store.attempts import last_attempts
@@ -20,33 +19,7 @@ from srs.store.models import Card, Learner, Review
 
 NOW = "2026-03-02T15:00:00+00:00"
 
-DECK = '''\
-[deck]
-id = "rehearse"
-name = "Rehearse"
-version = "1.0.0"
-
-[[sources]]
-id = "a"
-title = "A"
-
-[[cards]]
-id = "hesitations"
-situation = "The interviewer asks whether you have any more questions."
-response = 'Ask: "What hesitations do you have about hiring me?"'
-key_points = ["hesitations | concerns | doubts", "hiring me | about me"]
-reasoning = "You hear the doubt while you can still answer it."
-sources = ["a"]
-
-[[cards]]
-id = "closing-line"
-personal = true
-situation = "The interviewer thanks you and says they'll be in touch. Say your closing line."
-response = 'Something like: "Really interested in the opportunity."'
-key_points = ["interested | keen", "opportunity | role | job"]
-reasoning = "A short, upbeat line of interest."
-sources = ["a"]
-'''
+DECK = rehearsal_deck(HESITATIONS_QUOTED, CLOSING_LINE_QUOTED)
 
 
 @pytest.fixture
@@ -62,32 +35,22 @@ def db(tmp_path: Path, db_url: str, runner: CliRunner, monkeypatch: pytest.Monke
     return db_url
 
 
-def _review(runner: CliRunner, lines: str, *args: str) -> Result:
-    result = runner.invoke(cli, ["review", *args], input=lines)
-    assert result.exit_code == 0, result.output + str(result.exception)
-    return result
-
-
-def _engine(db_url: str) -> Session:
-    return Session(open_store(db_url, "default", datetime.now(timezone.utc), install_bundled=False).engine)
-
-
 def _reviews(db_url: str) -> list[tuple[str, int]]:
-    with _engine(db_url) as s:
+    with learner_session(db_url) as s:
         rows = s.execute(select(Card.card_id, Review.rating).join(Card, Card.id == Review.card_pk)
                          .order_by(Review.id))
         return [(row.card_id, row.rating) for row in rows]
 
 
 def _attempts(db_url: str, card_id: str) -> list[PastAttempt]:
-    with _engine(db_url) as s:
+    with learner_session(db_url) as s:
         learner = s.execute(select(Learner.id).where(Learner.name == "default")).scalar_one()
         card = s.execute(select(Card.id).where(Card.card_id == card_id)).scalar_one()
         return last_attempts(s, learner, card)
 
 
 def test_a_typed_answer_shows_marks_and_an_empty_line_accepts_the_suggestion(runner: CliRunner, db: str) -> None:
-    result = _review(runner, "I'd ask about their concerns\n\n:q\n", "--type")
+    result = run_review(runner, "I'd ask about their concerns\n\n:q\n", "--type")
     out = result.output
     assert "Type your response; Enter compares" in out
     assert "YOUR ANSWER" in out and "I'd ask about their concerns" in out
@@ -104,40 +67,40 @@ def test_a_typed_answer_shows_marks_and_an_empty_line_accepts_the_suggestion(run
 
 
 def test_a_grade_line_overrides_the_suggestion_and_the_attempt_keeps_both(runner: CliRunner, db: str) -> None:
-    _review(runner, "what doubts do you have about hiring me\n4\n:q\n", "--type")
+    run_review(runner, "what doubts do you have about hiring me\n4\n:q\n", "--type")
     [attempt] = _attempts(db, "hesitations")
     assert (attempt.hits, attempt.suggested_rating, attempt.rating) == ((True, True), 3, 4)
 
 
 def test_a_scripted_answer_is_not_timed_so_a_complete_one_suggests_good_not_easy(runner: CliRunner, db: str) -> None:
     # A script's line arrives at once: its ~0 s says nothing of the learner, and used to suggest Easy.
-    result = _review(runner, "what doubts do you have about hiring me\n\n:q\n", "--type")
+    result = run_review(runner, "what doubts do you have about hiring me\n\n:q\n", "--type")
     assert "Suggested: Good (every key point)." in result.output and "not timed" in result.output
     assert _reviews(db) == [("hesitations", 3)]
 
 
 def test_colon_commands_undo_and_quit_and_undo_removes_the_attempt(runner: CliRunner, db: str) -> None:
-    result = _review(runner, "concerns about me\n\n:u\n:q\n", "--type")
+    result = run_review(runner, "concerns about me\n\n:u\n:q\n", "--type")
     assert "Undid Good: the card is back." in result.output
     assert _reviews(db) == [] and _attempts(db, "hesitations") == []
     assert "Reviewed" not in result.output and "No cards reviewed this time." in result.output
 
 
 def test_an_empty_answer_reveals_as_in_flip_mode_and_stores_no_attempt(runner: CliRunner, db: str) -> None:
-    result = _review(runner, "\n\n:q\n", "--type")
+    result = run_review(runner, "\n\n:q\n", "--type")
     assert "YOUR ANSWER" not in result.output and "DID YOU SAY\n  - hesitations\n  - hiring me" in result.output
     assert _reviews(db) == [("hesitations", 3)] and _attempts(db, "hesitations") == []
 
 
 def test_a_script_reviews_a_personal_card_with_the_decks_line(runner: CliRunner, db: str) -> None:
-    result = _review(runner, "\n1\nkeen on the role\n\n", "--type")
+    result = run_review(runner, "\n1\nkeen on the role\n\n", "--type")
     assert "YOUR LINE" not in result.output  # only a terminal asks for the learner's own line
     assert 'KEY POINTS  2 of 2\n  [x] interested: "keen"\n  [x] opportunity: "role"' in result.output
     assert [card for card, _ in _reviews(db)] == ["hesitations", "closing-line"]
 
 
 def test_typed_control_sequences_never_reach_the_terminal(runner: CliRunner, db: str) -> None:
-    result = _review(runner, "\x1b[2J\x1b]0;owned\x07 concerns\n\n:q\n", "--type")
+    result = run_review(runner, "\x1b[2J\x1b]0;owned\x07 concerns\n\n:q\n", "--type")
     assert "\x1b" not in result.output and "\x07" not in result.output
 
 
@@ -146,7 +109,7 @@ def test_typed_control_sequences_never_reach_the_terminal(runner: CliRunner, db:
 def test_answer_mode_setting_chooses_the_mode_and_the_flags_override_it(runner: CliRunner, db: str, setting: str,
                                                                          args: tuple[str, ...], typed: bool) -> None:
     assert runner.invoke(cli, ["config", "set", "answer_mode", setting]).exit_code == 0
-    result = _review(runner, "q\n", *args)
+    result = run_review(runner, "q\n", *args)
     assert ("Type your response" in result.output) is typed
     assert ("Say or think your response" in result.output) is not typed
 

@@ -16,6 +16,7 @@ pyte = pytest.importorskip("pyte")
 from sqlalchemy import select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from helpers.rehearsal import CLOSING_LINE_QUOTED, rehearsal_deck  # noqa: E402
 from helpers.terminal import SRS, Terminal, assert_fits, screen_text, terminal_env  # noqa: E402
 from srs.app import open_store  # noqa: E402
 from srs.attempts import PastAttempt  # noqa: E402
@@ -86,25 +87,7 @@ def test_the_line_editor_keys_and_esc_commands_on_a_terminal(isolated_data: Path
     term.child.expect(pexpect.EOF)
 
 
-DECK = '''\
-[deck]
-id = "mine"
-name = "My lines"
-version = "1.0.0"
-
-[[sources]]
-id = "a"
-title = "A"
-
-[[cards]]
-id = "closing-line"
-personal = true
-situation = "The interviewer thanks you and says they'll be in touch. Say your closing line."
-response = 'Something like: "Really interested in the opportunity."'
-key_points = ["interested | keen", "opportunity | role | job"]
-reasoning = "A short, upbeat line of interest."
-sources = ["a"]
-'''
+DECK = rehearsal_deck(CLOSING_LINE_QUOTED, deck_id="mine", name="My lines")
 
 
 def test_a_personal_card_asks_for_your_line_says_what_is_missing_and_keeps_it(isolated_data: Path,

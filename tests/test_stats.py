@@ -23,6 +23,9 @@ from srs.store.stats import (
 from srs.store.stats import next_due
 from helpers import demo_store
 
+# Learner-day counts are SQL range queries that must agree on both backends (tests/pg.py).
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
+
 # Monday 2 March 2026, 15:00 UTC = 10:00 in New York (EST, UTC-5).
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 NY = SchedulerSettings(timezone="America/New_York", rollover_hour=4)

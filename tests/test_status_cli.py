@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from srs.cli import cli
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # each test on both: tests/pg.py
+
 NOW = "2026-03-02T15:00:00+00:00"
 
 

@@ -13,6 +13,9 @@ from srs.store.migrations import init_schema
 from srs.errors import NotFoundError
 from srs.store.models import Learner
 
+# The db_url tests on a SQLite file and on an empty PostgreSQL database (tests/pg.py); the pragmas are SQLite's.
+pytestmark = pytest.mark.backends("sqlite", "postgresql", postgresql="pg_url")
+
 
 def test_aware_datetimes_round_trip_as_utc(db_url: str) -> None:
     engine = make_engine(db_url)
@@ -36,6 +39,7 @@ def test_naive_datetimes_are_refused(db_url: str) -> None:
             s.commit()
 
 
+@pytest.mark.backends("sqlite")
 def test_sqlite_pragmas(db_url: str) -> None:
     engine = make_engine(db_url)
     with engine.connect() as con:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -15,24 +14,15 @@ from srs.store import progress as study
 from srs.store.settings import load_settings
 
 from srs.store import queue
-from srs.store.engine import make_engine
 from srs.store.learners import get_or_create_learner
-from srs.store.migrations import init_schema
 from srs.errors import ConflictError, NotFoundError
 from srs.store.models import Card, Deck, Progress, Review, Setting
 from srs.scheduling import CardState, Rating, SchedulerSettings, State, day_bounds
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")  # each test on both: tests/pg.py
+
 T0 = datetime(2025, 3, 3, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York, a Monday
 ZONE = "America/New_York"
-
-
-@pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    engine = make_engine(db_url)
-    init_schema(engine)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """What several test files share: deck texts, a store holding the demo deck, running ``srs`` in a new
-interpreter, the process time zone, and the CLI steps of the export tests.
+interpreter, the process time zone, the CLI steps of the export and review tests.
 
 Imported as ``from helpers import ...`` (pytest puts ``tests/`` on ``sys.path``); fixtures stay in conftest.py.
 """
@@ -14,12 +14,13 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from click.testing import CliRunner, Result
+    from sqlmodel import Session
 
     from srs.app import Store
 
@@ -187,6 +188,25 @@ def run_cli(runner: "CliRunner", *args: str, now: str = T1) -> "Result":
     result = runner.invoke(cli, list(args), env={"SRS_NOW": now})
     assert result.exit_code == 0, result.output
     return result
+
+
+def run_review(runner: "CliRunner", keys: str, *args: str) -> "Result":
+    """``srs review ARGS`` with ``keys`` on its input, which must succeed (the environment names the database)."""
+    from srs.cli import cli
+
+    result = runner.invoke(cli, ["review", *args], input=keys)
+    assert result.exit_code == 0, result.output + str(result.exception)
+    return result
+
+
+def learner_session(url: str) -> "Session":
+    """A session on the database at ``url``, opened as ``srs`` opens it (tables created, the default learner
+    there, no bundled deck installed)."""
+    from sqlmodel import Session
+
+    from srs.app import open_store
+
+    return Session(open_store(url, "default", datetime.now(timezone.utc), install_bundled=False).engine)
 
 
 def add_deck_file(runner: "CliRunner", path: Path, now: str = T1) -> None:
