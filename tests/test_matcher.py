@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srs.keypoints import KeyPoint, parse_key_point
+from helpers.matching import ABOUT_ME, CARD, HESITATIONS, hit
+from srs.keypoints import parse_key_point
 from srs.matcher import (
     MAX_ANSWER_CHARS,
     check_answer,
@@ -17,15 +18,6 @@ from srs.matcher import (
     suggest_rating,
     typing_allowance_seconds,
 )
-
-HESITATIONS = parse_key_point("hesitations | concerns | reservations | doubts")
-ABOUT_ME = parse_key_point("about hiring me | about me | about my candidacy")
-NOT_HOW_I_DID = parse_key_point("avoid: ask whether I answered satisfactorily | ask how I did")
-CARD = [HESITATIONS, ABOUT_ME, NOT_HOW_I_DID]
-
-
-def hit(answer: str, point: KeyPoint) -> bool:
-    return check_answer(answer, [point]).points[0].hit
 
 
 # --- what does not matter -------------------------------------------------------------------------------
