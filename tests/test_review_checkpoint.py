@@ -5,7 +5,6 @@ crash before any checkpoint, and other commands read the database while a review
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
