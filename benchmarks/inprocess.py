@@ -134,8 +134,10 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
         idle()
         if i >= WARMUP and _wal(db) != after:
             idle_checkpoints.append(time.perf_counter() - start)
+        if i == WARMUP:
+            steps = _steps_for(statistics.median(cpu[:WARMUP]))
         if i >= WARMUP:
-            control.append(_spin(statistics.median(cpu[:WARMUP])))
+            control.append(_work(steps))
     gc.callbacks.remove(count_full)
     ours, cpu, checkpoint, frames = ours[WARMUP:], cpu[WARMUP:], checkpoint[WARMUP:], frames[WARMUP:]
     full_gc = full_gc[WARMUP:]
@@ -221,13 +223,23 @@ def _wal(db: str) -> tuple[int, int]:
     return struct.unpack_from("=I", header, 16)[0], struct.unpack_from("=I", header, 96)[0]
 
 
-def _spin(seconds: float) -> float:
-    """Wall time of ``seconds`` of CPU work: what the machine adds, by making a process wait, to a task of that
-    length (the control beside each keypress)."""
-    start, start_cpu = time.perf_counter(), time.process_time()
-    while time.process_time() - start_cpu < seconds:
-        pass
+def _work(steps: int) -> float:
+    """Wall time of a fixed loop of ``steps`` steps: what the machine adds at that moment to a task of that size,
+    by making the process wait for a CPU or by running it slower (the control beside each keypress). A loop of
+    fixed CPU time, as before, saw only the waiting: a virtual CPU slowed by its host is charged to the process
+    as CPU time, and the keypresses of such spells took 5-10 times their CPU time while it stayed at its length."""
+    start = time.perf_counter()
+    total = 0
+    for step in range(steps):
+        total += step
     return time.perf_counter() - start
+
+
+def _steps_for(seconds: float) -> int:
+    """How many steps of :func:`_work` take ``seconds`` on this machine at its fastest (the best of five)."""
+    probe = 200_000
+    fastest = min(_work(probe) for _ in range(5))
+    return max(1, round(probe * seconds / fastest))
 
 
 # -- building today's queue --------------------------------------------------------------------------------------

@@ -54,8 +54,9 @@ def _ms(seconds: float) -> str:
 def measure(env: dict[str, str], before_env: dict[str, str] | None, db: Path, work: Path, rounds: int,
             per_session: int, anki: Path | None) -> tuple[Figure, Figure | None, dict[str, Any]]:
     """The figure for the code after (with Anki's p99 as its peer), for the code before, and the details: per
-    side, the wall-time samples, the CPU time of the same keypresses, and for ours the control (a busy loop as
-    long as the keypress's median CPU time, run beside each: how much a wait for the CPU adds at that moment)."""
+    side, the wall-time samples, the CPU time of the same keypresses, and for ours the control (a fixed loop as
+    long as the keypress's median CPU time at the machine's fastest, run beside each: how much the machine adds
+    at that moment, by a wait for the CPU or a slowed CPU)."""
     sides = {"after": env, **({"before": before_env} if before_env is not None else {})}
     copies = {side: _copy(db, work / f"keypress-{side}.db") for side in sides}
     samples: dict[str, dict[str, list[float]]] = {}
@@ -112,7 +113,7 @@ def _note(details: dict[str, Any], side: str) -> str:
     sessions = d["wall_p99_per_session"]
     text = (f"p50 {_ms(d['wall_p50'])}, p99 {_ms(d['wall_p99'])} of {d['n']:,} keypresses in {len(sessions)} "
             f"sessions (p99 per session {_ms(min(sessions))}–{_ms(max(sessions))}); CPU time p50 "
-            f"{_ms(d['cpu_p50'])}, p99 {_ms(d['cpu_p99'])}; control (a busy loop of the median CPU time) p99 "
+            f"{_ms(d['cpu_p50'])}, p99 {_ms(d['cpu_p99'])}; control (a fixed loop of the median CPU time) p99 "
             f"{_ms(d['control_p99'])}; {d['checkpoints']} keypresses ran SQLite's WAL checkpoint (p50 "
             f"{_ms(d['checkpoint_wall_p50'] or 0)}), {d['full_gcs']} CPython's full garbage collection (p50 "
             f"{_ms(d['full_gc_wall_p50'] or 0)}), p99 of the others {_ms(d['wall_p99_without_either'])}; "
