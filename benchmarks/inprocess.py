@@ -76,10 +76,21 @@ def _api() -> dict[str, Any]:
 WARMUP = 10
 
 
+def _idle(engine: Any) -> Callable[[], None]:
+    """What ``srs review`` runs once the next card is on screen, before it reads a key: SQLite's checkpoint when
+    due (``srs.store.checkpoint``; nothing in an srs from before it, whose grades checkpoint in their commit)."""
+    try:
+        from srs.store.checkpoint import IdleCheckpoints
+    except ImportError:
+        return lambda: None
+    return IdleCheckpoints(engine).run_if_due
+
+
 def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
     """Answer the card on screen (committed) and fetch the next one with the counts its header shows, as
     ``srs review`` does per keypress: ``repeat`` keypresses after a warm-up, on learner-day ``day`` after
-    ``synth.NOW`` (so that sessions run one after another on one copy each find a day's worth of due cards)."""
+    ``synth.NOW`` (so that sessions run one after another on one copy each find a day's worth of due cards).
+    Between keypresses, untimed, what the review screen runs while the learner reads the card (``_idle``)."""
     from srs.review_service import DbReviewService
 
     engine = _api()["make_engine"](f"sqlite:///{db}")
@@ -90,6 +101,7 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
         return clock[0]
 
     service = DbReviewService.open(engine, 1, now)
+    idle = _idle(engine)
     card = service.next_card(True)
     ours: list[float] = []
     cpu: list[float] = []
@@ -97,6 +109,7 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
     checkpoint: list[int] = []
     frames: list[int] = []
     full_gc: list[int] = []
+    idle_checkpoints: list[float] = []  # seconds of each checkpoint run while the card is on screen
     collections = [0]  # CPython's full (generation 2) collections so far
 
     def count_full(phase: str, info: dict[str, Any]) -> None:
@@ -117,8 +130,14 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
         checkpoint.append(int(after[1] > wal[1]))
         full_gc.append(collections[0] - full)
         frames.append(after[0] - wal[0] if after[0] >= wal[0] else after[0])
+        start = time.perf_counter()
+        idle()
+        if i >= WARMUP and _wal(db) != after:
+            idle_checkpoints.append(time.perf_counter() - start)
+        if i == WARMUP:
+            steps = _steps_for(statistics.median(cpu[:WARMUP]))
         if i >= WARMUP:
-            control.append(_spin(statistics.median(cpu[:WARMUP])))
+            control.append(_work(steps))
     gc.callbacks.remove(count_full)
     ours, cpu, checkpoint, frames = ours[WARMUP:], cpu[WARMUP:], checkpoint[WARMUP:], frames[WARMUP:]
     full_gc = full_gc[WARMUP:]
@@ -187,7 +206,7 @@ def grade(db: str, repeat: int, day: int = 0) -> dict[str, Any]:
         if i >= WARMUP:
             baseline.append(time.perf_counter() - start)
     return {"ours": ours, "cpu": cpu, "control": control, "checkpoint": checkpoint, "frames": frames,
-            "full_gc": full_gc, "baseline": baseline}
+            "full_gc": full_gc, "baseline": baseline, "idle_checkpoint": idle_checkpoints}
 
 
 def _wal(db: str) -> tuple[int, int]:
@@ -204,13 +223,23 @@ def _wal(db: str) -> tuple[int, int]:
     return struct.unpack_from("=I", header, 16)[0], struct.unpack_from("=I", header, 96)[0]
 
 
-def _spin(seconds: float) -> float:
-    """Wall time of ``seconds`` of CPU work: what the machine adds, by making a process wait, to a task of that
-    length (the control beside each keypress)."""
-    start, start_cpu = time.perf_counter(), time.process_time()
-    while time.process_time() - start_cpu < seconds:
-        pass
+def _work(steps: int) -> float:
+    """Wall time of a fixed loop of ``steps`` steps: what the machine adds at that moment to a task of that size,
+    by making the process wait for a CPU or by running it slower (the control beside each keypress). A loop of
+    fixed CPU time, as before, saw only the waiting: a virtual CPU slowed by its host is charged to the process
+    as CPU time, and the keypresses of such spells took 5-10 times their CPU time while it stayed at its length."""
+    start = time.perf_counter()
+    total = 0
+    for step in range(steps):
+        total += step
     return time.perf_counter() - start
+
+
+def _steps_for(seconds: float) -> int:
+    """How many steps of :func:`_work` take ``seconds`` on this machine at its fastest (the best of five)."""
+    probe = 200_000
+    fastest = min(_work(probe) for _ in range(5))
+    return max(1, round(probe * seconds / fastest))
 
 
 # -- building today's queue --------------------------------------------------------------------------------------
@@ -364,6 +393,7 @@ def interview_grade(db: str, repeat: int) -> dict[str, Any]:
     engine, _, _, made, rows = _with_interview(db)
     clock = [synth.NOW]
     service = DbReviewService.open(engine, 1, lambda: clock[0])
+    idle = _idle(engine)
     card = service.next_card(True)
     assert service.plan is not None
     ours: list[float] = []
@@ -375,6 +405,7 @@ def interview_grade(db: str, repeat: int) -> dict[str, Any]:
         card = service.next_card(True)
         if i >= 3:
             ours.append(time.perf_counter() - start)
+        idle()
     return {"ours": statistics.median(ours), "ours_p99": statistics.quantiles(ours, n=100, method="inclusive")[98],
             "plan_seconds": made, "planned_rows": rows}
 

@@ -64,10 +64,13 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
     from srs.review_service import DbReviewService
     from srs.wording_service import DbWordings
 
+    from srs.store.checkpoint import IdleCheckpoints
     from srs.store.engine import require_writable
 
     require_writable(app.store.engine)  # a read-only database: say so now, not at the first grade
     service = DbReviewService.open(app.store.engine, app.learner_id, app.now, deck_id)
+    # Keypress latency: SQLite's WAL checkpoint runs while a card is read (idle), not in a grade's commit.
+    checkpoints = IdleCheckpoints(app.store.engine)
     typing = typed if typed is not None else service.settings.answer_mode == "type"
     style = Style(color=use_color(), unicode=use_color())
     editor = choose_editor(os.environ, shutil.which)
@@ -86,12 +89,14 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
         session.start()
         try:
             if isinstance(keys, LineReader) and typing:
-                _scripted_typing(session, display, keys)
+                _scripted_typing(session, display, keys, checkpoints.run_if_due)
             else:
                 display.typing = None if scripted else TypingInput()
-                _key_loop(session, display, keys)
+                _key_loop(session, display, keys, checkpoints.run_if_due)
         except KeyboardInterrupt:
             session.handle("q")
+        finally:
+            checkpoints.close()
     if display.full_screen:
         click.clear()
     if session.message:
@@ -104,8 +109,9 @@ def review(app: AppContext, deck_id: str | None, new_limit: int | None, limit: i
         click.echo(line)
 
 
-def _key_loop(session: "ReviewSession", display: "Display", keys: "KeyReader") -> None:
-    """One key at a time until the session ends: commands, or text while the session takes a typed line."""
+def _key_loop(session: "ReviewSession", display: "Display", keys: "KeyReader", idle: "Callable[[], None]") -> None:
+    """One key at a time until the session ends: commands, or text while the session takes a typed line.
+    ``idle`` runs once the screen is drawn, before waiting for the key (the learner is reading)."""
     from srs.cli.keys import EOF, RESIZE
     from srs.review import Phase
 
@@ -121,6 +127,7 @@ def _key_loop(session: "ReviewSession", display: "Display", keys: "KeyReader") -
                          else "")
         shown = state
         display.draw(session)
+        idle()
         if typing is None or not session.wants_text:
             token = keys.read()
             if token != RESIZE and not display.handle(token):
@@ -144,14 +151,16 @@ def _key_loop(session: "ReviewSession", display: "Display", keys: "KeyReader") -
             display.handle(typed.text)  # the arrows up and down, Page Up/Down scroll a card taller than the window
 
 
-def _scripted_typing(session: "ReviewSession", display: "Display", keys: "LineReader") -> None:
+def _scripted_typing(session: "ReviewSession", display: "Display", keys: "LineReader",
+                     idle: "Callable[[], None]") -> None:
     """Typing mode from a pipe: a line is the answer, the next the grade (empty: the suggested one); a line
     starting with ``:`` is a command (``:q``, ``:u``, ``:w N TEXT``: TEXT is the learner's wording of key point
-    N)."""
+    N). ``idle`` runs as in :func:`_key_loop`."""
     from srs.cli.keys import EOF, token_from_line
 
     while not session.done:
         display.draw(session)
+        idle()
         line = keys.read_line()
         if line is None:
             session.handle(EOF)
