@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from srs.keypoints import KeyPoint
 from srs.store.models import Card, LearnerWording, table_of
+from srs.store.upsert import insert_if_absent
 from srs.wordings import CardWordings, Wording, check_wording, point_hash
 
 __all__ = ["add_wording", "learner_wordings", "remove_stale_wordings", "remove_wording", "remove_wordings",
@@ -71,14 +71,10 @@ def add_wording(session: Session, learner_id: int, card_pk: int, point: KeyPoint
     mine = [w.text.casefold() for w in wordings_of(session, learner_id, card_pk) if w.point == point.text]
     if wording.casefold() in mine:
         return None
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    statement = (dialect.insert(_WORDING)
-                 .values(learner_id=learner_id, card_pk=card_pk, point=point.text, point_hash=point_hash(point.text),
-                         wording=wording, added_at=now)
-                 .on_conflict_do_nothing(index_elements=["learner_id", "card_pk", "point_hash", "wording"])
-                 .returning(_W.id))
-    if session.execute(statement).scalar() is None:  # another session added it meanwhile
-        return None
+    row = {"learner_id": learner_id, "card_pk": card_pk, "point": point.text, "point_hash": point_hash(point.text),
+           "wording": wording, "added_at": now}
+    if insert_if_absent(session, _WORDING, row, ("learner_id", "card_pk", "point_hash", "wording")) is None:
+        return None  # another session added it meanwhile
     return Wording(point=point.text, text=wording, added_at=now)
 
 
