@@ -25,6 +25,7 @@ from srs.edits import parse_edit
 from srs.errors import ConflictError
 from srs.review import Counts, LazyPreviews, QueuedCard
 from srs.scheduling import SchedulerSettings, State, format_interval, next_day_start
+from srs.store import card_flags
 from srs.store import progress as store_progress
 from srs.store.cards import read_card
 from srs.store.decks import get_deck
@@ -146,25 +147,25 @@ class DbReviewService:
     def suspend(self, card: QueuedCard) -> None:
         self._counts = None
         with Session(self.engine) as session:
-            store_progress.suspend(session, self.learner_id, card.view.pk, now=self.now())
+            card_flags.suspend(session, self.learner_id, card.view.pk, now=self.now())
             session.commit()
 
     def unsuspend(self, card: QueuedCard) -> None:
         self._counts = None
         with Session(self.engine) as session:
-            store_progress.suspend(session, self.learner_id, card.view.pk, suspended=False, now=self.now())
+            card_flags.suspend(session, self.learner_id, card.view.pk, suspended=False, now=self.now())
             session.commit()
 
     def unbury(self, card: QueuedCard) -> None:
         self._counts = None
         with Session(self.engine) as session:
-            store_progress.unbury(session, self.learner_id, card.view.pk, self.now())
+            card_flags.unbury(session, self.learner_id, card.view.pk, self.now())
             session.commit()
 
     def bury(self, card: QueuedCard) -> None:
         self._counts = None
         with Session(self.engine) as session:
-            store_progress.bury_until_tomorrow(session, self.learner_id, card.view.pk, self.now(), self.settings)
+            card_flags.bury_until_tomorrow(session, self.learner_id, card.view.pk, self.now(), self.settings)
             session.commit()
 
     def save_edit(self, card: QueuedCard, text: str) -> bool:

@@ -333,7 +333,7 @@ def past_second(moment: float) -> None:
 def test_flags_follow_the_newer_side_both_ways(runner: CliRunner, phone: Phone, tmp_path: Path) -> None:
     import_anki(runner, phone, phone.apkg)
     ids = pks()
-    from srs.store.progress import suspend
+    from srs.store.card_flags import suspend
 
     # Here, after Anki suspended e: resume it. Here, before Anki touches a again: suspend a.
     past_second(phone.mtime["e"])
@@ -372,7 +372,8 @@ def test_writes_to_progress_set_updated_at(runner: CliRunner, phone: Phone) -> N
     """Answer and bury stamp the row with their clock, suspend with now; undo restores the row as it was before
     the answer, its updated_at included (the answer never happened)."""
     from srs.scheduling import SchedulerSettings
-    from srs.store.progress import bury_until_tomorrow, suspend, undo_last
+    from srs.store.card_flags import bury_until_tomorrow, suspend
+    from srs.store.progress import undo_last
 
     ids = pks()
     at = datetime.fromisoformat(phone.now)

@@ -52,7 +52,7 @@ def _apply(app: AppContext, action: _Action, refs: tuple[str, ...], deck_ids: tu
     """Select the cards, change them all in one transaction, and say what changed."""
     from srs.errors import NotFoundError
     from srs.store.cards import select_cards
-    from srs.store.progress import set_buried, set_suspended
+    from srs.store.card_flags import set_buried, set_suspended
     from srs.store.settings import load_settings
 
     if not (refs or deck_ids or tags):
