@@ -19,14 +19,8 @@ from helpers.migrations import NOW, RECHECK_ROW, TABLES, V1_DB, ddl, rows
 from srs.app import open_store
 from srs.cli import cli
 from srs.store.engine import make_engine
-from srs.store.migrations import (
-    SCHEMA_HEAD,
-    check,
-    init_schema,
-    schema_differences,
-    script_head,
-    upgrade,
-)
+from srs.store.migrations import SCHEMA_HEAD, init_schema, script_head, upgrade
+from srs.store.migrations.check import check, schema_differences
 
 
 def test_head_constant_is_the_newest_script() -> None:

@@ -14,7 +14,8 @@ from helpers.migrations import rows
 from srs.cli import cli
 from srs.errors import SchemaError
 from srs.store.engine import make_engine
-from srs.store.migrations import SCHEMA_HEAD, check, init_schema, known_revisions, schema_state, upgrade
+from srs.store.migrations import SCHEMA_HEAD, init_schema, known_revisions, schema_state, upgrade
+from srs.store.migrations.check import check
 
 
 def test_database_from_a_newer_srs_is_refused_without_changes(v1_copy: Path, runner: CliRunner) -> None:

@@ -20,7 +20,8 @@ from srs.store.deck_import import add_deck
 from srs.store.decks import remove_deck
 from srs.store.engine import make_engine
 from srs.store.learners import add_learner, remove_learner
-from srs.store.migrations import SCHEMA_HEAD, schema_differences, schema_state, upgrade
+from srs.store.migrations import SCHEMA_HEAD, schema_state, upgrade
+from srs.store.migrations.check import schema_differences
 from srs.store.models import Card, LearnerWording
 from srs.store.wordings import (add_wording, learner_wordings, remove_stale_wordings, remove_wording,
                                 remove_wordings, wordings_of)

@@ -98,7 +98,7 @@ def check(app: AppContext, as_json: bool) -> None:
     from srs.app import open_database
     from srs.errors import SRSError
     from srs.store.log_check import progress_disagreements
-    from srs.store.migrations import check as run_check
+    from srs.store.migrations.check import check as run_check
 
     engine = open_database(app.db, must_exist=True)
     result = run_check(engine)
