@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from srs.store import card_flags
 from srs.store import progress as study
 
 from srs.store.settings import load_settings
@@ -132,8 +133,8 @@ def test_learning_cards_first_reviews_next_new_last_and_learn_ahead_when_idle(se
 def test_suspended_buried_and_retired_cards_are_skipped(session: Session, learner: int) -> None:
     cards = add_deck(session, "d", 4)
     s = settings(session, learner)
-    study.suspend(session, learner, cards[0])
-    until = study.bury_until_tomorrow(session, learner, cards[1], T0, s)
+    card_flags.suspend(session, learner, cards[0])
+    until = card_flags.bury_until_tomorrow(session, learner, cards[1], T0, s)
     retired = session.get(Card, cards[2])
     assert retired is not None
     retired.retired = True
@@ -143,7 +144,7 @@ def test_suspended_buried_and_retired_cards_are_skipped(session: Session, learne
     assert queue.queue_counts(session, learner, T0, s).new == 1
     # The buried card is back the next learner-day; the suspended one stays away until resumed.
     assert queue.queue_counts(session, learner, until, s).new == 2
-    study.suspend(session, learner, cards[0], suspended=False)
+    card_flags.suspend(session, learner, cards[0], suspended=False)
     session.commit()
     assert queue.next_card(session, learner, until, s) == cards[0]
 
@@ -293,7 +294,7 @@ def test_counts_by_deck_equal_the_queue_counts_of_each_deck(session: Session, le
         grade(session, learner, card, Rating.EASY, T0)  # review cards, due in a few days
     grade(session, learner, a[5], Rating.GOOD, T0)  # learning
     grade(session, learner, c[0], Rating.AGAIN, T0)  # learning
-    study.suspend(session, learner, b[5])
+    card_flags.suspend(session, learner, b[5])
     session.commit()
     for now in (T0 + timedelta(minutes=1), T0 + timedelta(minutes=30), T0 + timedelta(days=6), T0 + timedelta(days=60)):
         per_deck, total = queue.queue_counts_by_deck(session, learner, now, s, ["a", "b", "c"])
