@@ -25,10 +25,12 @@ def _insert(session: Session, table: Table) -> Any:
     """The dialect's ``insert`` (both have ``on_conflict_do_nothing`` and ``on_conflict_do_update``). Imported
     here, only the one in use: the PostgreSQL dialect alone costs ~40 ms of start-up a SQLite user never needs."""
     if session.get_bind().dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert
-    return insert(table)
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table)
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.insert(table)
 
 
 def insert_if_absent(session: Session, table: Table, values: Mapping[str, Any], keys: Sequence[str],
