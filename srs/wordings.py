@@ -25,7 +25,7 @@ from typing import Protocol
 from srs.errors import SRSError
 from srs.keypoints import AVOID_PREFIX, KeyPoint, KeyPointError, parse_key_point
 
-__all__ = ["CardWordings", "Wording", "WordingBook", "WordingError", "applies", "check_wording", "point_hash",
+__all__ = ["CardWordings", "Wording", "WordingBook", "WordingError", "check_wording", "point_hash",
            "stale", "with_wordings"]
 
 
@@ -145,11 +145,6 @@ def _check_words(point: KeyPoint, wording: str) -> None:
         raise WordingError(f"for an 'avoid:' point, write the thing to avoid as someone would recommend it, "
                            f"without {' '.join(dict.fromkeys(rejecting))!r} (the point already means you would "
                            f"not do it): e.g. {' '.join(kept)!r}")
-
-
-def applies(point: KeyPoint, wording: Wording) -> bool:
-    """Whether ``wording`` was added for ``point`` as the deck writes it now."""
-    return wording.point == point.text
 
 
 def with_wordings(points: Sequence[KeyPoint], wordings: Iterable[Wording]) -> tuple[KeyPoint, ...]:
