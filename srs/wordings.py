@@ -26,7 +26,7 @@ from srs.errors import SRSError
 from srs.keypoints import AVOID_PREFIX, KeyPoint, KeyPointError, parse_key_point
 
 __all__ = ["CardWordings", "Wording", "WordingBook", "WordingError", "check_wording", "point_hash",
-           "stale", "with_wordings"]
+           "same_text", "stale", "with_wordings"]
 
 
 class WordingError(SRSError):
@@ -86,7 +86,8 @@ def point_hash(point: str) -> str:
     return hashlib.sha256(point.encode("utf-8")).hexdigest()
 
 
-def _same(a: str, b: str) -> bool:
+def same_text(a: str, b: str) -> bool:
+    """Whether two phrasings are the same but for case and spacing (one wording is kept once)."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
@@ -119,7 +120,7 @@ def check_wording(point: KeyPoint, text: str) -> str:
         parse_key_point(wording)
     except KeyPointError as exc:
         raise WordingError(f"your wording: {exc}") from None
-    if any(_same(wording, alternative) for alternative in point.alternatives):
+    if any(same_text(wording, alternative) for alternative in point.alternatives):
         raise WordingError(f"{wording!r} is already one of the deck's phrasings of this point")
     _check_words(point, wording)
     return wording
@@ -161,7 +162,7 @@ def with_wordings(points: Sequence[KeyPoint], wordings: Iterable[Wording]) -> tu
     added = []
     for point in points:
         mine = [text for text in extra.get(point.text, ())
-                if not any(_same(text, alternative) for alternative in point.alternatives)]
+                if not any(same_text(text, alternative) for alternative in point.alternatives)]
         added.append(KeyPoint(point.text, point.alternatives + tuple(dict.fromkeys(mine)), point.avoid)
                      if mine else point)
     return tuple(added)

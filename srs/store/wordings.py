@@ -18,7 +18,7 @@ from sqlmodel import Session
 from srs.keypoints import KeyPoint
 from srs.store.models import Card, LearnerWording, table_of
 from srs.store.upsert import insert_if_absent
-from srs.wordings import CardWordings, Wording, check_wording, point_hash
+from srs.wordings import CardWordings, Wording, check_wording, point_hash, same_text
 
 __all__ = ["add_wording", "learner_wordings", "remove_stale_wordings", "remove_wording", "remove_wordings",
            "wordings_of"]
@@ -68,8 +68,8 @@ def add_wording(session: Session, learner_id: int, card_pk: int, point: KeyPoint
         WordingError: the wording breaks a rule; nothing is stored.
     """
     wording = check_wording(point, text)
-    mine = [w.text.casefold() for w in wordings_of(session, learner_id, card_pk) if w.point == point.text]
-    if wording.casefold() in mine:
+    if any(w.point == point.text and same_text(w.text, wording)
+           for w in wordings_of(session, learner_id, card_pk)):
         return None
     row = {"learner_id": learner_id, "card_pk": card_pk, "point": point.text, "point_hash": point_hash(point.text),
            "wording": wording, "added_at": now}
@@ -94,9 +94,8 @@ def _delete(session: Session, ids: Sequence[int]) -> int:
 def remove_wording(session: Session, learner_id: int, card_pk: int, point: str, text: str) -> bool:
     """Forget the learner's wording ``text`` (in any case and spacing) of the point whose deck text is ``point``;
     False when they had none."""
-    wanted = " ".join(text.split()).casefold()
     return bool(_delete(session, [i for i, p, w in _ids(session, learner_id, card_pk, point)
-                                  if p == point and w.casefold() == wanted]))
+                                  if p == point and same_text(w, text)]))
 
 
 def remove_wordings(session: Session, learner_id: int, card_pk: int, point: str | None = None) -> int:
